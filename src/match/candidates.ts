@@ -1,0 +1,97 @@
+/**
+ * Candidate pairs from LSH: documents whose keys agree in at least one band. Buckets are found
+ * by radix-sorting (key, document) per band, never with string-keyed maps. Each pair is packed
+ * into one double (i * 2^26 + j, i < j), then sorted and made distinct.
+ */
+export const MAX_DOCUMENTS = 1 << 26;
+const PAIR_BASE = 1 << 26;
+
+/** Sorts `ids` by `keys[id]` (uint32), stable, by four 8-bit LSD passes. */
+function radixSortIds(keys: Uint32Array, ids: Uint32Array, tmp: Uint32Array): Uint32Array {
+  let src = ids;
+  let dst = tmp;
+  const counts = new Uint32Array(256);
+  for (let shift = 0; shift < 32; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < src.length; i++) counts[(keys[src[i]!]! >>> shift) & 0xff]!++;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < src.length; i++) {
+      const id = src[i]!;
+      dst[counts[(keys[id]! >>> shift) & 0xff]!++] = id;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
+}
+
+class PairBuffer {
+  buf = new Float64Array(1024);
+  length = 0;
+  push(i: number, j: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Float64Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = i < j ? i * PAIR_BASE + j : j * PAIR_BASE + i;
+  }
+}
+
+export interface CandidateStats {
+  buckets: number;
+  largestBucket: number;
+}
+
+/**
+ * `bandKeys` holds `bands` keys per document, document-major (doc d's band b at d*bands+b).
+ * `eligible(d)` excludes documents (e.g. empty ones). Returns distinct packed pairs, sorted.
+ */
+export function candidatePairs(
+  bandKeys: Uint32Array,
+  count: number,
+  bands: number,
+  eligible: (doc: number) => boolean,
+): { pairs: Float64Array; stats: CandidateStats } {
+  if (count > MAX_DOCUMENTS) throw new RangeError(`too many documents (${count}; at most ${MAX_DOCUMENTS})`);
+  const ids: number[] = [];
+  for (let d = 0; d < count; d++) if (eligible(d)) ids.push(d);
+  const docs = Uint32Array.from(ids);
+  const keys = new Uint32Array(count);
+  const tmp = new Uint32Array(docs.length);
+  const out = new PairBuffer();
+  let buckets = 0;
+  let largestBucket = 0;
+  for (let b = 0; b < bands; b++) {
+    for (let k = 0; k < docs.length; k++) keys[docs[k]!] = bandKeys[docs[k]! * bands + b]!;
+    const sorted = radixSortIds(keys, Uint32Array.from(docs), tmp);
+    let start = 0;
+    while (start < sorted.length) {
+      const key = keys[sorted[start]!]!;
+      let end = start + 1;
+      while (end < sorted.length && keys[sorted[end]!] === key) end++;
+      const size = end - start;
+      if (size > 1) {
+        buckets++;
+        if (size > largestBucket) largestBucket = size;
+        for (let x = start; x < end; x++) for (let y = x + 1; y < end; y++) out.push(sorted[x]!, sorted[y]!);
+      }
+      start = end;
+    }
+  }
+  const all = out.buf.subarray(0, out.length).sort();
+  let w = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[w - 1]) all[w++] = all[i]!;
+  return { pairs: all.slice(0, w), stats: { buckets, largestBucket } };
+}
+
+export function unpackPair(code: number): [number, number] {
+  const i = Math.floor(code / PAIR_BASE);
+  return [i, code - i * PAIR_BASE];
+}

@@ -1,0 +1,61 @@
+/**
+ * Verification: every candidate pair is scored exactly on the shingle sets, and only pairs at
+ * or above the threshold survive, so no reported pair is below it. A size bound and a
+ * conservative MinHash estimate first drop pairs that cannot reach the threshold.
+ */
+import type { Metric } from '../options.js';
+import { estimateJaccard } from '../sketch/minhash.js';
+import { intersectionSize } from '../text/shingle.js';
+
+export interface Scores {
+  jaccard: number;
+  /** Shared shingles over the smaller document's shingles. */
+  containment: number;
+  shared: number;
+}
+
+export function exactScores(a: Uint32Array, b: Uint32Array): Scores {
+  const shared = intersectionSize(a, b);
+  const union = a.length + b.length - shared;
+  const smaller = Math.min(a.length, b.length);
+  return {
+    shared,
+    jaccard: union === 0 ? 1 : shared / union,
+    containment: smaller === 0 ? (a.length === b.length ? 1 : 0) : shared / smaller,
+  };
+}
+
+/**
+ * The smallest Jaccard similarity two sets of these sizes can have and still meet `threshold`
+ * under `metric` (containment c with sizes m <= n needs |A∩B| >= c·m, so J >= c·m/(m+n-c·m)).
+ */
+export function jaccardFloor(metric: Metric, threshold: number, sizeA: number, sizeB: number): number {
+  if (metric === 'jaccard') return threshold;
+  const m = Math.min(sizeA, sizeB);
+  const n = Math.max(sizeA, sizeB);
+  const shared = threshold * m;
+  return n + m - shared <= 0 ? 0 : shared / (n + m - shared);
+}
+
+/** Could a pair of these sizes reach the threshold at all? */
+export function sizesCanMatch(metric: Metric, threshold: number, sizeA: number, sizeB: number): boolean {
+  if (metric === 'containment') return true;
+  const m = Math.min(sizeA, sizeB);
+  const n = Math.max(sizeA, sizeB);
+  return n === 0 || m / n >= threshold;
+}
+
+/**
+ * False when the signatures' estimate is so far below what the threshold needs that the pair
+ * is, with overwhelming probability (more than 5 standard errors), not a match.
+ */
+export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: number): boolean {
+  const k = sigA.length;
+  const est = estimateJaccard(sigA, sigB);
+  const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
+  return est + 5 * sd + 1 / k >= floor;
+}
+
+export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {
+  return (metric === 'jaccard' ? s.jaccard : s.containment) >= threshold;
+}

@@ -1,0 +1,61 @@
+/**
+ * Text normalisation: Unicode NFKC, then case folding (lower case, with Greek final sigma
+ * folded to sigma), and a character classifier that the tokenizer uses to drop punctuation,
+ * digits and whitespace as the shingle mode needs.
+ */
+
+/** NFKC + lower case. The same text in NFC or NFD, or with full-width forms, normalises alike. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+export const enum CharClass {
+  Other = 1,
+  /** A letter or combining mark of a script that separates words with spaces. */
+  Letter = 2,
+  Digit = 3,
+  /** A letter of a script written without spaces (Han, kana, Thai, ...): one token per character. */
+  Spaceless = 4,
+}
+
+const LETTER = /^[\p{L}\p{M}]$/u;
+const DIGIT = /^\p{N}$/u;
+const SPACELESS =
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]$/u;
+
+function classifySlow(ch: string): CharClass {
+  if (SPACELESS.test(ch)) return CharClass.Spaceless;
+  if (LETTER.test(ch)) return CharClass.Letter;
+  if (DIGIT.test(ch)) return CharClass.Digit;
+  return CharClass.Other;
+}
+
+/** Per-code-unit cache for the Basic Multilingual Plane; 0 = not yet classified. */
+const bmp = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) {
+  bmp[c] =
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? CharClass.Letter : c >= 48 && c <= 57 ? CharClass.Digit : CharClass.Other;
+}
+const astral = new Map<number, CharClass>();
+
+/** The class of a code point (not a surrogate half). */
+export function charClass(cp: number): CharClass {
+  if (cp < 65536) {
+    const k = bmp[cp]!;
+    if (k !== 0) return k;
+    const cls = cp >= 0xd800 && cp <= 0xdfff ? CharClass.Other : classifySlow(String.fromCharCode(cp));
+    bmp[cp] = cls;
+    return cls;
+  }
+  let cls = astral.get(cp);
+  if (cls === undefined) {
+    cls = classifySlow(String.fromCodePoint(cp));
+    astral.set(cp, cls);
+  }
+  return cls;
+}
+
+/** Folds code points that lower-casing leaves distinct but that mean the same letter. */
+export function foldCodePoint(cp: number): number {
+  return cp === 0x3c2 ? 0x3c3 : cp; // ς -> σ
+}

@@ -1,0 +1,61 @@
+/**
+ * Shingling: every run of `size` consecutive units becomes one 32-bit hash, by a rolling
+ * polynomial hash over seeded, mixed units (one multiply per unit, no strings built), finalised
+ * with fmix32. A document with fewer units than `size` (but at least one) has one shingle made of
+ * all its units, so exact copies of short texts still match. Returns the distinct hashes, sorted.
+ */
+import { fmix32, mixSeed } from '../sketch/hash.js';
+
+const BASE = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
+
+export function shingleHashes(units: Uint32Array, size: number, seed: number): Uint32Array {
+  const n = units.length;
+  if (n === 0) return new Uint32Array(0);
+  const unitSeed = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
+  const finalSeed = mixSeed(size, seed);
+  const k = Math.min(size, n);
+  const count = n - k + 1;
+  const out = new Uint32Array(count);
+  // BASE^(k-1) mod 2^32
+  let top = 1;
+  for (let i = 1; i < k; i++) top = Math.imul(top, BASE);
+  let h = 0;
+  for (let i = 0; i < k; i++) h = (Math.imul(h, BASE) + fmix32(units[i]! ^ unitSeed)) | 0;
+  out[0] = fmix32(h ^ finalSeed);
+  for (let i = k; i < n; i++) {
+    const outgoing = fmix32(units[i - k]! ^ unitSeed);
+    h = (Math.imul((h - Math.imul(outgoing, top)) | 0, BASE) + fmix32(units[i]! ^ unitSeed)) | 0;
+    out[i - k + 1] = fmix32(h ^ finalSeed);
+  }
+  return sortUnique(out);
+}
+
+/** Sorts in place and returns the prefix of distinct values. */
+export function sortUnique(a: Uint32Array): Uint32Array {
+  a.sort();
+  let w = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i === 0 || a[i] !== a[w - 1]) a[w++] = a[i]!;
+  }
+  return a.subarray(0, w);
+}
+
+/** |A ∩ B| of two sorted, distinct uint32 arrays. */
+export function intersectionSize(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  const la = a.length;
+  const lb = b.length;
+  while (i < la && j < lb) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
+}

@@ -1,0 +1,97 @@
+/** The data a scan returns. The core builds it; reporters turn it into text. */
+import type { ResolvedOptions } from './options.js';
+import type { DocumentKind } from './corpus/extract.js';
+import type { Encoding } from './corpus/read.js';
+
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'unsupported-type'
+  | 'empty'
+  | 'duplicate-path'
+  | 'symlink-dir'
+  | 'special-file';
+
+export interface SkipRecord {
+  path: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface ErrorRecord {
+  path: string;
+  message: string;
+}
+
+export interface WarningRecord {
+  path: string;
+  message: string;
+}
+
+export interface DocumentInfo {
+  /** Position in `documents` (sorted by path). */
+  index: number;
+  path: string;
+  kind: DocumentKind;
+  encoding: Encoding;
+  bytes: number;
+  /** Characters of extracted text. */
+  chars: number;
+  /** Letters (char mode) or words (word mode) after normalisation. */
+  units: number;
+  /** Distinct shingles. */
+  shingles: number;
+}
+
+export interface ScoredPair {
+  /** Document indices, a < b. */
+  a: number;
+  b: number;
+  jaccard: number;
+  containment: number;
+}
+
+export interface Group {
+  /** 1-based, in report order (largest first). */
+  id: number;
+  /** Document indices, ascending (path order). */
+  members: number[];
+  /** The verified pairs between members (at or above the threshold). */
+  pairs: ScoredPair[];
+}
+
+export interface ScanStats {
+  /** Files found by the walk (read or skipped or failed). */
+  files: number;
+  /** Documents compared. */
+  documents: number;
+  skipped: number;
+  failed: number;
+  /** Documents with fewer units than the shingle size (compared as one shingle). */
+  short: number;
+  candidates: number;
+  verified: number;
+  groups: number;
+  duplicateDocuments: number;
+  pairs: number;
+}
+
+export interface ScanResult {
+  settings: ResolvedOptions;
+  documents: DocumentInfo[];
+  groups: Group[];
+  /** Every verified pair, ordered by (a, b). */
+  pairs: ScoredPair[];
+  skipped: SkipRecord[];
+  errors: ErrorRecord[];
+  warnings: WarningRecord[];
+  stats: ScanStats;
+  /** Wall time of the scan; not part of machine output (which must be reproducible). */
+  elapsedMs: number;
+}
+
+export type ScanEvent =
+  | { type: 'skip'; skip: SkipRecord }
+  | { type: 'error'; error: ErrorRecord }
+  | { type: 'warning'; warning: WarningRecord }
+  | { type: 'progress'; done: number; total: number };

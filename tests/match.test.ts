@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { candidatePairs, unpackPair } from '../src/match/candidates.js';
+import { components } from '../src/match/cluster.js';
+import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sizesCanMatch } from '../src/match/verify.js';
+import { sortUnique } from '../src/text/shingle.js';
+
+const set = (...xs: number[]) => sortUnique(Uint32Array.from(xs));
+
+describe('exactScores', () => {
+  it('scores identical sets 1.0', () => {
+    expect(exactScores(set(1, 2, 3), set(1, 2, 3))).toEqual({ shared: 3, jaccard: 1, containment: 1 });
+  });
+  it('computes Jaccard and containment over the smaller set', () => {
+    const s = exactScores(set(1, 2, 3, 4), set(3, 4, 5, 6, 7, 8));
+    expect(s.shared).toBe(2);
+    expect(s.jaccard).toBeCloseTo(2 / 8);
+    expect(s.containment).toBeCloseTo(2 / 4);
+  });
+  it('is symmetric, bounded, and containment >= jaccard (property)', () => {
+    const arb = fc.uniqueArray(fc.integer({ min: 0, max: 200 }), { maxLength: 80 });
+    fc.assert(
+      fc.property(arb, arb, (xa, xb) => {
+        const a = set(...xa);
+        const b = set(...xb);
+        const ab = exactScores(a, b);
+        const ba = exactScores(b, a);
+        expect(ab).toEqual(ba);
+        expect(ab.jaccard).toBeGreaterThanOrEqual(0);
+        expect(ab.jaccard).toBeLessThanOrEqual(1);
+        expect(ab.containment).toBeGreaterThanOrEqual(ab.jaccard);
+        const inter = xa.filter((x) => xb.includes(x)).length;
+        expect(ab.shared).toBe(inter);
+      }),
+    );
+  });
+});
+
+describe('threshold bounds', () => {
+  it('jaccardFloor is the Jaccard of a pair exactly at the containment threshold', () => {
+    // sizes 50 and 100, containment 0.6: 30 shared, union 120 -> J = 0.25
+    expect(jaccardFloor('containment', 0.6, 50, 100)).toBeCloseTo(0.25);
+    expect(jaccardFloor('jaccard', 0.8, 50, 100)).toBe(0.8);
+  });
+  it('sizesCanMatch rules out Jaccard pairs whose sizes are too different', () => {
+    expect(sizesCanMatch('jaccard', 0.8, 79, 100)).toBe(false);
+    expect(sizesCanMatch('jaccard', 0.8, 80, 100)).toBe(true);
+    expect(sizesCanMatch('containment', 0.8, 1, 100)).toBe(true);
+  });
+  it('estimateCanMatch never rejects identical signatures, and rejects disjoint ones', () => {
+    const a = Uint32Array.from({ length: 128 }, (_, i) => i);
+    const b = Uint32Array.from({ length: 128 }, (_, i) => i + 1000);
+    expect(estimateCanMatch(a, a, 0.9)).toBe(true);
+    expect(estimateCanMatch(a, b, 0.5)).toBe(false);
+  });
+  it('meetsThreshold uses the chosen metric, inclusive', () => {
+    const s = { shared: 1, jaccard: 0.5, containment: 0.8 };
+    expect(meetsThreshold('jaccard', 0.5, s)).toBe(true);
+    expect(meetsThreshold('jaccard', 0.51, s)).toBe(false);
+    expect(meetsThreshold('containment', 0.8, s)).toBe(true);
+  });
+});
+
+describe('candidatePairs', () => {
+  it('pairs exactly the documents that share a band key, each pair once', () => {
+    const bands = 2;
+    // doc: [band0, band1]
+    const keys = Uint32Array.from([5, 1, 5, 2, 7, 2, 9, 9, 5, 3]);
+    const { pairs } = candidatePairs(keys, 5, bands, () => true);
+    const got = [...pairs].map(unpackPair);
+    expect(got).toEqual([
+      [0, 1],
+      [0, 4],
+      [1, 2],
+      [1, 4],
+    ]);
+  });
+  it('leaves out ineligible documents', () => {
+    const keys = Uint32Array.from([1, 1, 1]);
+    const { pairs } = candidatePairs(keys, 3, 1, (d) => d !== 1);
+    expect([...pairs].map(unpackPair)).toEqual([[0, 2]]);
+  });
+  it('finds the same pairs as a brute-force comparison (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 60 }), (bands, raw) => {
+        const n = Math.floor(raw.length / bands);
+        const keys = Uint32Array.from(raw.slice(0, n * bands));
+        const { pairs } = candidatePairs(keys, n, bands, () => true);
+        const expected: [number, number][] = [];
+        for (let i = 0; i < n; i++)
+          for (let j = i + 1; j < n; j++) {
+            let hit = false;
+            for (let b = 0; b < bands; b++) if (keys[i * bands + b] === keys[j * bands + b]) hit = true;
+            if (hit) expected.push([i, j]);
+          }
+        expect([...pairs].map(unpackPair)).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe('components', () => {
+  it('groups transitively and leaves singletons out', () => {
+    expect(
+      components(7, [
+        [5, 6],
+        [0, 2],
+        [2, 4],
+      ]),
+    ).toEqual([
+      [0, 2, 4],
+      [5, 6],
+    ]);
+  });
+  it('does not depend on edge order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))), (edges) => {
+        const a = components(21, edges);
+        const b = components(21, [...edges].reverse().map(([x, y]) => [y, x] as const));
+        expect(a).toEqual(b);
+      }),
+    );
+  });
+});
