@@ -59,7 +59,7 @@ export interface ResolvedOptions {
 export const DEFAULTS = {
   shingle: { unit: 'char', size: 9 } as ShingleSpec,
   metric: 'containment' as Metric,
-  threshold: 0.6,
+  threshold: 0.65,
   numPerm: 128,
   seed: 1,
   stem: false,

@@ -7,7 +7,7 @@ import { readTextFile } from './corpus/read.js';
 import { walk } from './corpus/walk.js';
 import { candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
-import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sizesCanMatch } from './match/verify.js';
+import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from './match/verify.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import { bandKeys } from './sketch/lsh.js';
 import { Sketcher } from './sketch/sketch.js';
@@ -156,7 +156,7 @@ function matchDocuments(docs: readonly Loaded[], settings: ResolvedOptions): { p
     const nb = b.shingles.length;
     if (!sizesCanMatch(metric, threshold, na, nb)) continue;
     if (!estimateCanMatch(a.signature, b.signature, jaccardFloor(metric, threshold, na, nb))) continue;
-    const s = exactScores(a.shingles, b.shingles);
+    const s = exactScores(a.shingles, b.shingles, sharedNeeded(metric, threshold, na, nb));
     if (!meetsThreshold(metric, threshold, s)) continue;
     out.push({ a: i, b: j, jaccard: s.jaccard, containment: s.containment });
   }

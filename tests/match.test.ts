@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { candidatePairs, unpackPair } from '../src/match/candidates.js';
 import { components } from '../src/match/cluster.js';
-import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sizesCanMatch } from '../src/match/verify.js';
+import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/match/verify.js';
 import { sortUnique } from '../src/text/shingle.js';
 
 const set = (...xs: number[]) => sortUnique(Uint32Array.from(xs));
@@ -118,6 +118,40 @@ describe('components', () => {
         const a = components(21, edges);
         const b = components(21, [...edges].reverse().map(([x, y]) => [y, x] as const));
         expect(a).toEqual(b);
+      }),
+    );
+  });
+});
+
+describe('early exit', () => {
+  it('sharedNeeded never exceeds what a qualifying pair shares, and is tight within one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (na, nb, t) => {
+        for (const metric of ['jaccard', 'containment'] as const) {
+          const need = sharedNeeded(metric, t, na, nb);
+          const score = (shared: number) => ({
+            shared,
+            jaccard: shared / (na + nb - shared),
+            containment: shared / Math.min(na, nb),
+          });
+          // safety: one shingle fewer than `need` never meets the threshold
+          if (need >= 1) expect(meetsThreshold(metric, t, score(need - 1))).toBe(false);
+          // tightness: one more than `need` always does (when possible)
+          if (need + 1 <= Math.min(na, nb)) expect(meetsThreshold(metric, t, score(need + 1))).toBe(true);
+        }
+      }),
+    );
+  });
+  it('an early-exit count is exact whenever it reaches what was needed', () => {
+    const arb = fc.uniqueArray(fc.integer({ min: 0, max: 3000 }), { maxLength: 400 });
+    fc.assert(
+      fc.property(arb, arb, fc.integer({ min: 0, max: 400 }), (xa, xb, need) => {
+        const a = sortUnique(Uint32Array.from(xa));
+        const b = sortUnique(Uint32Array.from(xb));
+        const full = exactScores(a, b).shared;
+        const early = exactScores(a, b, need).shared;
+        if (full >= need) expect(early).toBe(full);
+        else expect(early).toBeLessThan(need);
       }),
     );
   });

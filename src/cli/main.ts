@@ -18,15 +18,19 @@ function handleStdoutErrors(): void {
   });
 }
 
+/** Warnings printed one by one before the rest are summed up in one line. */
+const MAX_WARNINGS_SHOWN = 5;
+
 function warn(line: string): void {
   process.stderr.write(`neardup: ${line}\n`);
 }
 
 async function runScan(cmd: ScanCommand): Promise<void> {
   const format = cmd.format as Format;
+  let warnings = 0;
   const onEvent = (e: ScanEvent) => {
     if (e.type === 'error') warn(`${e.error.path}: ${e.error.message}`);
-    else if (e.type === 'warning') warn(`warning: ${e.warning.path}: ${e.warning.message}`);
+    else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
   };
   const result = await findNearDuplicates(
     cmd.paths,
@@ -48,6 +52,9 @@ async function runScan(cmd: ScanCommand): Promise<void> {
     },
     { onEvent },
   );
+  if (warnings > MAX_WARNINGS_SHOWN) {
+    warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
+  }
   const level = COLORED[format] ? colorLevel(cmd.color as ColorMode, process.stdout.isTTY === true) : 0;
   process.stdout.write(REPORTERS[format](result, { colorLevel: level }));
   process.exitCode = exitCode(result, { exitZero: cmd.exitZero === true });

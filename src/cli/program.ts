@@ -59,7 +59,11 @@ export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output
     // Set before subcommands are added, so they inherit it: usage errors become exceptions
     // that main() maps to exit 2.
     .exitOverride()
-    .configureOutput(output);
+    .configureOutput({
+      ...output,
+      // one style for every error line: `neardup: <problem>`
+      outputError: (str, write) => write(`neardup: ${str.replace(/^error: /, '')}`),
+    });
 
   program
     .command('scan')

@@ -233,7 +233,10 @@ export function* walk(roots: readonly string[], options: WalkOptions): Generator
         continue;
       }
       seen.add(`dir:${id}`);
-      const inherited = options.respectIgnore ? ancestorMatchers(abs) : [];
+      let inherited = options.respectIgnore ? ancestorMatchers(abs) : [];
+      // A folder named explicitly is scanned even when rules above it ignore it (as ripgrep
+      // does); only the ignore files inside it apply then.
+      if (isIgnored(inherited, abs, true)) inherited = [];
       yield* walkDir(root, abs, abs, inherited, new Set([id]));
     } else if (st.isFile()) {
       yield* fileEntry(root, abs, st, true);

@@ -14,8 +14,12 @@ export interface Scores {
   shared: number;
 }
 
-export function exactScores(a: Uint32Array, b: Uint32Array): Scores {
-  const shared = intersectionSize(a, b);
+/**
+ * Exact scores. With `neededShared`, the count may stop early below it (the pair is then
+ * known to be under the threshold and its scores are lower bounds).
+ */
+export function exactScores(a: Uint32Array, b: Uint32Array, neededShared = 0): Scores {
+  const shared = intersectionSize(a, b, neededShared);
   const union = a.length + b.length - shared;
   const smaller = Math.min(a.length, b.length);
   return {
@@ -37,6 +41,14 @@ export function jaccardFloor(metric: Metric, threshold: number, sizeA: number, s
   return n + m - shared <= 0 ? 0 : shared / (n + m - shared);
 }
 
+/** The fewest shared shingles a pair of these sizes needs to meet the threshold. */
+export function sharedNeeded(metric: Metric, threshold: number, sizeA: number, sizeB: number): number {
+  // containment: shared >= t * min;  jaccard: shared / (a + b - shared) >= t  <=>  shared >= t (a + b) / (1 + t)
+  const need = metric === 'containment' ? threshold * Math.min(sizeA, sizeB) : (threshold * (sizeA + sizeB)) / (1 + threshold);
+  // a hair under, so floating-point rounding never rejects a pair exactly at the threshold
+  return Math.max(0, Math.ceil(need - 1e-9));
+}
+
 /** Could a pair of these sizes reach the threshold at all? */
 export function sizesCanMatch(metric: Metric, threshold: number, sizeA: number, sizeB: number): boolean {
   if (metric === 'containment') return true;
@@ -47,13 +59,13 @@ export function sizesCanMatch(metric: Metric, threshold: number, sizeA: number, 
 
 /**
  * False when the signatures' estimate is so far below what the threshold needs that the pair
- * is, with overwhelming probability (more than 5 standard errors), not a match.
+ * is, with overwhelming probability (more than 4 standard errors), not a match.
  */
 export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: number): boolean {
   const k = sigA.length;
   const est = estimateJaccard(sigA, sigB);
   const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
-  return est + 5 * sd + 1 / k >= floor;
+  return est + 4 * sd + 1 / k >= floor;
 }
 
 export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {

@@ -1,0 +1,110 @@
+/** End-to-end: spawn the built binary on fixtures; compare golden stdout, stderr and exit code. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, golden, run } from './helpers.js';
+
+const cases: [string, string[]][] = [
+  ['seeds-text', ['scan', 'seeds', '--color', 'never']],
+  ['seeds-json', ['scan', 'seeds', '--format', 'json']],
+  ['seeds-exit-zero', ['scan', 'seeds', '--exit-zero', '--color', 'never']],
+  ['mixed-text', ['scan', 'fixtures/mixed']],
+  ['mixed-json', ['scan', 'fixtures/mixed', '--format', 'json']],
+  ['mixed-word5-jaccard', ['scan', 'fixtures/mixed', '--shingle', 'word:5', '--metric', 'jaccard', '--threshold', '0.8', '--format', 'json']],
+  ['clean-text', ['scan', 'fixtures/clean']],
+  ['missing-path', ['scan', 'fixtures/clean', 'fixtures/does-not-exist']],
+  ['bad-threshold', ['scan', 'seeds', '--threshold', '2']],
+  ['bad-bands', ['scan', 'seeds', '--bands', '100', '--rows', '2']],
+  ['bad-shingle', ['scan', 'seeds', '--shingle', 'letters:9']],
+  ['unknown-option', ['scan', 'seeds', '--frobnicate']],
+  ['bad-format', ['scan', 'seeds', '--format', 'xml']],
+  ['scan-help', ['scan', '--help']],
+];
+
+describe('golden CLI output', () => {
+  for (const [name, args] of cases) {
+    it(name, () => {
+      const { actual, expected } = golden(name, args, run(args));
+      expect(actual).toBe(expected);
+    });
+  }
+});
+
+describe('the seeds', () => {
+  it('come out as one group, every pair >= 0.9 under the default metric, exit 1', () => {
+    const r = run(['scan', 'seeds', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.groups).toHaveLength(1);
+    expect(report.groups[0].members.map((m: { path: string }) => m.path)).toEqual([
+      'seeds/000_241594d10820ed7f.txt',
+      'seeds/001_8ed3a1ba6430ba1a.txt',
+    ]);
+    for (const p of report.groups[0].pairs) expect(p[report.settings.metric]).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('machine output', () => {
+  it('is byte-identical whatever the order the inputs are listed in', () => {
+    const a = run(['scan', 'fixtures/mixed/article.txt', 'fixtures/mixed/bread.txt', 'fixtures/mixed/notes', 'seeds', '--format', 'json']);
+    const b = run(['scan', 'seeds', 'fixtures/mixed/notes', 'fixtures/mixed/bread.txt', 'fixtures/mixed/article.txt', '--format', 'json']);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toBe(b.stdout);
+  });
+  it('never has colour, even when forced', () => {
+    const r = run(['scan', 'seeds', '--format', 'json', '--color', 'always'], { env: { FORCE_COLOR: '3' } });
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+  it('a closed pipe ends quietly with exit 0', () => {
+    // 150 copies of one text: the JSON (11,175 pairs) is far larger than a pipe's buffer, so
+    // neardup is still writing when `head` exits.
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-pipe-'));
+    try {
+      const text = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'article.txt'), 'utf8');
+      for (let i = 0; i < 150; i++) writeFileSync(path.join(dir, `copy-${String(i).padStart(3, '0')}.txt`), text);
+      const script = `"${process.execPath}" "${BIN}" scan "${dir}" --format json | head -c 10; echo "status=\${PIPESTATUS[0]}"`;
+      const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.stdout).toBe('{\n  "schemstatus=0\n');
+      expect(r.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('colour in the text report', () => {
+  it('is on with --color always, off with --color never and with NO_COLOR', () => {
+    expect(run(['scan', 'seeds', '--color', 'always']).stdout).toMatch(/\u001b\[/);
+    expect(run(['scan', 'seeds', '--color', 'never'], { env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(/\u001b\[/);
+    expect(run(['scan', 'seeds'], { env: { NO_COLOR: '1', FORCE_COLOR: undefined } }).stdout).not.toMatch(/\u001b\[/);
+    // not a TTY: off by default
+    expect(run(['scan', 'seeds']).stdout).not.toMatch(/\u001b\[/);
+  });
+});
+
+describe('bad input', () => {
+  it('an unreadable file: one-line error naming it, the rest scanned, counted, exit 2', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-e2e-'));
+    try {
+      chmodSync(dir, 0o755);
+      cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
+      writeFileSync(path.join(dir, 'seeds', 'locked.txt'), 'secret text that nobody may read');
+      chmodSync(path.join(dir, 'seeds', 'locked.txt'), 0o000);
+      // root reads anything: run as an unprivileged user when we are root
+      const asRoot = process.getuid?.() === 0;
+      const wrap = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
+      const r = run(['scan', path.join(dir, 'seeds'), '--format', 'json'], { wrap, cwd: dir });
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines).toEqual([`neardup: ${path.join(dir, 'seeds', 'locked.txt')}: cannot read: permission denied`]);
+      const report = JSON.parse(r.stdout);
+      expect(report.counts.failed).toBe(1);
+      expect(report.groups).toHaveLength(1);
+      expect(readFileSync(path.join(dir, 'seeds', '000_241594d10820ed7f.txt')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'neardup.js');
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs the built binary (as a user would, through bin/neardup.js). */
+export function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; wrap?: string[] } = {}): RunResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: "true", ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const [cmd, ...pre] = opts.wrap ?? [process.execPath];
+  const r = spawnSync(cmd!, [...pre, ...(opts.wrap ? [process.execPath] : []), BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env,
+    input: opts.input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+/** Masks what legitimately changes between runs (the elapsed time in the text summary). */
+export function stable(s: string): string {
+  return s.replace(/ · \d+\.\d\ds\n/g, ' · <time>\n');
+}
+
+/**
+ * Compares a run with its golden file (stdout, stderr and exit code, as a reader sees them).
+ * UPDATE_GOLDEN=1 rewrites the file instead.
+ */
+export function golden(name: string, args: string[], r: RunResult): { actual: string; expected: string } {
+  const file = path.join(ROOT, 'fixtures', 'golden', `${name}.txt`);
+  const actual = `$ neardup ${args.join(' ')}\n--- stdout\n${stable(r.stdout)}--- stderr\n${r.stderr}--- exit code: ${r.code}\n`;
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
+    if (!process.env.UPDATE_GOLDEN && process.env.CI) throw new Error(`golden file missing: ${file} (run UPDATE_GOLDEN=1 npm test)`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+  }
+  return { actual, expected: readFileSync(file, 'utf8') };
+}
