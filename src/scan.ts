@@ -9,6 +9,7 @@ import { candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from './match/verify.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
+import { contentHash } from './sketch/hash.js';
 import { bandKeys } from './sketch/lsh.js';
 import { Sketcher } from './sketch/sketch.js';
 import type { DocumentInfo, ErrorRecord, Group, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
@@ -107,6 +108,7 @@ export async function findNearDuplicates(
         chars: text.length,
         units: s.units,
         shingles: s.shingles.length,
+        contentHash: contentHash(text),
       },
       shingles: s.shingles,
       signature: s.signature,

@@ -41,6 +41,8 @@ export interface DocumentInfo {
   units: number;
   /** Distinct shingles. */
   shingles: number;
+  /** 64-bit hash of the extracted text (16 hex digits): identifies content across runs. */
+  contentHash: string;
 }
 
 export interface ScoredPair {

@@ -43,3 +43,8 @@ export function splitmix32(seed: number): () => number {
     return (z ^ (z >>> 16)) >>> 0;
   };
 }
+
+/** A 64-bit content hash of a string as 16 hex digits (two independent 32-bit hashes). */
+export function contentHash(s: string): string {
+  return hashString(s, 0x2545f491).toString(16).padStart(8, '0') + hashString(s, 0x9e3779b9).toString(16).padStart(8, '0');
+}
