@@ -71,9 +71,11 @@ export const DEFAULTS = {
   /**
    * For the containment metric, LSH is tuned so that a pair is a candidate with probability
    * >= LSH_RECALL when containment equals the threshold and the smaller document is at least
-   * this fraction of the larger one's size.
+   * this fraction of the larger one's size. (A whole excerpt of half its source has Jaccard
+   * 0.5 and is still a candidate with p > 0.99 at the default threshold.) Measured: 0.5
+   * instead of 0.85 gives the same dev-set result but 8.5x more candidates on e-mail.
    */
-  containmentSizeRatio: 0.5,
+  containmentSizeRatio: 0.85,
 } as const;
 
 /** P(candidate | similarity = threshold) that the automatic band choice guarantees. */

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { candidatePairs, unpackPair } from '../src/match/candidates.js';
 import { components } from '../src/match/cluster.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/match/verify.js';
-import { sortUnique } from '../src/text/shingle.js';
+import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
+
+const sortUnique = (a: Uint32Array) => sortUniqueView(a).slice();
 
 const set = (...xs: number[]) => sortUnique(Uint32Array.from(xs));
 

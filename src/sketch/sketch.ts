@@ -1,10 +1,11 @@
 /**
- * The sketch stage: text -> normalised units -> shingle set -> MinHash signature. A pure
- * function of (text, settings), so it can run in worker threads.
+ * The sketch stage: text -> prepared text -> units -> shingle hashes -> MinHash signature and
+ * the sorted set of distinct shingles. A pure function of (text, settings), so it runs in
+ * worker threads; scratch buffers are reused from one document to the next.
  */
 import type { ResolvedOptions } from '../options.js';
-import { normalizeText } from '../text/normalize.js';
-import { shingleHashes } from '../text/shingle.js';
+import { prepareText } from '../text/normalize.js';
+import { shingleStream, sortUnique } from '../text/shingle.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenize.js';
 import { minhashSignature } from './minhash.js';
 
@@ -20,6 +21,8 @@ export type SketchSettings = Pick<ResolvedOptions, 'shingle' | 'numPerm' | 'seed
 
 export class Sketcher {
   private readonly tokenizer: Tokenizer;
+  private scratch = new Uint32Array(4096);
+
   constructor(readonly settings: SketchSettings) {
     this.tokenizer = createTokenizer({
       unit: settings.shingle.unit,
@@ -29,14 +32,21 @@ export class Sketcher {
     });
   }
 
+  private stream(text: string): { units: number; hashes: Uint32Array } {
+    const units = this.tokenizer.units(prepareText(text));
+    if (this.scratch.length < units.length) this.scratch = new Uint32Array(units.length + (units.length >>> 1));
+    return { units: units.length, hashes: shingleStream(units, this.settings.shingle.size, this.settings.seed, this.scratch) };
+  }
+
   /** The shingle set alone (what exact verification needs). */
   shingles(text: string): { units: number; shingles: Uint32Array } {
-    const units = this.tokenizer.units(normalizeText(text));
-    return { units: units.length, shingles: shingleHashes(units, this.settings.shingle.size, this.settings.seed) };
+    const { units, hashes } = this.stream(text);
+    return { units, shingles: sortUnique(hashes).slice() };
   }
 
   sketch(text: string): Sketch {
-    const { units, shingles } = this.shingles(text);
-    return { units, shingles, signature: minhashSignature(shingles, this.settings.numPerm, this.settings.seed) };
+    const { units, hashes } = this.stream(text);
+    const signature = minhashSignature(hashes, this.settings.numPerm, this.settings.seed);
+    return { units, signature, shingles: sortUnique(hashes).slice() };
   }
 }

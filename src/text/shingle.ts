@@ -8,36 +8,86 @@ import { fmix32, mixSeed } from '../sketch/hash.js';
 
 const BASE = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
 
-export function shingleHashes(units: Uint32Array, size: number, seed: number): Uint32Array {
+/**
+ * The hash of every shingle of `units`, in text order (repeats included), written into `out`
+ * (grown if needed); returns the view of the written part.
+ */
+export function shingleStream(units: Uint32Array, size: number, seed: number, out?: Uint32Array): Uint32Array {
   const n = units.length;
   if (n === 0) return new Uint32Array(0);
   const unitSeed = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
   const finalSeed = mixSeed(size, seed);
   const k = Math.min(size, n);
   const count = n - k + 1;
-  const out = new Uint32Array(count);
+  const dst = out && out.length >= count ? out : new Uint32Array(count);
   // BASE^(k-1) mod 2^32
   let top = 1;
   for (let i = 1; i < k; i++) top = Math.imul(top, BASE);
   let h = 0;
   for (let i = 0; i < k; i++) h = (Math.imul(h, BASE) + fmix32(units[i]! ^ unitSeed)) | 0;
-  out[0] = fmix32(h ^ finalSeed);
+  dst[0] = fmix32(h ^ finalSeed);
   for (let i = k; i < n; i++) {
     const outgoing = fmix32(units[i - k]! ^ unitSeed);
     h = (Math.imul((h - Math.imul(outgoing, top)) | 0, BASE) + fmix32(units[i]! ^ unitSeed)) | 0;
-    out[i - k + 1] = fmix32(h ^ finalSeed);
+    dst[i - k + 1] = fmix32(h ^ finalSeed);
   }
-  return sortUnique(out);
+  return dst.subarray(0, count);
 }
 
-/** Sorts in place and returns the prefix of distinct values. */
-export function sortUnique(a: Uint32Array): Uint32Array {
-  a.sort();
-  let w = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (i === 0 || a[i] !== a[w - 1]) a[w++] = a[i]!;
+/** The distinct shingle hashes of `units`, sorted ascending (a fresh array). */
+export function shingleHashes(units: Uint32Array, size: number, seed: number): Uint32Array {
+  return sortUnique(shingleStream(units, size, seed)).slice();
+}
+
+let sortScratch = new Uint32Array(1024);
+let bucketCounts = new Uint32Array(65537);
+
+/**
+ * Sorts uint32 values: one counting pass on the top bits (about 8 values a bucket), then one
+ * insertion-sort pass, which never moves a value out of its bucket. About twice as fast as
+ * TypedArray#sort on shingle sets. Returns a view of a scratch buffer holding the result.
+ */
+function bucketSort(a: Uint32Array): Uint32Array {
+  const n = a.length;
+  if (sortScratch.length < n) sortScratch = new Uint32Array(Math.max(n, sortScratch.length * 2));
+  const out = sortScratch;
+  let bits = Math.ceil(Math.log2(n / 8));
+  bits = bits < 1 ? 1 : bits > 16 ? 16 : bits;
+  const shift = 32 - bits;
+  const buckets = 1 << bits;
+  const counts = bucketCounts;
+  counts.fill(0, 0, buckets + 1);
+  for (let i = 0; i < n; i++) counts[(a[i]! >>> shift) + 1]!++;
+  for (let b = 1; b <= buckets; b++) counts[b]! += counts[b - 1]!;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    out[counts[v >>> shift]!++] = v;
   }
-  return a.subarray(0, w);
+  for (let i = 1; i < n; i++) {
+    const v = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && out[j]! > v) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = v;
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * The distinct values of `a`, sorted. `a` itself is left sorted in place when it is small;
+ * the result may be a view of a scratch buffer that the next call overwrites: copy it to keep it.
+ */
+export function sortUnique(a: Uint32Array): Uint32Array {
+  let sorted: Uint32Array;
+  if (a.length < 64) sorted = a.sort();
+  else sorted = bucketSort(a);
+  let w = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[w - 1]) sorted[w++] = sorted[i]!;
+  }
+  return sorted.subarray(0, w);
 }
 
 /**

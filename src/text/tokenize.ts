@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import type { ShingleUnit } from '../options.js';
 import { hashString } from '../sketch/hash.js';
-import { CharClass, charClass, foldCodePoint } from './normalize.js';
+import { CharClass, charClass, foldCodePoint, normalizeText } from './normalize.js';
 
 export interface TokenizerSettings {
   unit: ShingleUnit;
@@ -20,8 +20,12 @@ export interface TokenizerSettings {
 
 export interface Tokenizer {
   readonly settings: TokenizerSettings;
-  /** Units of normalised text: letter code points (char mode) or word hashes (word mode). */
-  units(normalized: string): Uint32Array;
+  /**
+   * Units of text prepared by prepareText() (or fully normalised): letter code points (char
+   * mode) or word hashes (word mode). A-Z are folded here. The result is a view into a scratch
+   * buffer that the next call overwrites: copy it to keep it.
+   */
+  units(prepared: string): Uint32Array;
 }
 
 interface NaturalParts {
@@ -42,12 +46,17 @@ function loadNatural(): NaturalParts {
   return naturalParts;
 }
 
-/** Growable Uint32Array builder. */
+/** Growable Uint32Array scratch buffer, reused from one document to the next. */
 class U32Builder {
   buf: Uint32Array;
   length = 0;
   constructor(capacity: number) {
     this.buf = new Uint32Array(Math.max(16, capacity));
+  }
+  reset(capacity: number): this {
+    if (this.buf.length < capacity) this.buf = new Uint32Array(capacity);
+    this.length = 0;
+    return this;
   }
   push(v: number): void {
     if (this.length === this.buf.length) {
@@ -62,14 +71,17 @@ class U32Builder {
   }
 }
 
-/** Letter code points of `s` (char mode without word transforms). */
-function letterUnits(s: string): Uint32Array {
-  const out = new U32Builder(s.length);
+/** Letter code points of `s` (char mode without word transforms), A-Z folded. */
+function letterUnits(s: string, out: U32Builder): Uint32Array {
+  out.reset(s.length);
+  const buf = out.buf;
   const n = s.length;
+  let w = 0;
   for (let i = 0; i < n; i++) {
     let cp = s.charCodeAt(i);
     if (cp < 128) {
-      if (cp >= 97 && cp <= 122) out.push(cp);
+      if (cp >= 97 && cp <= 122) buf[w++] = cp;
+      else if (cp >= 65 && cp <= 90) buf[w++] = cp + 32;
       continue;
     }
     if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
@@ -80,8 +92,9 @@ function letterUnits(s: string): Uint32Array {
       }
     }
     const cls = charClass(cp);
-    if (cls === CharClass.Letter || cls === CharClass.Spaceless) out.push(foldCodePoint(cp));
+    if (cls === CharClass.Letter || cls === CharClass.Spaceless) buf[w++] = foldCodePoint(cp);
   }
+  out.length = w;
   return out.finish();
 }
 
@@ -123,14 +136,16 @@ function forEachWord(s: string, onWord: (start: number, end: number) => void): v
 }
 
 /** Word hashes of `s` (word mode without word transforms), computed without building strings. */
-function wordUnits(s: string, seed: number): Uint32Array {
-  const out = new U32Builder(s.length >>> 2);
+function wordUnits(s: string, seed: number, out: U32Builder): Uint32Array {
+  out.reset(s.length >>> 2);
   const base = (0x811c9dc5 ^ seed) >>> 0;
   forEachWord(s, (start, end) => {
     let h = base;
     for (let i = start; i < end; i++) {
-      const c = s.charCodeAt(i);
-      h = Math.imul(h ^ (c === 0x3c2 ? 0x3c3 : c), 0x01000193);
+      let c = s.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32;
+      else if (c === 0x3c2) c = 0x3c3;
+      h = Math.imul(h ^ c, 0x01000193);
     }
     out.push(h >>> 0);
   });
@@ -138,8 +153,9 @@ function wordUnits(s: string, seed: number): Uint32Array {
 }
 
 /** Words after natural's stop-word removal and/or Porter stemming. */
-function transformedWords(s: string, settings: TokenizerSettings): string[] {
+function transformedWords(prepared: string, settings: TokenizerSettings): string[] {
   const { stem, stopwords } = loadNatural();
+  const s = normalizeText(prepared);
   const words: string[] = [];
   forEachWord(s, (start, end) => {
     const w = s.slice(start, end);
@@ -152,10 +168,11 @@ function transformedWords(s: string, settings: TokenizerSettings): string[] {
 export function createTokenizer(settings: TokenizerSettings): Tokenizer {
   const transforms = settings.stem || settings.stopwords;
   if (transforms) loadNatural();
-  const units = (normalized: string): Uint32Array => {
-    if (!transforms) return settings.unit === 'char' ? letterUnits(normalized) : wordUnits(normalized, settings.seed);
-    const words = transformedWords(normalized, settings);
-    if (settings.unit === 'char') return letterUnits(words.join(' '));
+  const scratch = new U32Builder(1024);
+  const units = (prepared: string): Uint32Array => {
+    if (!transforms) return settings.unit === 'char' ? letterUnits(prepared, scratch) : wordUnits(prepared, settings.seed, scratch);
+    const words = transformedWords(prepared, settings);
+    if (settings.unit === 'char') return letterUnits(words.join(' '), scratch);
     const out = new Uint32Array(words.length);
     for (let i = 0; i < words.length; i++) out[i] = hashString(words[i]!, settings.seed);
     return out;
