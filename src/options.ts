@@ -33,6 +33,10 @@ export interface ScanOptionsInput {
   globs?: string[];
   /** Files larger than this many bytes are skipped (a number, or `10M`, `512K`, `1G`). */
   maxFileSize?: number | string;
+  /** Worker threads for reading and sketching; 0 or undefined: one per core. */
+  threads?: number | string;
+  /** Bytes of shingle sets kept in memory for verification; beyond it sets are recomputed. */
+  memoryBudget?: number | string;
 }
 
 /** The resolved, validated settings of one run. */
@@ -50,6 +54,9 @@ export interface ResolvedOptions {
   respectIgnore: boolean;
   globs: string[];
   maxFileSize: number;
+  /** 0 = one per core. Never changes the result. */
+  threads: number;
+  memoryBudget: number;
 }
 
 /**
@@ -68,6 +75,8 @@ export const DEFAULTS = {
   respectIgnore: true,
   globs: [] as string[],
   maxFileSize: 100 * 1024 * 1024,
+  threads: 0,
+  memoryBudget: 512 * 1024 * 1024,
   /**
    * For the containment metric, LSH is tuned so that a pair is a candidate with probability
    * >= LSH_RECALL when containment equals the threshold and the smaller document is at least
@@ -129,14 +138,14 @@ function toInteger(name: string, value: number | string, min: number, max: numbe
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
 /** Parses `123`, `10K`, `512k`, `10M`, `1G` (binary multiples) into bytes. */
-export function parseSize(value: number | string): number {
+export function parseSize(value: number | string, name = '--max-filesize'): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) fail(`--max-filesize: expected a size like 10M, got '${value}'`);
+    if (!Number.isFinite(value) || value < 0) fail(`${name}: expected a size like 10M, got '${value}'`);
     return Math.floor(value);
   }
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const mult = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || mult === undefined) fail(`--max-filesize: expected a size like 500K, 10M or 1G, got '${value}'`);
+  if (!m || mult === undefined) fail(`${name}: expected a size like 500K, 10M or 1G, got '${value}'`);
   return Math.floor(Number(m[1]) * mult);
 }
 
@@ -206,7 +215,9 @@ export function resolveOptions(input: ScanOptionsInput = {}): ResolvedOptions {
     hidden: input.hidden ?? DEFAULTS.hidden,
     respectIgnore: input.respectIgnore ?? DEFAULTS.respectIgnore,
     globs: [...globs],
-    maxFileSize: input.maxFileSize === undefined ? DEFAULTS.maxFileSize : parseSize(input.maxFileSize),
+    maxFileSize: input.maxFileSize === undefined ? DEFAULTS.maxFileSize : parseSize(input.maxFileSize, '--max-filesize'),
+    threads: input.threads === undefined ? DEFAULTS.threads : toInteger('--threads', input.threads, 0, 256),
+    memoryBudget: input.memoryBudget === undefined ? DEFAULTS.memoryBudget : parseSize(input.memoryBudget, '--memory'),
   };
 }
 

@@ -90,6 +90,8 @@ export interface ScanResult {
   stats: ScanStats;
   /** Wall time of the scan; not part of machine output (which must be reproducible). */
   elapsedMs: number;
+  /** Wall time per phase in ms (walk, load, candidates, verify, group); not in machine output. */
+  timings: Record<'walk' | 'load' | 'candidates' | 'verify' | 'group', number>;
 }
 
 export type ScanEvent =

@@ -108,3 +108,20 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('threads', () => {
+  it('--threads 1 and --threads 2 give identical JSON', () => {
+    const args = ['scan', 'seeds', 'fixtures/mixed', 'fixtures/clean', 'bench/quality-dev/docs', '--format', 'json'];
+    const one = run([...args, '--threads', '1']);
+    const two = run([...args, '--threads', '2']);
+    expect(one.code).toBe(1);
+    expect(JSON.parse(one.stdout).counts.documents).toBeGreaterThan(500);
+    expect(two.stdout).toBe(one.stdout);
+  });
+  it('the same JSON when sets must be recomputed (a tiny --memory budget)', () => {
+    const args = ['scan', 'bench/quality-dev/docs', '--format', 'json'];
+    const roomy = run(args);
+    const tight = run([...args, '--memory', '64K']);
+    expect(tight.stdout).toBe(roomy.stdout);
+  });
+});

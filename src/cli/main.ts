@@ -9,6 +9,7 @@ import { colorLevel, type ColorMode } from '../report/text.js';
 import type { ScanEvent } from '../types.js';
 import { EXIT, exitCode } from './exit.js';
 import { buildProgram, type ScanCommand } from './program.js';
+import { ProgressBar, showProgress } from './progress.js';
 
 function handleStdoutErrors(): void {
   // `neardup ... | head`: a closed pipe ends the run quietly.
@@ -28,7 +29,10 @@ function warn(line: string): void {
 async function runScan(cmd: ScanCommand): Promise<void> {
   const format = cmd.format as Format;
   let warnings = 0;
+  const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
   const onEvent = (e: ScanEvent) => {
+    if (e.type === 'progress') return progress?.update(e.done, e.total);
+    progress?.clear();
     if (e.type === 'error') warn(`${e.error.path}: ${e.error.message}`);
     else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
   };
@@ -49,9 +53,12 @@ async function runScan(cmd: ScanCommand): Promise<void> {
       globs: cmd.glob,
       maxFileSize: cmd.maxFilesize,
       follow: cmd.follow,
+      threads: cmd.threads,
+      memoryBudget: cmd.memory,
     },
     { onEvent },
   );
+  progress?.clear();
   if (warnings > MAX_WARNINGS_SHOWN) {
     warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
   }

@@ -26,6 +26,9 @@ export interface ScanCommand {
   format: string;
   color: string;
   exitZero?: boolean;
+  threads?: string;
+  memory?: string;
+  progress?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -83,6 +86,9 @@ export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output
     .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect, [] as string[])
     .option('--max-filesize <size>', 'skip files larger than this, e.g. 500K, 10M (default: 100M)')
     .option('-L, --follow', 'follow symbolic links to folders')
+    .option('-j, --threads <n>', 'worker threads for reading and sketching; 0 = one per core (default: 0)')
+    .option('--memory <size>', `shingle sets kept in memory for verification; more are recomputed (default: ${DEFAULTS.memoryBudget / 1024 / 1024}M)`)
+    .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal and not in CI)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .addOption(new Option('--color <when>', 'colour the text report').choices(['auto', 'always', 'never']).default('auto'))
     .option('--exit-zero', 'exit 0 even when near-duplicates are found')

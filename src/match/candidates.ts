@@ -4,7 +4,7 @@
  * into one double (i * 2^26 + j, i < j), then sorted and made distinct.
  */
 export const MAX_DOCUMENTS = 1 << 26;
-const PAIR_BASE = 1 << 26;
+export const PAIR_BASE = 1 << 26;
 
 /** Sorts `ids` by `keys[id]` (uint32), stable, by four 8-bit LSD passes. */
 function radixSortIds(keys: Uint32Array, ids: Uint32Array, tmp: Uint32Array): Uint32Array {

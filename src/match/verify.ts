@@ -6,6 +6,7 @@
 import type { Metric } from '../options.js';
 import { estimateJaccard } from '../sketch/minhash.js';
 import { intersectionSize } from '../text/shingle.js';
+import { PAIR_BASE } from './candidates.js';
 
 export interface Scores {
   jaccard: number;
@@ -70,4 +71,35 @@ export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: nu
 
 export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {
   return (metric === 'jaccard' ? s.jaccard : s.containment) >= threshold;
+}
+
+/** A slice of candidate pairs to score, with the shingle sets of the documents in it. */
+export interface VerifyTask {
+  metric: Metric;
+  threshold: number;
+  /** Packed pairs (see candidates.ts). */
+  pairs: Float64Array;
+  /** Document indices and, at the same positions, their sorted shingle sets. */
+  docs: number[];
+  sets: Uint32Array[];
+}
+
+/**
+ * Scores every pair of the task exactly; returns [packed pair, jaccard, containment] triples
+ * for the pairs at or above the threshold, in the task's order.
+ */
+export function verifyPairs(task: VerifyTask): Float64Array {
+  const setOf = new Map<number, Uint32Array>();
+  task.docs.forEach((d, k) => setOf.set(d, task.sets[k]!));
+  const out: number[] = [];
+  const { metric, threshold } = task;
+  for (let p = 0; p < task.pairs.length; p++) {
+    const code = task.pairs[p]!;
+    const i = Math.floor(code / PAIR_BASE);
+    const a = setOf.get(i)!;
+    const b = setOf.get(code - i * PAIR_BASE)!;
+    const s = exactScores(a, b, sharedNeeded(metric, threshold, a.length, b.length));
+    if (meetsThreshold(metric, threshold, s)) out.push(code, s.jaccard, s.containment);
+  }
+  return Float64Array.from(out);
 }

@@ -1,0 +1,123 @@
+/**
+ * Runs work in worker threads (one per core by default) or in-process: loading documents
+ * (loadDocument) and verifying candidate pairs (verifyPairs). Replies are handed back strictly
+ * in submission order, whatever the thread count, so everything downstream (events, reports) is
+ * deterministic.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { verifyPairs, type VerifyTask } from '../match/verify.js';
+import { loadDocument, type LoadResult, type LoadTask } from './load.js';
+import { Sketcher, type SketchSettings } from './sketch.js';
+import type { WorkerRequest } from './worker.js';
+
+/** Documents per load message: enough to amortise messaging, few enough to balance the load. */
+const LOAD_BATCH = 24;
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Worker threads need the built JavaScript next to this module (not so under a TS test runner). */
+function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
+
+export class WorkPool {
+  private readonly workers: Worker[] = [];
+  private readonly inline: Sketcher | undefined;
+
+  constructor(settings: SketchSettings, threads: number) {
+    if (threads <= 1 || !workersAvailable()) {
+      this.inline = new Sketcher(settings);
+      return;
+    }
+    for (let i = 0; i < threads; i++) this.workers.push(new Worker(WORKER_URL, { workerData: settings }));
+  }
+
+  get threads(): number {
+    return Math.max(1, this.workers.length);
+  }
+
+  /** Loads every task; `onResult` is called once per task, in task order. */
+  async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
+    if (this.inline) {
+      for (const t of tasks) onResult(loadDocument(t, this.inline));
+      return;
+    }
+    const batches: WorkerRequest[] = [];
+    for (let i = 0; i < tasks.length; i += LOAD_BATCH) batches.push({ kind: 'load', tasks: tasks.slice(i, i + LOAD_BATCH) });
+    await this.dispatch<LoadResult[]>(batches, (results) => results.forEach(onResult));
+  }
+
+  /** Verifies every task; `onResult` gets each task's [pair, jaccard, containment] triples, in task order. */
+  async verify(tasks: readonly VerifyTask[], onResult: (triples: Float64Array) => void): Promise<void> {
+    if (this.inline) {
+      for (const t of tasks) onResult(verifyPairs(t));
+      return;
+    }
+    await this.dispatch<Float64Array>(
+      tasks.map((task) => ({ kind: 'verify', task })),
+      onResult,
+    );
+  }
+
+  /** Sends the requests to free workers; calls onReply in request order. */
+  private dispatch<R>(requests: readonly WorkerRequest[], onReply: (reply: R) => void): Promise<void> {
+    const replies = new Map<number, R>();
+    let nextOut = 0;
+    let nextIn = 0;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (!settled) {
+          settled = true;
+          cleanup();
+          reject(err);
+        }
+      };
+      const send = (w: Worker) => {
+        if (nextIn >= requests.length) return;
+        const id = nextIn++;
+        w.once('message', (reply: R) => {
+          replies.set(id, reply);
+          try {
+            while (replies.has(nextOut)) {
+              const r = replies.get(nextOut)!;
+              replies.delete(nextOut++);
+              onReply(r);
+            }
+          } catch (err) {
+            fail(err);
+            return;
+          }
+          if (nextOut === requests.length) {
+            settled = true;
+            cleanup();
+            resolve();
+          } else send(w);
+        });
+        w.postMessage(requests[id]);
+      };
+      const cleanup = () => {
+        for (const w of this.workers) {
+          w.off('error', fail);
+          w.removeAllListeners('message');
+        }
+      };
+      if (requests.length === 0) return resolve();
+      for (const w of this.workers) {
+        w.on('error', fail);
+        send(w);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
