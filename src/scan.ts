@@ -11,7 +11,7 @@ import { walk } from './corpus/walk.js';
 import { candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
 import { estimateCanMatch, jaccardFloor, sizesCanMatch, type VerifyTask } from './match/verify.js';
-import { resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
+import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { LoadResult, LoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
 import { WorkPool, defaultThreads } from './sketch/pool.js';
@@ -158,8 +158,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
       if (r.status !== 'error' && r.warning) sinks.warn({ path: f.path, message: r.warning });
       if (r.status === 'error') return sinks.error({ path: f.path, message: r.message });
       if (r.status === 'skip') return sinks.skip({ path: f.path, reason: r.reason, detail: r.detail });
-      let set = r.set;
-      if (set && kept + set.byteLength > settings.memoryBudget) set = null;
+      const set = r.set;
       if (set) kept += set.byteLength;
       docs.push({
         info: { index: docs.length, path: f.path, kind: f.kind, ...r.meta },
@@ -168,6 +167,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
         set,
       });
     },
+    () => kept < settings.memoryBudget,
   );
   return docs;
 }
@@ -189,7 +189,10 @@ async function matchDocuments(
   const keys = new Uint32Array(docs.length * bands);
   const scratch = new Uint32Array(bands);
   for (let d = 0; d < docs.length; d++) keys.set(bandKeys(docs[d]!.signature, bands, rows, scratch), d * bands);
-  const { pairs: packed } = candidatePairs(keys, docs.length, bands, () => true);
+  const { pairs: packed } = candidatePairs(keys, docs.length, bands, () => true, {
+    maxBucket: DEFAULTS.maxBucket,
+    window: DEFAULTS.bucketWindow,
+  });
 
   // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low.
   const toVerify: number[] = [];

@@ -46,7 +46,7 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
     return 'error' in r ? { index, status: 'error', message: r.error } : { index, status: 'skip', reason: r.skip, detail: r.detail };
   }
   const text = extractText(r.text, task.kind);
-  const s = sketcher.sketch(text);
+  const s = sketcher.sketch(text, task.wantSet);
   const warning = r.warning;
   if (s.shingles.length === 0) {
     const out: LoadResult = { index, status: 'skip', reason: 'empty', detail: text.length ? 'no letters or words to compare' : 'empty file' };

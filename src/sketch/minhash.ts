@@ -9,6 +9,8 @@
  */
 import { fmix32 } from './hash.js';
 
+let filledScratch = new Uint8Array(256);
+
 /** The value of every bin of the signature of an empty set. */
 export const EMPTY_BIN = 0xffffffff;
 
@@ -16,9 +18,9 @@ export const EMPTY_BIN = 0xffffffff;
  * `hashes` are the shingle hashes of one document (already seeded and well mixed; duplicates
  * are harmless). Returns a signature of `numPerm` uint32 values.
  */
-export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: number): Uint32Array {
-  const sig = new Uint32Array(numPerm).fill(EMPTY_BIN);
-  const filled = new Uint8Array(numPerm);
+export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: number, out?: Uint32Array): Uint32Array {
+  const sig = (out && out.length === numPerm ? out : new Uint32Array(numPerm)).fill(EMPTY_BIN);
+  const filled = filledScratch.length >= numPerm ? filledScratch.fill(0, 0, numPerm) : (filledScratch = new Uint8Array(numPerm));
   const n = hashes.length;
   if (n === 0) return sig;
   for (let i = 0; i < n; i++) {

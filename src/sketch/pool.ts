@@ -15,6 +15,8 @@ import type { WorkerRequest } from './worker.js';
 
 /** Documents per load message: enough to amortise messaging, few enough to balance the load. */
 const LOAD_BATCH = 24;
+/** Requests queued at each worker, so it never waits for the main thread between two. */
+const IN_FLIGHT = 2;
 
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
@@ -43,15 +45,26 @@ export class WorkPool {
     return Math.max(1, this.workers.length);
   }
 
-  /** Loads every task; `onResult` is called once per task, in task order. */
-  async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
+  /**
+   * Loads every task; `onResult` is called once per task, in task order. `keepSets()` is asked
+   * as each batch is sent out: when it says no, that batch's shingle sets are not returned
+   * (the memory budget is spent).
+   */
+  async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void, keepSets: () => boolean = () => true): Promise<void> {
     if (this.inline) {
-      for (const t of tasks) onResult(loadDocument(t, this.inline));
+      for (const t of tasks) onResult(loadDocument({ ...t, wantSet: t.wantSet && keepSets() }, this.inline));
       return;
     }
-    const batches: WorkerRequest[] = [];
-    for (let i = 0; i < tasks.length; i += LOAD_BATCH) batches.push({ kind: 'load', tasks: tasks.slice(i, i + LOAD_BATCH) });
-    await this.dispatch<LoadResult[]>(batches, (results) => results.forEach(onResult));
+    const batches = Math.ceil(tasks.length / LOAD_BATCH);
+    await this.dispatch<LoadResult[]>(
+      batches,
+      (b) => {
+        const keep = keepSets();
+        const batch = tasks.slice(b * LOAD_BATCH, (b + 1) * LOAD_BATCH).map((t) => ({ ...t, wantSet: t.wantSet && keep }));
+        return { kind: 'load', tasks: batch };
+      },
+      (results) => results.forEach(onResult),
+    );
   }
 
   /** Verifies every task; `onResult` gets each task's [pair, jaccard, containment] triples, in task order. */
@@ -60,14 +73,14 @@ export class WorkPool {
       for (const t of tasks) onResult(verifyPairs(t));
       return;
     }
-    await this.dispatch<Float64Array>(
-      tasks.map((task) => ({ kind: 'verify', task })),
-      onResult,
-    );
+    await this.dispatch<Float64Array>(tasks.length, (i) => ({ kind: 'verify', task: tasks[i]! }), onResult);
   }
 
-  /** Sends the requests to free workers; calls onReply in request order. */
-  private dispatch<R>(requests: readonly WorkerRequest[], onReply: (reply: R) => void): Promise<void> {
+  /**
+   * Sends requests 0..count-1 (built when sent) to the workers, IN_FLIGHT at a time each, and
+   * calls onReply in request order.
+   */
+  private dispatch<R>(count: number, request: (i: number) => WorkerRequest, onReply: (reply: R) => void): Promise<void> {
     const replies = new Map<number, R>();
     let nextOut = 0;
     let nextIn = 0;
@@ -80,10 +93,17 @@ export class WorkPool {
           reject(err);
         }
       };
+      // each worker answers its requests in the order it got them
+      const queues = new Map<Worker, number[]>();
       const send = (w: Worker) => {
-        if (nextIn >= requests.length) return;
+        if (nextIn >= count) return;
         const id = nextIn++;
-        w.once('message', (reply: R) => {
+        queues.get(w)!.push(id);
+        w.postMessage(request(id));
+      };
+      const onMessage = (w: Worker) => (reply: R) => {
+        {
+          const id = queues.get(w)!.shift()!;
           replies.set(id, reply);
           try {
             while (replies.has(nextOut)) {
@@ -95,13 +115,12 @@ export class WorkPool {
             fail(err);
             return;
           }
-          if (nextOut === requests.length) {
+          if (nextOut === count) {
             settled = true;
             cleanup();
             resolve();
           } else send(w);
-        });
-        w.postMessage(requests[id]);
+        }
       };
       const cleanup = () => {
         for (const w of this.workers) {
@@ -109,10 +128,12 @@ export class WorkPool {
           w.removeAllListeners('message');
         }
       };
-      if (requests.length === 0) return resolve();
+      if (count === 0) return resolve();
       for (const w of this.workers) {
+        queues.set(w, []);
         w.on('error', fail);
-        send(w);
+        w.on('message', onMessage(w));
+        for (let k = 0; k < IN_FLIGHT; k++) send(w);
       }
     });
   }

@@ -7,6 +7,7 @@ import type { ResolvedOptions } from '../options.js';
 import { prepareText } from '../text/normalize.js';
 import { shingleStream, sortUnique } from '../text/shingle.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenize.js';
+import { U32Arena } from './arena.js';
 import { minhashSignature } from './minhash.js';
 
 export interface Sketch {
@@ -22,6 +23,9 @@ export type SketchSettings = Pick<ResolvedOptions, 'shingle' | 'numPerm' | 'seed
 export class Sketcher {
   private readonly tokenizer: Tokenizer;
   private scratch = new Uint32Array(4096);
+  private readonly sigScratch: Uint32Array;
+  /** Where the sets and signatures this sketcher returns live. */
+  readonly arena = new U32Arena();
 
   constructor(readonly settings: SketchSettings) {
     this.tokenizer = createTokenizer({
@@ -30,6 +34,7 @@ export class Sketcher {
       stem: settings.stem,
       stopwords: settings.stopwords,
     });
+    this.sigScratch = new Uint32Array(settings.numPerm);
   }
 
   private stream(text: string): { units: number; hashes: Uint32Array } {
@@ -38,15 +43,20 @@ export class Sketcher {
     return { units: units.length, hashes: shingleStream(units, this.settings.shingle.size, this.settings.seed, this.scratch) };
   }
 
-  /** The shingle set alone (what exact verification needs). */
+  /** The shingle set alone (what exact verification needs), in arena memory. */
   shingles(text: string): { units: number; shingles: Uint32Array } {
     const { units, hashes } = this.stream(text);
-    return { units, shingles: sortUnique(hashes).slice() };
+    return { units, shingles: this.arena.copy(sortUnique(hashes)) };
   }
 
-  sketch(text: string): Sketch {
+  /**
+   * Signature and shingle set, in arena memory. With keepSet false the set is a view of a
+   * scratch buffer, valid only until the next call (its length is still the distinct count).
+   */
+  sketch(text: string, keepSet = true): Sketch {
     const { units, hashes } = this.stream(text);
-    const signature = minhashSignature(hashes, this.settings.numPerm, this.settings.seed);
-    return { units, signature, shingles: sortUnique(hashes).slice() };
+    const signature = this.arena.copy(minhashSignature(hashes, this.settings.numPerm, this.settings.seed, this.sigScratch));
+    const set = sortUnique(hashes);
+    return { units, signature, shingles: keepSet ? this.arena.copy(set) : set };
   }
 }

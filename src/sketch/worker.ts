@@ -13,20 +13,15 @@ export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verif
 
 const sketcher = new Sketcher(workerData as SketchSettings);
 
-function shared(a: Uint32Array): Uint32Array {
-  const s = new Uint32Array(new SharedArrayBuffer(a.byteLength));
-  s.set(a);
-  return s;
-}
-
 parentPort!.on('message', (req: WorkerRequest) => {
   if (req.kind === 'verify') {
     const out = verifyPairs(req.task);
     parentPort!.postMessage(out, [out.buffer as ArrayBuffer]);
     return;
   }
+  // Sets and signatures live in the sketcher's arena of SharedArrayBuffers: posting them shares
+  // the memory, nothing is copied.
   const results: LoadResult[] = [];
-  const transfer: ArrayBuffer[] = [];
   for (const t of req.tasks) {
     let r: LoadResult;
     try {
@@ -34,11 +29,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
     } catch (err) {
       r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
     }
-    if (r.status === 'ok') {
-      transfer.push(r.signature.buffer as ArrayBuffer);
-      if (r.set) r.set = shared(r.set);
-    }
     results.push(r);
   }
-  parentPort!.postMessage(results, transfer);
+  parentPort!.postMessage(results);
 });
