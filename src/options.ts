@@ -82,8 +82,8 @@ export const DEFAULTS = {
    * pairs (see candidates.ts). Measured on SpamAssassin: 21% fewer candidates, 97% of the pairs;
    * the dev set is unchanged (its buckets are small).
    */
-  maxBucket: 200,
-  bucketWindow: 50,
+  maxBucket: Number(process.env.NEARDUP_MAX_BUCKET ?? 200),
+  bucketWindow: Number(process.env.NEARDUP_BUCKET_WINDOW ?? 50),
   /**
    * For the containment metric, LSH is tuned so that a pair is a candidate with probability
    * >= LSH_RECALL when containment equals the threshold and the smaller document is at least

@@ -194,8 +194,9 @@ async function matchDocuments(
     window: DEFAULTS.bucketWindow,
   });
 
-  // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low.
-  const toVerify: number[] = [];
+  // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low
+  // (filtered in place: `packed` is not needed afterwards).
+  let kept = 0;
   for (let p = 0; p < packed.length; p++) {
     const [i, j] = unpackPair(packed[p]!);
     const a = docs[i]!;
@@ -204,8 +205,10 @@ async function matchDocuments(
     const nb = b.info.shingles;
     if (!sizesCanMatch(metric, threshold, na, nb)) continue;
     if (!estimateCanMatch(a.signature, b.signature, jaccardFloor(metric, threshold, na, nb))) continue;
-    toVerify.push(packed[p]!);
+    packed[kept++] = packed[p]!;
   }
+  const toVerify = packed.subarray(0, kept);
+  const candidates = packed.length;
 
   timings.candidates = performance.now() - t;
   t = performance.now();
@@ -234,19 +237,19 @@ async function matchDocuments(
   });
   timings.verify = performance.now() - t;
   // chunks come in pair order, so `scored` is ordered by (a, b)
-  return { scored, candidates: packed.length };
+  return { scored, candidates };
 }
 
 /**
  * Calls `verify` on consecutive chunks of `pairs` (kept in order) such that, during each call,
  * the shingle sets of every document in the chunk are in memory. Sets that were not kept at
- * load time are recomputed in the pool for one chunk at a time, within half the memory budget,
+ * load time are recomputed in the pool for one chunk at a time, within a quarter of the budget,
  * and dropped after it.
  */
 async function inChunksWithSets(
   docs: Doc[],
   files: readonly FileTask[],
-  pairs: readonly number[],
+  pairs: Float64Array,
   settings: ResolvedOptions,
   pool: WorkPool,
   verify: (chunk: readonly number[]) => Promise<void>,
@@ -259,7 +262,8 @@ async function inChunksWithSets(
     if (need.length) {
       const docOfFile = new Map(need.map((d) => [docs[d]!.file, d]));
       await pool.load(
-        need.map((d) => task(files, docs[d]!.file, settings)),
+        // own buffers, not the shared arena: they are dropped after this chunk
+        need.map((d) => ({ ...task(files, docs[d]!.file, settings), setMemory: 'own' as const })),
         (r) => {
           if (r.status === 'ok') docs[docOfFile.get(r.index)!]!.set = r.set;
         },
@@ -286,7 +290,7 @@ async function inChunksWithSets(
       }
     }
     chunk.push(code);
-    if (bytes > settings.memoryBudget / 2) await run();
+    if (bytes > settings.memoryBudget / 4) await run();
   }
   if (chunk.length) await run();
 }

@@ -34,13 +34,26 @@ function radixSortIds(keys: Uint32Array, ids: Uint32Array, tmp: Uint32Array): Ui
 class PairBuffer {
   buf = new Float64Array(1024);
   length = 0;
+  /** Length right after the last dedupe. */
+  private distinct = 0;
   push(i: number, j: number): void {
     if (this.length === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
+      const next = new Float64Array(Math.ceil(this.buf.length * 1.5));
       next.set(this.buf);
       this.buf = next;
     }
     this.buf[this.length++] = i < j ? i * PAIR_BASE + j : j * PAIR_BASE + i;
+  }
+  /** Sorts and drops repeats (a pair that agrees in several bands was pushed once per band). */
+  dedupe(): void {
+    const all = this.buf.subarray(0, this.length).sort();
+    let w = 0;
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[w - 1]) all[w++] = all[i]!;
+    this.length = this.distinct = w;
+  }
+  /** Dedupes when repeats have at least doubled the buffer since the last time. */
+  maybeDedupe(): void {
+    if (this.length > 2 * this.distinct + (1 << 20)) this.dedupe();
   }
 }
 
@@ -109,11 +122,10 @@ export function candidatePairs(
       }
       start = end;
     }
+    out.maybeDedupe();
   }
-  const all = out.buf.subarray(0, out.length).sort();
-  let w = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[w - 1]) all[w++] = all[i]!;
-  return { pairs: all.slice(0, w), stats: { buckets, largestBucket, capped } };
+  out.dedupe();
+  return { pairs: out.buf.slice(0, out.length), stats: { buckets, largestBucket, capped } };
 }
 
 export function unpackPair(code: number): [number, number] {

@@ -18,6 +18,11 @@ export interface LoadTask {
   maxFileSize: number;
   /** Return the shingle set too (for verification), or only the signature. */
   wantSet: boolean;
+  /**
+   * Where a returned set lives: 'arena' (shared memory, kept for the whole scan) or 'own' (its
+   * own buffer, transferred to the caller and freed by its garbage collector once dropped).
+   */
+  setMemory?: 'arena' | 'own';
 }
 
 export interface LoadedMeta {
@@ -46,7 +51,8 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
     return 'error' in r ? { index, status: 'error', message: r.error } : { index, status: 'skip', reason: r.skip, detail: r.detail };
   }
   const text = extractText(r.text, task.kind);
-  const s = sketcher.sketch(text, task.wantSet);
+  const own = task.setMemory === 'own';
+  const s = sketcher.sketch(text, task.wantSet && !own);
   const warning = r.warning;
   if (s.shingles.length === 0) {
     const out: LoadResult = { index, status: 'skip', reason: 'empty', detail: text.length ? 'no letters or words to compare' : 'empty file' };
@@ -65,7 +71,7 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
       contentHash: textHash(text),
     },
     signature: s.signature,
-    set: task.wantSet ? s.shingles : null,
+    set: task.wantSet ? (own ? s.shingles.slice() : s.shingles) : null,
   };
   if (warning) out.warning = warning;
   return out;

@@ -22,6 +22,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
   // Sets and signatures live in the sketcher's arena of SharedArrayBuffers: posting them shares
   // the memory, nothing is copied.
   const results: LoadResult[] = [];
+  const transfer: ArrayBuffer[] = [];
   for (const t of req.tasks) {
     let r: LoadResult;
     try {
@@ -29,7 +30,8 @@ parentPort!.on('message', (req: WorkerRequest) => {
     } catch (err) {
       r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
     }
+    if (r.status === 'ok' && r.set && t.setMemory === 'own') transfer.push(r.set.buffer as ArrayBuffer);
     results.push(r);
   }
-  parentPort!.postMessage(results);
+  parentPort!.postMessage(results, transfer);
 });
