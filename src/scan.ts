@@ -111,7 +111,7 @@ export async function findNearDuplicates(
         failed: errors.length,
         short: documents.filter((d) => d.units < settings.shingle.size).length,
         candidates: pairs.candidates,
-        verified: pairs.scored.length,
+        verified: pairs.checked,
         groups: groups.length,
         duplicateDocuments: groups.reduce((n, g) => n + g.members.length, 0),
         pairs: pairs.scored.length,
@@ -175,6 +175,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
 interface Matched {
   scored: ScoredPair[];
   candidates: number;
+  checked: number;
 }
 
 async function matchDocuments(
@@ -237,7 +238,7 @@ async function matchDocuments(
   });
   timings.verify = performance.now() - t;
   // chunks come in pair order, so `scored` is ordered by (a, b)
-  return { scored, candidates };
+  return { scored, candidates, checked: toVerify.length };
 }
 
 /**

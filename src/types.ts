@@ -72,6 +72,7 @@ export interface ScanStats {
   /** Documents with fewer units than the shingle size (compared as one shingle). */
   short: number;
   candidates: number;
+  /** Candidate pairs scored exactly (the rest were ruled out by size or estimate). */
   verified: number;
   groups: number;
   duplicateDocuments: number;

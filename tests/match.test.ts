@@ -158,3 +158,20 @@ describe('early exit', () => {
     );
   });
 });
+
+describe('candidatePairs: bucket cap', () => {
+  it('pairs a bucket over the cap by a window of neighbours in document order, not all pairs', () => {
+    const keys = Uint32Array.from({ length: 10 }, () => 7); // one band, ten documents, one bucket
+    const { pairs, stats } = candidatePairs(keys, 10, 1, () => true, { maxBucket: 4, window: 2 });
+    const got = [...pairs].map(unpackPair);
+    const expected: [number, number][] = [];
+    for (let i = 0; i < 10; i++) for (let j = i + 1; j <= Math.min(9, i + 2); j++) expected.push([i, j]);
+    expect(got).toEqual(expected);
+    expect(stats).toMatchObject({ capped: 1, largestBucket: 10 });
+  });
+  it('expands buckets at or under the cap fully', () => {
+    const keys = Uint32Array.from({ length: 4 }, () => 7);
+    const { pairs } = candidatePairs(keys, 4, 1, () => true, { maxBucket: 4, window: 1 });
+    expect(pairs.length).toBe(6);
+  });
+});
