@@ -3,8 +3,7 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { DEFAULTS, formatShingle } from '../options.js';
-import { FORMATS } from '../report/index.js';
+import { COLOR_MODES, DEFAULTS, FORMATS, RUN_DEFAULTS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
 export interface ScanCommand {
@@ -23,9 +22,15 @@ export interface ScanCommand {
   glob: string[];
   maxFilesize?: string;
   follow?: boolean;
-  format: string;
-  color: string;
+  format?: string;
+  output?: string;
+  color?: string;
   exitZero?: boolean;
+}
+
+/** What each command does with its parsed options. */
+export interface Handlers {
+  scan(cmd: ScanCommand): Promise<void>;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -40,6 +45,8 @@ const SCAN_EXAMPLES = `
 Examples:
   $ neardup scan seeds                        the two seed copies come out as one group
   $ neardup scan docs --format json > r.json  machine-readable report on stdout
+  $ neardup scan docs --format sarif --output neardup.sarif
+  $ neardup scan docs --format jsonl | jq -c 'select(.type == "group")'
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
 ${EXIT_HELP}`;
@@ -50,7 +57,7 @@ export interface ProgramOutput {
   writeErr(s: string): void;
 }
 
-export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output: ProgramOutput): Command {
+export function buildProgram(handlers: Handlers, output: ProgramOutput): Command {
   const program = new Command('neardup')
     .description('Find near-duplicate documents: the same text in different clothes.')
     .version(VERSION, '-V, --version')
@@ -83,12 +90,13 @@ export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output
     .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect, [] as string[])
     .option('--max-filesize <size>', 'skip files larger than this, e.g. 500K, 10M (default: 100M)')
     .option('-L, --follow', 'follow symbolic links to folders')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
-    .addOption(new Option('--color <when>', 'colour the text report').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(new Option('-f, --format <format>', `report format (default: ${RUN_DEFAULTS.format})`).choices(FORMATS))
+    .option('-o, --output <file>', 'write the report to this file (whole, at the end) instead of stdout')
+    .addOption(new Option('--color <when>', `colour the text report (default: ${RUN_DEFAULTS.color})`).choices(COLOR_MODES))
     .option('--exit-zero', 'exit 0 even when near-duplicates are found')
     .addHelpText('after', SCAN_EXAMPLES)
     .action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>) => {
-      await onScan({ ...opts, paths });
+      await handlers.scan({ ...opts, paths });
     });
 
   return program;

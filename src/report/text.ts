@@ -4,10 +4,12 @@
  * level, never from global state.
  */
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { formatShingle } from '../options.js';
+import { RUN_DEFAULTS, formatShingle, type ColorMode } from '../options.js';
 import type { ScanResult, SkipReason } from '../types.js';
+import type { ReportContext } from './index.js';
+import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './scores.js';
 
-export type ColorMode = 'auto' | 'always' | 'never';
+export type { ColorMode };
 
 /**
  * The colour level for a stream: `never` and NO_COLOR (non-empty) turn colour off, `always`
@@ -27,13 +29,11 @@ export function colorLevel(mode: ColorMode, isTTY: boolean, env: NodeJS.ProcessE
   return isTTY ? detected : 0;
 }
 
-export interface TextReportOptions {
+export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline'>> {
   colorLevel: 0 | 1 | 2 | 3;
   /** At most this many pairs are listed per group. */
   maxPairs?: number;
 }
-
-const nf = new Intl.NumberFormat('en-US');
 
 function label(i: number): string {
   let s = '';
@@ -43,14 +43,6 @@ function label(i: number): string {
     n = Math.floor(n / 26) - 1;
   } while (n >= 0);
   return s;
-}
-
-function fmtScore(x: number): string {
-  return (Math.floor(x * 1000) / 1000).toFixed(3);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${nf.format(n)} ${n === 1 ? one : many}`;
 }
 
 const REASON_TEXT: Record<SkipReason, string> = {
@@ -65,16 +57,13 @@ const REASON_TEXT: Record<SkipReason, string> = {
 
 export function renderText(result: ScanResult, opts: TextReportOptions): string {
   const c: ChalkInstance = new Chalk({ level: opts.colorLevel });
-  const maxPairs = opts.maxPairs ?? 20;
+  const maxPairs = opts.maxPairs ?? RUN_DEFAULTS.textPairs;
   const { documents, settings } = result;
   const metricName = settings.metric;
   const lines: string[] = [];
 
   for (const g of result.groups) {
-    const scores = g.pairs.map((p) => (metricName === 'jaccard' ? p.jaccard : p.containment));
-    const lo = Math.min(...scores);
-    const hi = Math.max(...scores);
-    const range = lo === hi ? fmtScore(lo) : `${fmtScore(lo)}–${fmtScore(hi)}`;
+    const range = scoreRange(g.pairs.map((p) => p[metricName]));
     lines.push(c.bold(`Group ${g.id}`) + c.dim(` · ${plural(g.members.length, 'document')} · ${metricName} ${range}`));
     const width = Math.max(...g.members.map((m) => documents[m]!.path.length));
     const labels = new Map<number, string>();
@@ -104,7 +93,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
       ? '0 skipped'
       : `${nf.format(s.skipped)} skipped (${[...reasons].map(([r, n]) => `${nf.format(n)} ${r}`).join(', ')})`;
   const failedText = `${nf.format(s.failed)} failed`;
-  const groupsText = s.groups === 0 ? c.green('no near-duplicates') : c.yellow(`${plural(s.groups, 'group')}, ${plural(s.duplicateDocuments, 'duplicate document')}`);
+  const groupsText = (s.groups === 0 ? c.green : c.yellow)(groupsPhrase(s, opts.baseline));
   lines.push(
     [
       `${plural(s.files, 'file')} found`,
@@ -115,6 +104,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
       `${(result.elapsedMs / 1000).toFixed(2)}s`,
     ].join(' · '),
   );
+  if (opts.baseline) lines.push(c.dim(baselineNote(opts.baseline)));
   lines.push(c.dim(`settings: ${formatShingle(settings.shingle)}, ${metricName} ≥ ${settings.threshold}, ${settings.bands}×${settings.rows} bands`));
   return lines.join('\n') + '\n';
 }
