@@ -26,6 +26,9 @@ export interface ScanCommand {
   output?: string;
   color?: string;
   exitZero?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  maxGroups?: string;
 }
 
 /** What each command does with its parsed options. */
@@ -37,9 +40,10 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const EXIT_HELP = `
 Exit codes:
-  0  no near-duplicates found
-  1  near-duplicates found (0 with --exit-zero)
-  2  error: bad options, or an input that could not be read (wins over 1)`;
+  0  no near-duplicates found (none new with --baseline; at most --max-groups)
+  1  near-duplicates found (0 with --exit-zero or --update-baseline)
+  2  error: bad options, an unusable baseline, or an input that could not be read
+     (wins over 1)`;
 
 const SCAN_EXAMPLES = `
 Examples:
@@ -47,6 +51,8 @@ Examples:
   $ neardup scan docs --format json > r.json  machine-readable report on stdout
   $ neardup scan docs --format sarif --output neardup.sarif
   $ neardup scan docs --format jsonl | jq -c 'select(.type == "group")'
+  $ neardup scan docs --update-baseline       accept today's groups (.neardup-baseline.json)
+  $ neardup scan docs --baseline .neardup-baseline.json   fail only on new groups
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
 ${EXIT_HELP}`;
@@ -94,6 +100,9 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('-o, --output <file>', 'write the report to this file (whole, at the end) instead of stdout')
     .addOption(new Option('--color <when>', `colour the text report (default: ${RUN_DEFAULTS.color})`).choices(COLOR_MODES))
     .option('--exit-zero', 'exit 0 even when near-duplicates are found')
+    .option('--baseline <file>', 'accept the groups recorded in this file: report and fail only on new ones')
+    .option('--update-baseline', `record the groups found in the --baseline file (default: ${RUN_DEFAULTS.baselineFile}) and exit 0`)
+    .option('--max-groups <n>', `fail only when more than n groups (new ones, with --baseline) are found (default: ${RUN_DEFAULTS.maxGroups})`)
     .addHelpText('after', SCAN_EXAMPLES)
     .action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>) => {
       await handlers.scan({ ...opts, paths });

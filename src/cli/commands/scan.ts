@@ -1,11 +1,13 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
+import path from 'node:path';
+import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
 import { resolveOptions, resolveRunOptions, type ScanOptionsInput } from '../../options.js';
-import { COLORED, REPORTERS, type ReportContext } from '../../report/index.js';
+import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
 import { colorLevel } from '../../report/text.js';
 import { findNearDuplicates, type ScanInput } from '../../scan.js';
 import type { ScanEvent } from '../../types.js';
 import { exitCode } from '../exit.js';
-import { fileSink, repositoryRoot, stdoutSink, warn } from '../output.js';
+import { fileSink, repositoryRoot, stdoutSink, warn, writeFileAtomic } from '../output.js';
 import type { ScanCommand } from '../program.js';
 
 /** Warnings printed one by one before the rest are summed up in one line. */
@@ -36,11 +38,18 @@ export async function runScan(cmd: ScanCommand): Promise<number> {
     output: cmd.output,
     color: cmd.color,
     exitZero: cmd.exitZero,
+    baseline: cmd.baseline,
+    updateBaseline: cmd.updateBaseline,
+    maxGroups: cmd.maxGroups,
   });
   const input = scanInput(cmd);
   const settings = resolveOptions(input); // bad options fail before anything is written
   const paths = cmd.paths.length ? cmd.paths : ['.'];
   const cwd = process.cwd();
+  // A baseline that cannot be used fails the run before anything is written.
+  const baseline = run.baseline && !run.updateBaseline ? readBaseline(run.baseline) : undefined;
+  if (baseline) checkBaselineSettings(baseline, settings, run.baseline!);
+  const baselineKey = run.baseline ? pathsRelativeTo(path.dirname(path.resolve(run.baseline)), cwd) : undefined;
   const sink = run.output ? fileSink(run.output) : stdoutSink();
   try {
     const session = REPORTERS[run.format](sink);
@@ -51,21 +60,36 @@ export async function runScan(cmd: ScanCommand): Promise<number> {
       else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
       session.event?.(e);
     };
-    const result = await findNearDuplicates(paths, input, { onEvent });
+    const found = await findNearDuplicates(paths, input, { onEvent });
     if (warnings > MAX_WARNINGS_SHOWN) {
       warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
+    }
+    let result = found;
+    let info: BaselineInfo | undefined;
+    if (baseline) {
+      const gated = applyBaseline(found, baseline, baselineKey!);
+      result = gated.result;
+      info = { file: run.baseline!, known: gated.known, new: gated.new, absent: gated.absent, updated: false };
+    } else if (run.updateBaseline) {
+      if (found.errors.length > 0) {
+        warn(`${run.baseline}: baseline not written: ${found.errors.length} input${found.errors.length === 1 ? '' : 's'} could not be read`);
+      } else {
+        writeFileAtomic(run.baseline!, renderBaseline(buildBaseline(found, baselineKey!)));
+        info = { file: run.baseline!, known: 0, new: found.groups.length, absent: 0, updated: true };
+      }
     }
     const isTTY = !run.output && process.stdout.isTTY === true;
     const ctx: ReportContext = {
       colorLevel: COLORED[run.format] ? colorLevel(run.color, isTTY) : 0,
       cwd,
       root: repositoryRoot(cwd),
+      ...(info ? { baseline: info } : {}),
     };
     session.end(result, ctx);
     sink.commit();
     return exitCode(
-      { errors: result.errors.length, groups: result.groups.length },
-      { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: false },
+      { errors: found.errors.length, groups: found.groups.length, ...(baseline ? { newGroups: result.groups.length } : {}) },
+      { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: run.updateBaseline },
     );
   } catch (err) {
     sink.abort();
