@@ -74,6 +74,12 @@ export const DEFAULTS = {
    * this fraction of the larger one's size.
    */
   containmentSizeRatio: 0.5,
+  /**
+   * compare and --explain align texts on letters: a shared passage is at least the char shingle
+   * size (9 letters in word mode), and a passage out of order (moved) at least this many letters,
+   * so that short coincidences elsewhere in the text do not show as shared.
+   */
+  alignMovedLetters: 40,
 } as const;
 
 /** P(candidate | similarity = threshold) that the automatic band choice guarantees. */
@@ -233,6 +239,8 @@ export function sketchSettings(o: ResolvedOptions): string {
 
 export const FORMATS = ['text', 'json', 'jsonl', 'csv', 'sarif', 'github', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
+/** Formats of `compare`. */
+export const COMPARE_FORMATS: readonly Format[] = ['text', 'json'];
 /** Formats that may carry per-pair alignments (`--explain`). */
 export const EXPLAIN_FORMATS: readonly Format[] = ['text', 'json', 'jsonl'];
 export const COLOR_MODES = ['auto', 'always', 'never'] as const;
@@ -249,8 +257,12 @@ export const RUN_DEFAULTS = {
   explainPassages: 10,
   /** `compare` shows every passage unless --passages says otherwise. */
   comparePassages: Infinity,
-  /** `compare`: characters of each long shared passage shown before and after the cut (text view). */
+  /** Characters of each long shared passage shown before and after the cut (text view). */
   context: 60,
+  /** The same for `scan --explain`, where passages sit under each pair. */
+  explainContext: 40,
+  /** Line width of passages when stdout is not a terminal. */
+  width: 100,
   /** Where `--update-baseline` writes when --baseline is not given. */
   baselineFile: '.neardup-baseline.json',
   /** Config files looked for in the current folder and its parents. */
@@ -301,9 +313,13 @@ function nonEmptyPath(flag: string, value: string | undefined): string | undefin
   return value;
 }
 
-/** Validates the reporting and gating options; `passagesDefault` differs between scan and compare. */
-export function resolveRunOptions(input: RunOptionsInput = {}, passagesDefault: number = RUN_DEFAULTS.explainPassages): RunOptions {
-  const format = input.format === undefined ? RUN_DEFAULTS.format : oneOf('--format', input.format, FORMATS);
+/** Which command the run options are for: scan and compare differ in formats and passages shown. */
+export type RunCommand = 'scan' | 'compare';
+
+/** Validates the reporting and gating options of a scan or a compare. */
+export function resolveRunOptions(input: RunOptionsInput = {}, command: RunCommand = 'scan'): RunOptions {
+  const scan = command === 'scan';
+  const format = input.format === undefined ? RUN_DEFAULTS.format : oneOf('--format', input.format, scan ? FORMATS : COMPARE_FORMATS);
   const color = input.color === undefined ? RUN_DEFAULTS.color : oneOf('--color', input.color, COLOR_MODES);
   const explain = input.explain ?? RUN_DEFAULTS.explain;
   if (explain && !EXPLAIN_FORMATS.includes(format)) {
@@ -320,7 +336,17 @@ export function resolveRunOptions(input: RunOptionsInput = {}, passagesDefault: 
     updateBaseline,
     maxGroups: input.maxGroups === undefined ? RUN_DEFAULTS.maxGroups : toInteger('--max-groups', input.maxGroups, 0, Number.MAX_SAFE_INTEGER),
     explain,
-    passages: input.passages === undefined ? passagesDefault : toInteger('--passages', input.passages, 1, Number.MAX_SAFE_INTEGER),
-    context: input.context === undefined ? RUN_DEFAULTS.context : toInteger('--context', input.context, 0, Number.MAX_SAFE_INTEGER),
+    passages:
+      input.passages === undefined
+        ? scan
+          ? RUN_DEFAULTS.explainPassages
+          : RUN_DEFAULTS.comparePassages
+        : toInteger('--passages', input.passages, 1, Number.MAX_SAFE_INTEGER),
+    context:
+      input.context === undefined
+        ? scan
+          ? RUN_DEFAULTS.explainContext
+          : RUN_DEFAULTS.context
+        : input.context === 'all' ? Infinity : toInteger('--context', input.context, 0, Number.MAX_SAFE_INTEGER),
   };
 }

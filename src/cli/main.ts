@@ -4,6 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
+import { runCompare } from './commands/compare.js';
 import { runScan } from './commands/scan.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
@@ -23,6 +24,9 @@ export async function main(argv: string[]): Promise<void> {
     {
       scan: async (cmd) => {
         process.exitCode = await runScan(cmd);
+      },
+      compare: async (cmd) => {
+        process.exitCode = await runCompare(cmd);
       },
     },
     {

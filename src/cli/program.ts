@@ -3,7 +3,7 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { COLOR_MODES, DEFAULTS, FORMATS, RUN_DEFAULTS, formatShingle } from '../options.js';
+import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, RUN_DEFAULTS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
 export interface ScanCommand {
@@ -29,11 +29,33 @@ export interface ScanCommand {
   baseline?: string;
   updateBaseline?: boolean;
   maxGroups?: string;
+  explain?: boolean;
+  passages?: string;
+}
+
+export interface CompareCommand {
+  a: string;
+  b: string;
+  shingle?: string;
+  threshold?: string;
+  metric?: string;
+  numPerm?: string;
+  seed?: string;
+  stem?: boolean;
+  stopwords?: boolean;
+  maxFilesize?: string;
+  format?: string;
+  output?: string;
+  color?: string;
+  passages?: string;
+  context?: string;
+  exitZero?: boolean;
 }
 
 /** What each command does with its parsed options. */
 export interface Handlers {
   scan(cmd: ScanCommand): Promise<void>;
+  compare(cmd: CompareCommand): Promise<void>;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -45,19 +67,61 @@ Exit codes:
   2  error: bad options, an unusable baseline, or an input that could not be read
      (wins over 1)`;
 
+const ROOT_EXAMPLES = `
+Examples:
+  $ neardup scan seeds                  which documents are copies of each other
+  $ neardup compare a.txt b.txt         what two documents share, passage by passage
+  $ neardup scan --help                 every scan option (formats, baselines, config)
+`;
+
 const SCAN_EXAMPLES = `
 Examples:
   $ neardup scan seeds                        the two seed copies come out as one group
   $ neardup scan docs --format json > r.json  machine-readable report on stdout
   $ neardup scan docs --format sarif --output neardup.sarif
   $ neardup scan docs --format jsonl | jq -c 'select(.type == "group")'
+  $ neardup scan docs --explain --passages 5   show what each reported pair shares
   $ neardup scan docs --update-baseline       accept today's groups (.neardup-baseline.json)
   $ neardup scan docs --baseline .neardup-baseline.json   fail only on new groups
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
 ${EXIT_HELP}`;
 
-/** Builds the program; `onScan` receives the parsed scan command. */
+/** The options that decide similarity, common to scan and compare. */
+function similarityOptions(cmd: Command): Command {
+  return cmd
+    .option('--shingle <mode>', `shingles: char:N (letters only) or word:N (default: ${formatShingle(DEFAULTS.shingle)})`)
+    .option('--metric <metric>', `jaccard, or containment (shared over the smaller document) (default: ${DEFAULTS.metric})`)
+    .option('-t, --threshold <x>', `similarity from 0 to 1 at which documents count as near-duplicates (default: ${DEFAULTS.threshold})`)
+    .option('--num-perm <n>', `MinHash signature length (default: ${DEFAULTS.numPerm})`)
+    .option('--seed <n>', `hash seed (default: ${DEFAULTS.seed})`)
+    .option('--stem', 'stem words (Porter, English) before shingling')
+    .option('--stopwords', 'drop English stop words before shingling');
+}
+
+function outputOptions(cmd: Command, formats: readonly string[]): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', `report format (default: ${RUN_DEFAULTS.format})`).choices(formats))
+    .option('-o, --output <file>', 'write the report to this file (whole, at the end) instead of stdout')
+    .addOption(new Option('--color <when>', `colour the text report (default: ${RUN_DEFAULTS.color})`).choices(COLOR_MODES));
+}
+
+const COMPARE_EXAMPLES = `
+Examples:
+  $ neardup compare seeds/000_241594d10820ed7f.txt seeds/001_8ed3a1ba6430ba1a.txt
+  $ neardup compare a.txt b.html --context all         every shared passage in full
+  $ neardup compare a.txt b.txt --format json | jq '.passages[] | select(.type != "shared")'
+
+Passages: = shared (shown as A reads), - only in A, + only in B, ~ shared but found
+elsewhere in B. Texts are aligned on their letters, as char shingles see them: case,
+digits, punctuation and line breaks do not matter.
+
+Exit codes:
+  0  not near-duplicates (or --exit-zero)
+  1  near-duplicates under the metric and threshold
+  2  error: bad options, or a file that could not be read`;
+
+/** Builds the program; each handler receives its command's parsed options. */
 export interface ProgramOutput {
   writeOut(s: string): void;
   writeErr(s: string): void;
@@ -68,7 +132,7 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .description('Find near-duplicate documents: the same text in different clothes.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXIT_HELP)
+    .addHelpText('after', ROOT_EXAMPLES + EXIT_HELP)
     // Set before subcommands are added, so they inherit it: usage errors become exceptions
     // that main() maps to exit 2.
     .exitOverride()
@@ -78,27 +142,21 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
       outputError: (str, write) => write(`neardup: ${str.replace(/^error: /, '')}`),
     });
 
-  program
+  const scan = program
     .command('scan')
     .description('scan files and folders for near-duplicate documents, grouped, with scores')
-    .argument('[paths...]', 'files or folders to scan (default: .)')
-    .option('--shingle <mode>', `shingles: char:N (letters only) or word:N (default: ${formatShingle(DEFAULTS.shingle)})`)
-    .option('--metric <metric>', `jaccard, or containment (shared over the smaller document) (default: ${DEFAULTS.metric})`)
-    .option('-t, --threshold <x>', `similarity from 0 to 1 at which documents count as near-duplicates (default: ${DEFAULTS.threshold})`)
-    .option('--num-perm <n>', `MinHash signature length (default: ${DEFAULTS.numPerm})`)
-    .option('--seed <n>', `hash seed (default: ${DEFAULTS.seed})`)
+    .argument('[paths...]', 'files or folders to scan (default: .)');
+  similarityOptions(scan)
     .option('--bands <n>', 'LSH bands (default: chosen from the threshold)')
     .option('--rows <n>', 'LSH rows per band (default: chosen from the threshold)')
-    .option('--stem', 'stem words (Porter, English) before shingling')
-    .option('--stopwords', 'drop English stop words before shingling')
     .option('--hidden', 'include hidden files and folders')
     .option('--no-ignore', 'do not honour .gitignore, .ignore and .git/info/exclude')
     .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect, [] as string[])
     .option('--max-filesize <size>', 'skip files larger than this, e.g. 500K, 10M (default: 100M)')
-    .option('-L, --follow', 'follow symbolic links to folders')
-    .addOption(new Option('-f, --format <format>', `report format (default: ${RUN_DEFAULTS.format})`).choices(FORMATS))
-    .option('-o, --output <file>', 'write the report to this file (whole, at the end) instead of stdout')
-    .addOption(new Option('--color <when>', `colour the text report (default: ${RUN_DEFAULTS.color})`).choices(COLOR_MODES))
+    .option('-L, --follow', 'follow symbolic links to folders');
+  outputOptions(scan, FORMATS)
+    .option('--explain', `show how each reported pair aligns: its first passages (text, json and jsonl formats)`)
+    .option('--passages <n>', `passages shown per pair by --explain (default: ${RUN_DEFAULTS.explainPassages})`)
     .option('--exit-zero', 'exit 0 even when near-duplicates are found')
     .option('--baseline <file>', 'accept the groups recorded in this file: report and fail only on new ones')
     .option('--update-baseline', `record the groups found in the --baseline file (default: ${RUN_DEFAULTS.baselineFile}) and exit 0`)
@@ -106,6 +164,21 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .addHelpText('after', SCAN_EXAMPLES)
     .action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>) => {
       await handlers.scan({ ...opts, paths });
+    });
+
+  const compare = program
+    .command('compare')
+    .description('compare two documents: their scores, then the passages they share and those found in only one, in reading order')
+    .argument('<a>', 'the first document (A)')
+    .argument('<b>', 'the second document (B)');
+  similarityOptions(compare).option('--max-filesize <size>', 'refuse files larger than this, e.g. 500K, 10M (default: 100M)');
+  outputOptions(compare, COMPARE_FORMATS)
+    .option('--passages <n>', 'show only the first n passages (default: all)')
+    .option('--context <n>', `characters kept at each end of a long shared passage; 'all' keeps it whole (default: ${RUN_DEFAULTS.context})`)
+    .option('--exit-zero', 'exit 0 even when the two are near-duplicates')
+    .addHelpText('after', COMPARE_EXAMPLES)
+    .action(async (a: string, b: string, opts: Omit<CompareCommand, 'a' | 'b'>) => {
+      await handlers.compare({ ...opts, a, b });
     });
 
   return program;

@@ -4,6 +4,7 @@
  * happens, `end` with the result.
  */
 import { FORMATS, type Format, type ResolvedOptions } from '../options.js';
+import type { Explainer } from '../compare/explain.js';
 import type { ScanEvent, ScanResult } from '../types.js';
 import { renderCsv } from './csv.js';
 import { renderGithub } from './github.js';
@@ -41,6 +42,11 @@ export interface ReportContext {
   /** The repository root (the enclosing git work tree, else cwd): SARIF URIs are relative to it. */
   root: string;
   baseline?: BaselineInfo;
+  /** How a reported pair aligns, when `--explain` asked (computed on demand). */
+  explain?: Explainer;
+  /** Passages shown per explained pair, and characters kept at each end of a long shared one. */
+  passages?: number;
+  context?: number;
 }
 
 export interface ReportSession {

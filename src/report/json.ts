@@ -2,7 +2,8 @@
  * The JSON report (schema "neardup/scan", version 1; documented in README). Deterministic:
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
-import { formatShingle, type ResolvedOptions } from '../options.js';
+import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
+import { jsonAlignment } from './compare.js';
 import type { DocumentInfo, Group, ScanResult, ScanStats, ScoredPair } from '../types.js';
 import type { ReportContext } from './index.js';
 import { VERSION } from '../version.js';
@@ -49,8 +50,15 @@ export function jsonPair(documents: readonly DocumentInfo[], p: ScoredPair) {
   return { a: documents[p.a]!.path, b: documents[p.b]!.path, jaccard: round4(p.jaccard), containment: round4(p.containment) };
 }
 
+/** A pair's alignment, when --explain asked for it. */
+function jsonExplained(p: ScoredPair, ctx: Pick<ReportContext, 'explain' | 'passages'>) {
+  if (!ctx.explain) return {};
+  const e = ctx.explain(p);
+  return { alignment: 'error' in e ? { error: e.error } : jsonAlignment(e.alignment, e.texts, ctx.passages ?? RUN_DEFAULTS.explainPassages) };
+}
+
 /** One group as the JSON report and the JSONL `group` event show it. */
-export function jsonGroup(documents: readonly DocumentInfo[], g: Group) {
+export function jsonGroup(documents: readonly DocumentInfo[], g: Group, ctx: Pick<ReportContext, 'explain' | 'passages'> = {}) {
   return {
     id: g.id,
     size: g.members.length,
@@ -58,11 +66,13 @@ export function jsonGroup(documents: readonly DocumentInfo[], g: Group) {
       const d = documents[m]!;
       return { path: d.path, bytes: d.bytes, chars: d.chars, shingles: d.shingles };
     }),
-    pairs: g.pairs.map((p) => jsonPair(documents, p)),
+    pairs: g.pairs.map((p) => ({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) })),
   };
 }
 
-export function buildJsonReport(result: ScanResult, ctx: Pick<ReportContext, 'baseline'> = {}) {
+type JsonContext = Pick<ReportContext, 'baseline' | 'explain' | 'passages'>;
+
+export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
   const { documents } = result;
   const groupOf = new Map<number, number>();
   for (const g of result.groups) for (const m of g.members) groupOf.set(m, g.id);
@@ -73,7 +83,7 @@ export function buildJsonReport(result: ScanResult, ctx: Pick<ReportContext, 'ba
     settings: jsonSettings(result.settings),
     counts: jsonCounts(result.stats),
     ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
-    groups: result.groups.map((g) => jsonGroup(documents, g)),
+    groups: result.groups.map((g) => jsonGroup(documents, g, ctx)),
     pairs: result.pairs.map((p) => ({ ...jsonPair(documents, p), group: groupOf.get(p.a)! })),
     skipped: result.skipped.map((x) => ({ path: x.path, reason: x.reason, detail: x.detail })),
     errors: result.errors.map((x) => ({ path: x.path, message: x.message })),
@@ -83,6 +93,6 @@ export function buildJsonReport(result: ScanResult, ctx: Pick<ReportContext, 'ba
 
 export type JsonReport = ReturnType<typeof buildJsonReport>;
 
-export function renderJson(result: ScanResult, ctx: Pick<ReportContext, 'baseline'> = {}): string {
+export function renderJson(result: ScanResult, ctx: JsonContext = {}): string {
   return JSON.stringify(buildJsonReport(result, ctx), null, 2) + '\n';
 }

@@ -33,7 +33,7 @@ export const jsonlReporter: Reporter = (out) => ({
     else if (e.type === 'error') line(out, 'error', { path: e.error.path, message: e.error.message });
   },
   end(result: ScanResult, ctx: ReportContext) {
-    for (const g of result.groups) line(out, 'group', jsonGroup(result.documents, g));
+    for (const g of result.groups) line(out, 'group', jsonGroup(result.documents, g, ctx));
     line(out, 'summary', {
       counts: jsonCounts(result.stats),
       ...(ctx.baseline ? { baseline: ctx.baseline } : {}),

@@ -6,6 +6,8 @@
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
 import { RUN_DEFAULTS, formatShingle, type ColorMode } from '../options.js';
 import type { ScanResult, SkipReason } from '../types.js';
+import type { Explanation } from '../compare/explain.js';
+import { coverageLine, renderPassages } from './compare.js';
 import type { ReportContext } from './index.js';
 import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './scores.js';
 
@@ -29,7 +31,22 @@ export function colorLevel(mode: ColorMode, isTTY: boolean, env: NodeJS.ProcessE
   return isTTY ? detected : 0;
 }
 
-export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline'>> {
+/** The colours the human-readable reports use, without exposing chalk to other modules. */
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+export function makeStyle(level: 0 | 1 | 2 | 3): Style {
+  const c = new Chalk({ level });
+  return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), red: (s) => c.red(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), cyan: (s) => c.cyan(s) };
+}
+
+export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline' | 'explain' | 'passages' | 'context'>> {
   colorLevel: 0 | 1 | 2 | 3;
   /** At most this many pairs are listed per group. */
   maxPairs?: number;
@@ -55,6 +72,21 @@ const REASON_TEXT: Record<SkipReason, string> = {
   'special-file': 'special files',
 };
 
+/** The alignment of a pair under its score line (scan --explain). */
+function explainLines(e: Explanation, labels: readonly [string, string], c: ChalkInstance, opts: TextReportOptions): string[] {
+  if ('error' in e) return [c.dim(`${' '.repeat(16)}(${e.error})`)];
+  const style: Style = makeStyle(opts.colorLevel);
+  return [
+    c.dim(`${' '.repeat(16)}${coverageLine(e.alignment, labels)}`),
+    ...renderPassages(e.alignment, e.texts, style, {
+      context: opts.context ?? RUN_DEFAULTS.explainContext,
+      limit: opts.passages ?? RUN_DEFAULTS.explainPassages,
+      width: RUN_DEFAULTS.width,
+      indent: 16,
+    }),
+  ];
+}
+
 export function renderText(result: ScanResult, opts: TextReportOptions): string {
   const c: ChalkInstance = new Chalk({ level: opts.colorLevel });
   const maxPairs = opts.maxPairs ?? RUN_DEFAULTS.textPairs;
@@ -78,6 +110,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
       lines.push(
         `      ${pairLabel.padEnd(9)} containment ${c.cyan(fmtScore(p.containment))}  jaccard ${c.cyan(fmtScore(p.jaccard))}`,
       );
+      if (opts.explain) lines.push(...explainLines(opts.explain(p), [labels.get(p.a)!, labels.get(p.b)!], c, opts));
     }
     if (g.pairs.length > shown.length) {
       lines.push(c.dim(`      … ${plural(g.pairs.length - shown.length, 'more pair')} (see --format json)`));

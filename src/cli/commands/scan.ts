@@ -1,6 +1,7 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
+import { explainer } from '../../compare/explain.js';
 import { resolveOptions, resolveRunOptions, type ScanOptionsInput } from '../../options.js';
 import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
 import { colorLevel } from '../../report/text.js';
@@ -41,6 +42,8 @@ export async function runScan(cmd: ScanCommand): Promise<number> {
     baseline: cmd.baseline,
     updateBaseline: cmd.updateBaseline,
     maxGroups: cmd.maxGroups,
+    explain: cmd.explain,
+    passages: cmd.passages,
   });
   const input = scanInput(cmd);
   const settings = resolveOptions(input); // bad options fail before anything is written
@@ -84,6 +87,7 @@ export async function runScan(cmd: ScanCommand): Promise<number> {
       cwd,
       root: repositoryRoot(cwd),
       ...(info ? { baseline: info } : {}),
+      ...(run.explain ? { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context } : {}),
     };
     session.end(result, ctx);
     sink.commit();
