@@ -22,11 +22,11 @@ export async function main(argv: string[]): Promise<void> {
   handleStdoutErrors();
   const program = buildProgram(
     {
-      scan: async (cmd) => {
-        process.exitCode = await runScan(cmd);
+      scan: async (cmd, given) => {
+        process.exitCode = await runScan(cmd, given);
       },
-      compare: async (cmd) => {
-        process.exitCode = await runCompare(cmd);
+      compare: async (cmd, given) => {
+        process.exitCode = await runCompare(cmd, given);
       },
     },
     {

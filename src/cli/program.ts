@@ -6,59 +6,59 @@ import { Command, Option } from 'commander';
 import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, RUN_DEFAULTS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
-export interface ScanCommand {
-  paths: string[];
+/** A number given as a flag (a string) or in a config file (a number). */
+type Num = string | number;
+
+/** Options both commands have. */
+interface CommonCommand {
   shingle?: string;
-  threshold?: string;
+  threshold?: Num;
   metric?: string;
-  numPerm?: string;
-  seed?: string;
-  bands?: string;
-  rows?: string;
+  numPerm?: Num;
+  seed?: Num;
   stem?: boolean;
   stopwords?: boolean;
-  hidden?: boolean;
-  ignore: boolean;
-  glob: string[];
-  maxFilesize?: string;
-  follow?: boolean;
+  maxFilesize?: Num;
   format?: string;
   output?: string;
   color?: string;
+  passages?: Num;
+  context?: Num;
   exitZero?: boolean;
-  baseline?: string;
-  updateBaseline?: boolean;
-  maxGroups?: string;
-  explain?: boolean;
-  passages?: string;
+  /** --config FILE, or false for --no-config. */
+  config?: string | false;
+  printConfig?: boolean;
 }
 
-export interface CompareCommand {
+export interface ScanCommand extends CommonCommand {
+  paths: string[];
+  bands?: Num;
+  rows?: Num;
+  hidden?: boolean;
+  ignore?: boolean;
+  glob?: string[];
+  follow?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  maxGroups?: Num;
+  explain?: boolean;
+}
+
+export interface CompareCommand extends CommonCommand {
   a: string;
   b: string;
-  shingle?: string;
-  threshold?: string;
-  metric?: string;
-  numPerm?: string;
-  seed?: string;
-  stem?: boolean;
-  stopwords?: boolean;
-  maxFilesize?: string;
-  format?: string;
-  output?: string;
-  color?: string;
-  passages?: string;
-  context?: string;
-  exitZero?: boolean;
 }
+
+/** The options given on the command line (their camelCase names), which win over a config file. */
+export type Given = ReadonlySet<string>;
 
 /** What each command does with its parsed options. */
 export interface Handlers {
-  scan(cmd: ScanCommand): Promise<void>;
-  compare(cmd: CompareCommand): Promise<void>;
+  scan(cmd: ScanCommand, given: Given): Promise<void>;
+  compare(cmd: CompareCommand, given: Given): Promise<void>;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 const EXIT_HELP = `
 Exit codes:
@@ -80,12 +80,38 @@ Examples:
   $ neardup scan docs --format json > r.json  machine-readable report on stdout
   $ neardup scan docs --format sarif --output neardup.sarif
   $ neardup scan docs --format jsonl | jq -c 'select(.type == "group")'
-  $ neardup scan docs --explain --passages 5   show what each reported pair shares
+  $ neardup scan docs --explain --passages 5  what each reported pair shares
   $ neardup scan docs --update-baseline       accept today's groups (.neardup-baseline.json)
-  $ neardup scan docs --baseline .neardup-baseline.json   fail only on new groups
+  $ neardup scan docs --baseline .neardup-baseline.json
+                                              fail only on groups not in the baseline
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
+  $ neardup scan --print-config               the settings in force (config file and flags)
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
+
+Config file: .neardup.json (or a "neardup" key in package.json) in this folder or one above
+it, up to the repository root; --config FILE names one, --no-config skips it. Its keys are
+the long flags in camelCase: { "threshold": 0.8, "format": "sarif", "maxGroups": 2,
+"paths": ["docs"] }. Flags win over it; every on/off flag has a --no- form (--no-stem,
+--ignore, --no-exit-zero) to turn off what the file turns on.
 ${EXIT_HELP}`;
+
+/** The options set on the command line itself (not defaults). */
+function givenOptions(cmd: Command): Given {
+  return new Set(Object.keys(cmd.opts()).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+}
+
+/** `--no-stem` and the like: hidden, to turn off what a config file turns on. */
+function negations(cmd: Command, flags: readonly string[]): Command {
+  for (const f of flags) cmd.addOption(new Option(f).hideHelp());
+  return cmd;
+}
+
+function configOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', `read settings from this file (default: the nearest ${RUN_DEFAULTS.configFile} or package.json "neardup" key)`)
+    .option('--no-config', 'read no config file')
+    .option('--print-config', 'print the settings in force (defaults < config file < flags) as JSON, and exit');
+}
 
 /** The options that decide similarity, common to scan and compare. */
 function similarityOptions(cmd: Command): Command {
@@ -115,6 +141,8 @@ Examples:
 Passages: = shared (shown as A reads), - only in A, + only in B, ~ shared but found
 elsewhere in B. Texts are aligned on their letters, as char shingles see them: case,
 digits, punctuation and line breaks do not matter.
+
+Similarity settings and colour also come from the config file (see scan --help).
 
 Exit codes:
   0  not near-duplicates (or --exit-zero)
@@ -151,7 +179,7 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('--rows <n>', 'LSH rows per band (default: chosen from the threshold)')
     .option('--hidden', 'include hidden files and folders')
     .option('--no-ignore', 'do not honour .gitignore, .ignore and .git/info/exclude')
-    .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect, [] as string[])
+    .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect)
     .option('--max-filesize <size>', 'skip files larger than this, e.g. 500K, 10M (default: 100M)')
     .option('-L, --follow', 'follow symbolic links to folders');
   outputOptions(scan, FORMATS)
@@ -161,10 +189,12 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('--baseline <file>', 'accept the groups recorded in this file: report and fail only on new ones')
     .option('--update-baseline', `record the groups found in the --baseline file (default: ${RUN_DEFAULTS.baselineFile}) and exit 0`)
     .option('--max-groups <n>', `fail only when more than n groups (new ones, with --baseline) are found (default: ${RUN_DEFAULTS.maxGroups})`)
-    .addHelpText('after', SCAN_EXAMPLES)
-    .action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>) => {
-      await handlers.scan({ ...opts, paths });
-    });
+    .option('--context <n>', `characters kept at each end of a long shared passage by --explain; 'all' keeps it whole (default: ${RUN_DEFAULTS.explainContext})`);
+  configOptions(scan);
+  negations(scan, ['--no-stem', '--no-stopwords', '--no-hidden', '--ignore', '--no-follow', '--no-explain', '--no-exit-zero']);
+  scan.addHelpText('after', SCAN_EXAMPLES).action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>, self: Command) => {
+    await handlers.scan({ ...opts, paths }, givenOptions(self));
+  });
 
   const compare = program
     .command('compare')
@@ -175,11 +205,12 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
   outputOptions(compare, COMPARE_FORMATS)
     .option('--passages <n>', 'show only the first n passages (default: all)')
     .option('--context <n>', `characters kept at each end of a long shared passage; 'all' keeps it whole (default: ${RUN_DEFAULTS.context})`)
-    .option('--exit-zero', 'exit 0 even when the two are near-duplicates')
-    .addHelpText('after', COMPARE_EXAMPLES)
-    .action(async (a: string, b: string, opts: Omit<CompareCommand, 'a' | 'b'>) => {
-      await handlers.compare({ ...opts, a, b });
-    });
+    .option('--exit-zero', 'exit 0 even when the two are near-duplicates');
+  configOptions(compare);
+  negations(compare, ['--no-stem', '--no-stopwords', '--no-exit-zero']);
+  compare.addHelpText('after', COMPARE_EXAMPLES).action(async (a: string, b: string, opts: Omit<CompareCommand, 'a' | 'b'>, self: Command) => {
+    await handlers.compare({ ...opts, a, b }, givenOptions(self));
+  });
 
   return program;
 }

@@ -4,10 +4,14 @@ import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options.j
 import { renderCompareJson, renderCompareText } from '../../report/compare.js';
 import { colorLevel } from '../../report/text.js';
 import { exitCode } from '../exit.js';
-import { fileSink, stdoutSink } from '../output.js';
-import type { CompareCommand } from '../program.js';
+import { fileSink, repositoryRoot, stdoutSink } from '../output.js';
+import type { CompareCommand, Given } from '../program.js';
+import { mergeSettings, printedConfig } from '../settings.js';
 
-export async function runCompare(cmd: CompareCommand): Promise<number> {
+export async function runCompare(given: CompareCommand, flags: Given): Promise<number> {
+  const cwd = process.cwd();
+  const merged = mergeSettings(given, flags, 'compare', cwd, repositoryRoot(cwd));
+  const cmd = merged.cmd;
   const run = resolveRunOptions(
     { format: cmd.format, output: cmd.output, color: cmd.color, exitZero: cmd.exitZero, passages: cmd.passages, context: cmd.context },
     'compare',
@@ -22,6 +26,10 @@ export async function runCompare(cmd: CompareCommand): Promise<number> {
     stopwords: cmd.stopwords,
     maxFileSize: cmd.maxFilesize,
   });
+  if (cmd.printConfig) {
+    process.stdout.write(printedConfig(merged, settings, run, 'compare'));
+    return 0;
+  }
   const result = compareSources(readSource(cmd.a, settings.maxFileSize), readSource(cmd.b, settings.maxFileSize), settings);
   const tty = !run.output && process.stdout.isTTY === true;
   const report =

@@ -9,7 +9,8 @@ import { findNearDuplicates, type ScanInput } from '../../scan.js';
 import type { ScanEvent } from '../../types.js';
 import { exitCode } from '../exit.js';
 import { fileSink, repositoryRoot, stdoutSink, warn, writeFileAtomic } from '../output.js';
-import type { ScanCommand } from '../program.js';
+import type { Given, ScanCommand } from '../program.js';
+import { mergeSettings, printedConfig } from '../settings.js';
 
 /** Warnings printed one by one before the rest are summed up in one line. */
 const MAX_WARNINGS_SHOWN = 5;
@@ -33,7 +34,11 @@ export function scanInput(cmd: ScanCommand): ScanInput & ScanOptionsInput {
   };
 }
 
-export async function runScan(cmd: ScanCommand): Promise<number> {
+export async function runScan(given: ScanCommand, flags: Given): Promise<number> {
+  const cwd = process.cwd();
+  const root = repositoryRoot(cwd);
+  const merged = mergeSettings(given, flags, 'scan', cwd, root);
+  const cmd = merged.cmd;
   const run = resolveRunOptions({
     format: cmd.format,
     output: cmd.output,
@@ -44,11 +49,15 @@ export async function runScan(cmd: ScanCommand): Promise<number> {
     maxGroups: cmd.maxGroups,
     explain: cmd.explain,
     passages: cmd.passages,
+    context: cmd.context,
   });
   const input = scanInput(cmd);
   const settings = resolveOptions(input); // bad options fail before anything is written
+  if (cmd.printConfig) {
+    process.stdout.write(printedConfig(merged, settings, run, 'scan'));
+    return 0;
+  }
   const paths = cmd.paths.length ? cmd.paths : ['.'];
-  const cwd = process.cwd();
   // A baseline that cannot be used fails the run before anything is written.
   const baseline = run.baseline && !run.updateBaseline ? readBaseline(run.baseline) : undefined;
   if (baseline) checkBaselineSettings(baseline, settings, run.baseline!);
@@ -85,7 +94,7 @@ export async function runScan(cmd: ScanCommand): Promise<number> {
     const ctx: ReportContext = {
       colorLevel: COLORED[run.format] ? colorLevel(run.color, isTTY) : 0,
       cwd,
-      root: repositoryRoot(cwd),
+      root,
       ...(info ? { baseline: info } : {}),
       ...(run.explain ? { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context } : {}),
     };
