@@ -144,37 +144,59 @@ class TileHeap {
   }
 }
 
+/** Disjoint intervals [start, end), sorted, that only grow: the letters tiles already use. */
+class Used {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** Index of the first interval that ends after `p`. */
+  private firstEndingAfter(p: number): number {
+    let lo = 0;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid]! <= p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  add(start: number, end: number): void {
+    const at = this.firstEndingAfter(start);
+    this.starts.splice(at, 0, start);
+    this.ends.splice(at, 0, end);
+  }
+  /** The used intervals that meet [start, end), shifted by -offset, appended to `out`. */
+  overlaps(start: number, end: number, offset: number, out: [number, number][]): void {
+    for (let x = this.firstEndingAfter(start); x < this.starts.length && this.starts[x]! < end; x++) {
+      out.push([Math.max(start, this.starts[x]!) - offset, Math.min(end, this.ends[x]!) - offset]);
+    }
+  }
+}
+
 /** Greedy string tiling: non-overlapping tiles (in A and in B), longest first. */
 function tile(A: Uint32Array, B: Uint32Array, k: number): Tile[] {
   const heap = new TileHeap();
   for (const t of maximalMatches(A, B, k)) heap.push(t);
-  const usedA = new Uint8Array(A.length);
-  const usedB = new Uint8Array(B.length);
+  const usedA = new Used();
+  const usedB = new Used();
   const tiles: Tile[] = [];
+  const blocked: [number, number][] = [];
   while (heap.size > 0) {
     const t = heap.pop();
-    let free = true;
-    for (let d = 0; d < t.len; d++) {
-      if (usedA[t.i + d] || usedB[t.j + d]) {
-        free = false;
-        break;
-      }
-    }
-    if (free) {
-      usedA.fill(1, t.i, t.i + t.len);
-      usedB.fill(1, t.j, t.j + t.len);
+    blocked.length = 0;
+    usedA.overlaps(t.i, t.i + t.len, t.i, blocked);
+    usedB.overlaps(t.j, t.j + t.len, t.j, blocked);
+    if (blocked.length === 0) {
+      usedA.add(t.i, t.i + t.len);
+      usedB.add(t.j, t.j + t.len);
       tiles.push(t);
       continue;
     }
-    // requeue the free stretches that are still long enough
-    let runStart = -1;
-    for (let d = 0; d <= t.len; d++) {
-      const ok = d < t.len && !usedA[t.i + d] && !usedB[t.j + d];
-      if (ok && runStart < 0) runStart = d;
-      if (!ok && runStart >= 0) {
-        if (d - runStart >= k) heap.push({ i: t.i + runStart, j: t.j + runStart, len: d - runStart });
-        runStart = -1;
-      }
+    // requeue the free stretches of the diagonal that are still long enough
+    blocked.sort((x, y) => x[0] - y[0]);
+    let d = 0;
+    for (const [from, to] of [...blocked, [t.len, t.len] as [number, number]]) {
+      if (from - d >= k) heap.push({ i: t.i + d, j: t.j + d, len: from - d });
+      d = Math.max(d, to);
     }
   }
   return tiles.sort((x, y) => x.i - y.i);
@@ -275,14 +297,62 @@ function slideGaps(anchors: Tile[], A: LetterStream, B: LetterStream): void {
   }
 }
 
+/** Marks letters that moved tiles use with a value no letter of the other text has. */
+function withBlocked(s: Uint32Array, from: number, to: number, blocked: Uint8Array, sentinel: number): Uint32Array {
+  const out = s.slice(from, to);
+  for (let p = from; p < to; p++) if (blocked[p]) out[p - from] = sentinel;
+  return out;
+}
+
+/**
+ * Two passes, so that cost follows the differences rather than the repetitiveness of the text:
+ * long matches (the seeds) are tiled over the whole texts, giving the in-order anchors and the
+ * moved passages; then each gap between anchors is tiled on its own with the shortest match.
+ */
+function anchorsAndMoves(A: LetterStream, B: LetterStream, k: number, minMoved: number): { anchors: Tile[]; moved: Tile[] } {
+  const seed = Math.min(minMoved, Math.max(k, 3 * k));
+  const global = wholeCharacters(tile(A.letters, B.letters, seed), A, B);
+  const chain = backbone(global);
+  const moved = global.filter((t) => !chain.has(t) && t.len >= minMoved);
+  const coarse = global.filter((t) => chain.has(t));
+  if (seed === k) return { anchors: coarse, moved };
+  const n = A.letters.length;
+  const m = B.letters.length;
+  const blockedA = new Uint8Array(n);
+  const blockedB = new Uint8Array(m);
+  for (const t of moved) {
+    blockedA.fill(1, t.i, t.i + t.len);
+    blockedB.fill(1, t.j, t.j + t.len);
+  }
+  const anchors: Tile[] = [];
+  let pa = 0;
+  let pb = 0;
+  for (const t of [...coarse, { i: n, j: m, len: 0 }]) {
+    if (t.i - pa >= k && t.j - pb >= k) {
+      const local = wholeCharacters(
+        tile(withBlocked(A.letters, pa, t.i, blockedA, 0xffffffff), withBlocked(B.letters, pb, t.j, blockedB, 0xfffffffe), k).map((x) => ({
+          i: x.i + pa,
+          j: x.j + pb,
+          len: x.len,
+        })),
+        A,
+        B,
+      );
+      const inOrder = backbone(local);
+      anchors.push(...local.filter((x) => inOrder.has(x)));
+    }
+    if (t.len > 0) anchors.push(t);
+    pa = t.i + t.len;
+    pb = t.j + t.len;
+  }
+  return { anchors, moved };
+}
+
 export function alignStreams(A: LetterStream, B: LetterStream, textA: string, textB: string, opts: AlignOptions): Alignment {
   const n = A.letters.length;
   const m = B.letters.length;
   const k = Math.max(1, Math.min(opts.minMatch, n, m));
-  const tiles = n > 0 && m > 0 ? wholeCharacters(tile(A.letters, B.letters, k), A, B) : [];
-  const chain = backbone(tiles);
-  const moved = tiles.filter((t) => !chain.has(t) && t.len >= Math.max(k, opts.minMoved));
-  const anchors = tiles.filter((t) => chain.has(t));
+  const { anchors, moved } = n > 0 && m > 0 ? anchorsAndMoves(A, B, k, Math.max(k, opts.minMoved)) : { anchors: [], moved: [] };
   slideGaps(anchors, A, B);
 
   // Letter offsets to text offsets: a passage of letters [p, q) spans from letter p's character
