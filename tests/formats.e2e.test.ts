@@ -173,3 +173,14 @@ describe('a closed pipe', () => {
     }
   });
 });
+
+describe('neardup scan fixtures/copies --format json | head -c 10', () => {
+  it('exits 0 with no stack trace', () => {
+    // 40 copies of one notice: 780 pairs, a report far larger than a pipe's buffer, so neardup
+    // is still writing when head exits
+    const script = `"${process.execPath}" "${BIN}" scan fixtures/copies --format json | head -c 10; echo; echo "status=\${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toBe('{\n  "schem\nstatus=0\n');
+    expect(r.stderr).toBe('');
+  });
+});
