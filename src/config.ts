@@ -109,39 +109,47 @@ function suggestion(key: string): string {
 
 const show = (v: unknown) => JSON.stringify(v);
 
-/** The scan options of config values (camelCase flags to the library's names). */
-export function scanOptionsOf(v: ConfigValues): ScanOptionsInput {
-  const o: ScanOptionsInput = {};
-  if (v.shingle !== undefined) o.shingle = v.shingle as string;
-  if (v.metric !== undefined) o.metric = v.metric as string;
-  if (v.threshold !== undefined) o.threshold = v.threshold as number;
-  if (v.numPerm !== undefined) o.numPerm = v.numPerm as number;
-  if (v.seed !== undefined) o.seed = v.seed as number;
-  if (v.bands !== undefined) o.bands = v.bands as number;
-  if (v.rows !== undefined) o.rows = v.rows as number;
-  if (v.stem !== undefined) o.stem = v.stem as boolean;
-  if (v.stopwords !== undefined) o.stopwords = v.stopwords as boolean;
-  if (v.hidden !== undefined) o.hidden = v.hidden as boolean;
-  if (v.ignore !== undefined) o.respectIgnore = v.ignore as boolean;
-  if (v.glob !== undefined) o.globs = v.glob as string[];
-  if (v.maxFilesize !== undefined) o.maxFileSize = v.maxFilesize as string | number;
-  return o;
+/** Config keys that are scan options, by their name in ScanOptionsInput. */
+const SCAN_NAMES: Partial<Record<ConfigKey, keyof ScanOptionsInput>> = {
+  shingle: 'shingle',
+  metric: 'metric',
+  threshold: 'threshold',
+  numPerm: 'numPerm',
+  seed: 'seed',
+  bands: 'bands',
+  rows: 'rows',
+  stem: 'stem',
+  stopwords: 'stopwords',
+  hidden: 'hidden',
+  ignore: 'respectIgnore',
+  glob: 'globs',
+  maxFilesize: 'maxFileSize',
+};
+
+/** Config keys that are run options (the same names). */
+const RUN_NAMES: Partial<Record<ConfigKey, keyof RunOptionsInput>> = {
+  format: 'format',
+  output: 'output',
+  color: 'color',
+  exitZero: 'exitZero',
+  baseline: 'baseline',
+  maxGroups: 'maxGroups',
+  explain: 'explain',
+  passages: 'passages',
+  context: 'context',
+};
+
+function rename<T>(v: ConfigValues, names: Partial<Record<ConfigKey, string>>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(names)) if (v[key as ConfigKey] !== undefined) out[name] = v[key as ConfigKey];
+  return out as T;
 }
 
+/** The scan options of config values (camelCase flags to the library's names). */
+export const scanOptionsOf = (v: ConfigValues): ScanOptionsInput => rename(v, SCAN_NAMES);
+
 /** The run options of config values. */
-export function runOptionsOf(v: ConfigValues): RunOptionsInput {
-  const o: RunOptionsInput = {};
-  if (v.format !== undefined) o.format = v.format as string;
-  if (v.output !== undefined) o.output = v.output as string;
-  if (v.color !== undefined) o.color = v.color as string;
-  if (v.exitZero !== undefined) o.exitZero = v.exitZero as boolean;
-  if (v.baseline !== undefined) o.baseline = v.baseline as string;
-  if (v.maxGroups !== undefined) o.maxGroups = v.maxGroups as number;
-  if (v.explain !== undefined) o.explain = v.explain as boolean;
-  if (v.passages !== undefined) o.passages = v.passages as number;
-  if (v.context !== undefined) o.context = v.context as number | string;
-  return o;
-}
+export const runOptionsOf = (v: ConfigValues): RunOptionsInput => rename(v, RUN_NAMES);
 
 /**
  * Checks a config object: known keys, JSON types, then values (through the same validation as

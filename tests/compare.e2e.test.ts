@@ -1,7 +1,7 @@
 /** End-to-end: `neardup compare` and `scan --explain`, through the built binary. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { golden, run } from './helpers.js';
+import { goldenCases, run } from './helpers.js';
 
 const STRIPPED = 'seeds/000_241594d10820ed7f.txt';
 const FORMATTED = 'seeds/001_8ed3a1ba6430ba1a.txt';
@@ -22,12 +22,7 @@ const cases: [string, string[]][] = [
 ];
 
 describe('golden compare and --explain output', () => {
-  for (const [name, args] of cases) {
-    it(name, () => {
-      const { actual, expected } = golden(name, args, run(args));
-      expect(actual).toBe(expected);
-    });
-  }
+  goldenCases(cases, it, expect);
 });
 
 describe('neardup compare seeds/<stripped> seeds/<formatted>', () => {

@@ -63,6 +63,12 @@ export function fileSink(file: string): OutputSink {
   };
 }
 
+/** Writes a whole report to `file` (atomically), or to stdout without one. */
+export function writeReport(file: string | undefined, content: string): void {
+  if (file) writeFileAtomic(file, content);
+  else process.stdout.write(content);
+}
+
 /** Writes a whole file atomically. */
 export function writeFileAtomic(file: string, content: string): void {
   const sink = fileSink(file);

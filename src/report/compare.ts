@@ -156,19 +156,45 @@ const isLetterAt = (s: string, atEnd: boolean): boolean => {
   return ch !== undefined && LETTER.test(ch);
 };
 
+type Sides = { a: string; b: string };
+
+/**
+ * Moves into a change the part of a word that a shared passage next to it holds: the end of
+ * `shared` when it comes `before` the change, its start otherwise. Only when the word runs on
+ * into the change on both sides (mid-word), and by the same number of letters on both.
+ */
+function takeWordPart(change: Sides, shared: Sides, other: { kind: string; a: string; b: string } | undefined, before: boolean): void {
+  const side = (x: 'a' | 'b') => {
+    // the text on the other side of the boundary: the change, or past it the other shared passage
+    const beyond = change[x] !== '' ? change[x] : other?.kind === 'shared' ? other[x] : '';
+    return isLetterAt(beyond, !before) ? letterRun(shared[x], before).letters : 0;
+  };
+  const count = Math.min(side('a'), side('b'), Array.from(shared.a).length - 1);
+  if (count <= 0) return;
+  for (const x of ['a', 'b'] as const) {
+    const cut = cutLetters(shared[x], count, before);
+    if (before) {
+      change[x] = shared[x].slice(cut) + change[x];
+      shared[x] = shared[x].slice(0, cut);
+    } else {
+      change[x] += shared[x].slice(0, cut);
+      shared[x] = shared[x].slice(cut);
+    }
+  }
+}
+
 /**
  * Passages as blocks to show. A change that starts or ends inside a word takes the rest of the
  * word along (from the shared passages around it, on both sides), so `epicent|re|er| of` reads
  * `- epicentre` `+ epicenter`: a display choice only, the data keeps exact letters.
  */
 function blocks(passages: readonly Passage[], texts: AlignedTexts, c: Style, context: number): Shown[] {
-  type Text = { a: string; b: string };
-  const items: ({ kind: 'shared'; moved: boolean } & Text | { kind: 'change' } & Text)[] = [];
+  const items: (({ kind: 'shared'; moved: boolean } & Sides) | ({ kind: 'change' } & Sides))[] = [];
   for (const p of passages) {
     if (p.kind === 'shared') items.push({ kind: 'shared', moved: p.moved, a: texts.a.slice(p.a.start, p.a.end), b: texts.b.slice(p.b.start, p.b.end) });
     else {
       const last = items.at(-1);
-      const change = last?.kind === 'change' ? last : (items[items.push({ kind: 'change', a: '', b: '' }) - 1] as Text);
+      const change = last?.kind === 'change' ? last : (items[items.push({ kind: 'change', a: '', b: '' }) - 1] as Sides);
       if (p.kind === 'only-a') change.a += texts.a.slice(p.a.start, p.a.end);
       else change.b += texts.b.slice(p.b.start, p.b.end);
     }
@@ -178,37 +204,8 @@ function blocks(passages: readonly Passage[], texts: AlignedTexts, c: Style, con
     if (ch.kind !== 'change') continue;
     const prev = items[k - 1];
     const next = items[k + 1];
-    if (prev?.kind === 'shared' && !prev.moved) {
-      // mid-word on a side when the shared text ends with a letter and what follows starts with one
-      const side = (x: 'a' | 'b') => {
-        const follow = ch[x] !== '' ? ch[x] : next?.kind === 'shared' ? next[x] : '';
-        return isLetterAt(follow, false) ? letterRun(prev[x], true).letters : 0;
-      };
-      const count = Math.min(side('a'), side('b'), Array.from(prev.a).length - 1);
-      if (count > 0) {
-        const ca = cutLetters(prev.a, count, true);
-        const cb = cutLetters(prev.b, count, true);
-        ch.a = prev.a.slice(ca) + ch.a;
-        ch.b = prev.b.slice(cb) + ch.b;
-        prev.a = prev.a.slice(0, ca);
-        prev.b = prev.b.slice(0, cb);
-      }
-    }
-    if (next?.kind === 'shared' && !next.moved) {
-      const side = (x: 'a' | 'b') => {
-        const lead = ch[x] !== '' ? ch[x] : prev?.kind === 'shared' ? prev[x] : '';
-        return isLetterAt(lead, true) ? letterRun(next[x], false).letters : 0;
-      };
-      const count = Math.min(side('a'), side('b'), Array.from(next.a).length - 1);
-      if (count > 0) {
-        const ca = cutLetters(next.a, count, false);
-        const cb = cutLetters(next.b, count, false);
-        ch.a += next.a.slice(0, ca);
-        ch.b += next.b.slice(0, cb);
-        next.a = next.a.slice(ca);
-        next.b = next.b.slice(cb);
-      }
-    }
+    if (prev?.kind === 'shared' && !prev.moved) takeWordPart(ch, prev, next, true);
+    if (next?.kind === 'shared' && !next.moved) takeWordPart(ch, next, prev, false);
   }
   const out: Shown[] = [];
   for (const it of items) {

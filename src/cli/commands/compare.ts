@@ -4,7 +4,7 @@ import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options.j
 import { renderCompareJson, renderCompareText } from '../../report/compare.js';
 import { colorLevel } from '../../report/text.js';
 import { exitCode } from '../exit.js';
-import { fileSink, repositoryRoot, stdoutSink } from '../output.js';
+import { repositoryRoot, writeReport } from '../output.js';
 import type { CompareCommand, Given } from '../program.js';
 import { mergeSettings, printedConfig } from '../settings.js';
 
@@ -27,7 +27,7 @@ export async function runCompare(given: CompareCommand, flags: Given): Promise<n
     maxFileSize: cmd.maxFilesize,
   });
   if (cmd.printConfig) {
-    process.stdout.write(printedConfig(merged, settings, run, 'compare'));
+    writeReport(undefined, printedConfig(merged, settings, run, 'compare'));
     return 0;
   }
   const result = compareSources(readSource(cmd.a, settings.maxFileSize), readSource(cmd.b, settings.maxFileSize), settings);
@@ -41,13 +41,6 @@ export async function runCompare(given: CompareCommand, flags: Given): Promise<n
           context: run.context,
           width: tty ? Math.max(40, process.stdout.columns ?? RUN_DEFAULTS.width) : RUN_DEFAULTS.width,
         });
-  const sink = run.output ? fileSink(run.output) : stdoutSink();
-  try {
-    sink.write(report);
-    sink.commit();
-  } catch (err) {
-    sink.abort();
-    throw err;
-  }
+  writeReport(run.output, report);
   return exitCode({ errors: 0, groups: result.nearDuplicates ? 1 : 0 }, { exitZero: run.exitZero, maxGroups: 0, updateBaseline: false });
 }

@@ -8,7 +8,7 @@ import { colorLevel } from '../../report/text.js';
 import { findNearDuplicates, type ScanInput } from '../../scan.js';
 import type { ScanEvent } from '../../types.js';
 import { exitCode } from '../exit.js';
-import { fileSink, repositoryRoot, stdoutSink, warn, writeFileAtomic } from '../output.js';
+import { fileSink, repositoryRoot, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
 import type { Given, ScanCommand } from '../program.js';
 import { mergeSettings, printedConfig } from '../settings.js';
 
@@ -54,7 +54,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
   const input = scanInput(cmd);
   const settings = resolveOptions(input); // bad options fail before anything is written
   if (cmd.printConfig) {
-    process.stdout.write(printedConfig(merged, settings, run, 'scan'));
+    writeReport(undefined, printedConfig(merged, settings, run, 'scan'));
     return 0;
   }
   const paths = cmd.paths.length ? cmd.paths : ['.'];
