@@ -1,7 +1,10 @@
 /** End-to-end: `neardup compare` and `scan --explain`, through the built binary. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { goldenCases, run } from './helpers.js';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, goldenCases, run } from './helpers.js';
 
 const STRIPPED = 'seeds/000_241594d10820ed7f.txt';
 const FORMATTED = 'seeds/001_8ed3a1ba6430ba1a.txt';
@@ -19,6 +22,7 @@ const cases: [string, string[]][] = [
   ['explain-seeds-jsonl', ['scan', 'seeds', '--explain', '--passages', '2', '--format', 'jsonl']],
   ['explain-csv', ['scan', 'seeds', '--explain', '--format', 'csv']],
   ['help', ['--help']],
+  ['version', ['--version']],
 ];
 
 describe('golden compare and --explain output', () => {
@@ -54,5 +58,35 @@ describe('neardup compare seeds/<stripped> seeds/<formatted>', () => {
     expect(sharedWords.length / words.length).toBeGreaterThanOrEqual(0.9);
     // the shared passages' text is the file's own text at those offsets
     for (const p of shared) expect(formatted.slice(p.start, p.end).join('')).toBe(p.text);
+  });
+});
+
+describe('colour', () => {
+  it('compare colours a terminal (or --color always), never its JSON', () => {
+    expect(run(['compare', STRIPPED, FORMATTED, '--color', 'always']).stdout).toMatch(/\u001b\[/);
+    expect(run(['compare', STRIPPED, FORMATTED]).stdout).not.toMatch(/\u001b\[/);
+    expect(run(['compare', STRIPPED, FORMATTED, '--format', 'json', '--color', 'always'], { env: { FORCE_COLOR: '3' } }).stdout).not.toMatch(/\u001b\[/);
+  });
+  it('no machine format is ever coloured', () => {
+    for (const f of ['json', 'jsonl', 'csv', 'sarif', 'github', 'markdown']) {
+      const r = run(['scan', 'seeds', '--format', f, '--color', 'always', ...(f === 'json' || f === 'jsonl' ? ['--explain'] : [])], { env: { FORCE_COLOR: '3' } });
+      expect(r.stdout, f).not.toMatch(/\u001b\[/);
+    }
+  });
+});
+
+describe('scan --explain', () => {
+  it('shows the first --passages passages of each pair, by default 10', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-explain-'));
+    try {
+      cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
+      const r = run(['scan', 'seeds', '--explain', '--format', 'json'], { cwd: dir });
+      expect(r.code).toBe(1);
+      const pair = JSON.parse(r.stdout).groups[0].pairs[0];
+      expect(pair.alignment.passages.length).toBe(10);
+      expect(pair.alignment.passagesNotShown).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

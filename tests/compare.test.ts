@@ -175,3 +175,28 @@ describe('compare', () => {
     await expect(compare(path.join(ROOT, 'fixtures/mixed/archive.txt'), SEED_STRIPPED)).rejects.toThrow(/archive\.txt: binary file/);
   });
 });
+
+describe('explainer', () => {
+  it('aligns reported pairs on demand, and refuses a file that changed since the scan', async () => {
+    const { mkdtempSync, cpSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { findNearDuplicates } = await import('../src/index.js');
+    const { explainer } = await import('../src/compare/explain.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-explainer-'));
+    try {
+      cpSync(path.join(ROOT, 'seeds'), dir, { recursive: true });
+      const result = await findNearDuplicates([dir]);
+      const problems: string[] = [];
+      const explain = explainer(result, process.cwd(), (m) => problems.push(m));
+      const e = explain(result.pairs[0]!);
+      expect('alignment' in e && e.alignment.shared).toBeGreaterThan(3000);
+      expect(explain(result.pairs[0]!)).toBe(e); // computed once
+      writeFileSync(path.join(dir, '001_8ed3a1ba6430ba1a.txt'), 'something else entirely');
+      const later = explainer(result, process.cwd(), (m) => problems.push(m))(result.pairs[0]!);
+      expect(later).toEqual({ error: `${path.join(dir, '001_8ed3a1ba6430ba1a.txt')}: changed since it was scanned; not explained` });
+      expect(problems).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
