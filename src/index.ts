@@ -10,6 +10,16 @@ export {
   type ScanOptionsInput,
   type ShingleSpec,
 } from './options.js';
+export {
+  compare,
+  compareTexts,
+  type CompareResult,
+  type CompareScores,
+  type CompareSource,
+  type ComparedDocument,
+} from './compare/compare.js';
+export { alignTexts, type Alignment, type AlignOptions, type Passage, type Span } from './compare/align.js';
+export { buildCompareJson, renderCompareJson, renderCompareText, COMPARE_SCHEMA_VERSION } from './report/compare.js';
 export { NearDupError, type ErrorCode } from './errors.js';
 export { buildJsonReport, renderJson, JSON_SCHEMA_VERSION, type JsonReport } from './report/json.js';
 export { Sketcher, type Sketch } from './sketch/sketch.js';

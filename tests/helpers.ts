@@ -47,3 +47,18 @@ export function golden(name: string, args: string[], r: RunResult): { actual: st
   }
   return { actual, expected: readFileSync(file, 'utf8') };
 }
+
+/** One test per case: run the binary with the case's arguments and compare with its golden file. */
+export function goldenCases(
+  cases: readonly (readonly [string, string[]])[],
+  it: (name: string, fn: () => void) => void,
+  expect: (actual: string) => { toBe(expected: string): void },
+  opts: { cwd?: string } = {},
+): void {
+  for (const [name, args] of cases) {
+    it(name, () => {
+      const { actual, expected } = golden(name, args, run(args, opts));
+      expect(actual).toBe(expected);
+    });
+  }
+}

@@ -1,22 +1,37 @@
-/** Exit codes, computed from the result by one pure function. */
-import type { ScanResult } from '../types.js';
+/** Exit codes, computed from the outcome of a run by one pure function. */
 
 export const EXIT = {
-  /** No near-duplicates (and no errors). */
+  /** No near-duplicates (no new ones, with a baseline; no more than --max-groups), and no errors. */
   clean: 0,
-  /** Near-duplicates found. */
+  /** Near-duplicates found (new ones, with a baseline; more than --max-groups). */
   duplicates: 1,
   /** An error: bad options, or an input that could not be read. Wins over 1. */
   error: 2,
 } as const;
 
+export interface Outcome {
+  /** Inputs that could not be read. */
+  errors: number;
+  /** Groups found (for `compare`: 1 when the pair meets the threshold, else 0). */
+  groups: number;
+  /** With a baseline: the groups it does not record. Gating counts these instead of `groups`. */
+  newGroups?: number;
+}
+
 export interface ExitPolicy {
   /** Report duplicates without failing. */
   exitZero: boolean;
+  /** Fail only when more than this many groups (new groups, with a baseline) are found. */
+  maxGroups: number;
+  /** This run wrote the baseline: what it found is accepted. */
+  updateBaseline: boolean;
 }
 
-export function exitCode(result: Pick<ScanResult, 'errors' | 'groups'>, policy: ExitPolicy): number {
-  if (result.errors.length > 0) return EXIT.error;
-  if (result.groups.length > 0 && !policy.exitZero) return EXIT.duplicates;
-  return EXIT.clean;
+export const DEFAULT_POLICY: ExitPolicy = { exitZero: false, maxGroups: 0, updateBaseline: false };
+
+export function exitCode(outcome: Outcome, policy: ExitPolicy = DEFAULT_POLICY): number {
+  if (outcome.errors > 0) return EXIT.error;
+  if (policy.exitZero || policy.updateBaseline) return EXIT.clean;
+  const found = outcome.newGroups ?? outcome.groups;
+  return found > policy.maxGroups ? EXIT.duplicates : EXIT.clean;
 }

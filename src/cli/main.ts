@@ -1,15 +1,14 @@
 /**
- * The CLI entry: the only code that touches process.stdout, process.stderr and the exit code.
+ * The CLI entry: the only code that touches process.stdout, process.stderr and the exit code
+ * (with src/cli/output.ts and the command modules under src/cli/commands).
  */
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
-import { findNearDuplicates } from '../scan.js';
-import { COLORED, REPORTERS, type Format } from '../report/index.js';
-import { colorLevel, type ColorMode } from '../report/text.js';
-import type { ScanEvent } from '../types.js';
-import { EXIT, exitCode } from './exit.js';
-import { buildProgram, type ScanCommand } from './program.js';
-import { ProgressBar, showProgress } from './progress.js';
+import { runCompare } from './commands/compare.js';
+import { runScan } from './commands/scan.js';
+import { EXIT } from './exit.js';
+import { warn } from './output.js';
+import { buildProgram } from './program.js';
 
 function handleStdoutErrors(): void {
   // `neardup ... | head`: a closed pipe ends the run quietly.
@@ -19,60 +18,22 @@ function handleStdoutErrors(): void {
   });
 }
 
-/** Warnings printed one by one before the rest are summed up in one line. */
-const MAX_WARNINGS_SHOWN = 5;
-
-function warn(line: string): void {
-  process.stderr.write(`neardup: ${line}\n`);
-}
-
-async function runScan(cmd: ScanCommand): Promise<void> {
-  const format = cmd.format as Format;
-  let warnings = 0;
-  const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
-  const onEvent = (e: ScanEvent) => {
-    if (e.type === 'progress') return progress?.update(e.done, e.total);
-    progress?.clear();
-    if (e.type === 'error') warn(`${e.error.path}: ${e.error.message}`);
-    else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
-  };
-  const result = await findNearDuplicates(
-    cmd.paths,
-    {
-      shingle: cmd.shingle,
-      metric: cmd.metric,
-      threshold: cmd.threshold,
-      numPerm: cmd.numPerm,
-      seed: cmd.seed,
-      bands: cmd.bands,
-      rows: cmd.rows,
-      stem: cmd.stem,
-      stopwords: cmd.stopwords,
-      hidden: cmd.hidden,
-      respectIgnore: cmd.ignore,
-      globs: cmd.glob,
-      maxFileSize: cmd.maxFilesize,
-      follow: cmd.follow,
-      threads: cmd.threads,
-      memoryBudget: cmd.memory,
-    },
-    { onEvent },
-  );
-  progress?.clear();
-  if (warnings > MAX_WARNINGS_SHOWN) {
-    warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
-  }
-  const level = COLORED[format] ? colorLevel(cmd.color as ColorMode, process.stdout.isTTY === true) : 0;
-  process.stdout.write(REPORTERS[format](result, { colorLevel: level }));
-  process.exitCode = exitCode(result, { exitZero: cmd.exitZero === true });
-}
-
 export async function main(argv: string[]): Promise<void> {
   handleStdoutErrors();
-  const program = buildProgram(runScan, {
-    writeOut: (s) => process.stdout.write(s),
-    writeErr: (s) => process.stderr.write(s),
-  });
+  const program = buildProgram(
+    {
+      scan: async (cmd, given) => {
+        process.exitCode = await runScan(cmd, given);
+      },
+      compare: async (cmd, given) => {
+        process.exitCode = await runCompare(cmd, given);
+      },
+    },
+    {
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    },
+  );
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -3,62 +3,167 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { DEFAULTS, formatShingle } from '../options.js';
-import { FORMATS } from '../report/index.js';
+import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, RUN_DEFAULTS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
-export interface ScanCommand {
-  paths: string[];
+/** A number given as a flag (a string) or in a config file (a number). */
+type Num = string | number;
+
+/** Options both commands have. */
+interface CommonCommand {
   shingle?: string;
-  threshold?: string;
+  threshold?: Num;
   metric?: string;
-  numPerm?: string;
-  seed?: string;
-  bands?: string;
-  rows?: string;
+  numPerm?: Num;
+  seed?: Num;
   stem?: boolean;
   stopwords?: boolean;
-  hidden?: boolean;
-  ignore: boolean;
-  glob: string[];
-  maxFilesize?: string;
-  follow?: boolean;
-  format: string;
-  color: string;
+  maxFilesize?: Num;
+  format?: string;
+  output?: string;
+  color?: string;
+  passages?: Num;
+  context?: Num;
   exitZero?: boolean;
-  threads?: string;
-  memory?: string;
+  /** --config FILE, or false for --no-config. */
+  config?: string | false;
+  printConfig?: boolean;
+}
+
+export interface ScanCommand extends CommonCommand {
+  paths: string[];
+  bands?: Num;
+  rows?: Num;
+  hidden?: boolean;
+  ignore?: boolean;
+  glob?: string[];
+  follow?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  maxGroups?: Num;
+  explain?: boolean;
+  threads?: Num;
+  memory?: Num;
   progress?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+export interface CompareCommand extends CommonCommand {
+  a: string;
+  b: string;
+}
+
+/** The options given on the command line (their camelCase names), which win over a config file. */
+export type Given = ReadonlySet<string>;
+
+/** What each command does with its parsed options. */
+export interface Handlers {
+  scan(cmd: ScanCommand, given: Given): Promise<void>;
+  compare(cmd: CompareCommand, given: Given): Promise<void>;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 const EXIT_HELP = `
 Exit codes:
-  0  no near-duplicates found
-  1  near-duplicates found (0 with --exit-zero)
-  2  error: bad options, or an input that could not be read (wins over 1)`;
+  0  no near-duplicates found (none new with --baseline; at most --max-groups)
+  1  near-duplicates found (0 with --exit-zero or --update-baseline)
+  2  error: bad options, an unusable baseline, or an input that could not be read
+     (wins over 1)`;
+
+const ROOT_EXAMPLES = `
+Examples:
+  $ neardup scan seeds                  which documents are copies of each other
+  $ neardup compare a.txt b.txt         what two documents share, passage by passage
+  $ neardup scan --help                 every scan option (formats, baselines, config)
+`;
 
 const SCAN_EXAMPLES = `
 Examples:
   $ neardup scan seeds                        the two seed copies come out as one group
   $ neardup scan docs --format json > r.json  machine-readable report on stdout
+  $ neardup scan docs --format sarif --output neardup.sarif
+  $ neardup scan docs --format jsonl | jq -c 'select(.type == "group")'
+  $ neardup scan docs --explain --passages 5  what each reported pair shares
+  $ neardup scan docs --update-baseline       accept today's groups (.neardup-baseline.json)
+  $ neardup scan docs --baseline .neardup-baseline.json
+                                              fail only on groups not in the baseline
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
+  $ neardup scan --print-config               the settings in force (config file and flags)
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
+
+Config file: .neardup.json (or a "neardup" key in package.json) in this folder or one above
+it, up to the repository root; --config FILE names one, --no-config skips it. Its keys are
+the long flags in camelCase: { "threshold": 0.8, "format": "sarif", "maxGroups": 2,
+"paths": ["docs"] }. Flags win over it; every on/off flag has a --no- form (--no-stem,
+--ignore, --no-exit-zero) to turn off what the file turns on.
 ${EXIT_HELP}`;
 
-/** Builds the program; `onScan` receives the parsed scan command. */
+/** The options set on the command line itself (not defaults). */
+function givenOptions(cmd: Command): Given {
+  return new Set(Object.keys(cmd.opts()).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+}
+
+/** `--no-stem` and the like: hidden, to turn off what a config file turns on. */
+function negations(cmd: Command, flags: readonly string[]): Command {
+  for (const f of flags) cmd.addOption(new Option(f).hideHelp());
+  return cmd;
+}
+
+function configOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', `read settings from this file (default: the nearest ${RUN_DEFAULTS.configFile} or package.json "neardup" key)`)
+    .option('--no-config', 'read no config file')
+    .option('--print-config', 'print the settings in force (defaults < config file < flags) as JSON, and exit');
+}
+
+/** The options that decide similarity, common to scan and compare. */
+function similarityOptions(cmd: Command): Command {
+  return cmd
+    .option('--shingle <mode>', `shingles: char:N (letters only) or word:N (default: ${formatShingle(DEFAULTS.shingle)})`)
+    .option('--metric <metric>', `jaccard, or containment (shared over the smaller document) (default: ${DEFAULTS.metric})`)
+    .option('-t, --threshold <x>', `similarity from 0 to 1 at which documents count as near-duplicates (default: ${DEFAULTS.threshold})`)
+    .option('--num-perm <n>', `MinHash signature length (default: ${DEFAULTS.numPerm})`)
+    .option('--seed <n>', `hash seed (default: ${DEFAULTS.seed})`)
+    .option('--stem', 'stem words (Porter, English) before shingling')
+    .option('--stopwords', 'drop English stop words before shingling');
+}
+
+function outputOptions(cmd: Command, formats: readonly string[]): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', `report format (default: ${RUN_DEFAULTS.format})`).choices(formats))
+    .option('-o, --output <file>', 'write the report to this file (whole, at the end) instead of stdout')
+    .addOption(new Option('--color <when>', `colour the text report (default: ${RUN_DEFAULTS.color})`).choices(COLOR_MODES));
+}
+
+const COMPARE_EXAMPLES = `
+Examples:
+  $ neardup compare seeds/000_241594d10820ed7f.txt seeds/001_8ed3a1ba6430ba1a.txt
+  $ neardup compare a.txt b.html --context all         every shared passage in full
+  $ neardup compare a.txt b.txt --format json | jq '.passages[] | select(.type != "shared")'
+
+Passages: = shared (shown as A reads), - only in A, + only in B, ~ shared but found
+elsewhere in B. Texts are aligned on their letters, as char shingles see them: case,
+digits, punctuation and line breaks do not matter.
+
+Similarity settings and colour also come from the config file (see scan --help).
+
+Exit codes:
+  0  not near-duplicates (or --exit-zero)
+  1  near-duplicates under the metric and threshold
+  2  error: bad options, or a file that could not be read`;
+
+/** Builds the program; each handler receives its command's parsed options. */
 export interface ProgramOutput {
   writeOut(s: string): void;
   writeErr(s: string): void;
 }
 
-export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output: ProgramOutput): Command {
+export function buildProgram(handlers: Handlers, output: ProgramOutput): Command {
   const program = new Command('neardup')
     .description('Find near-duplicate documents: the same text in different clothes.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXIT_HELP)
+    .addHelpText('after', ROOT_EXAMPLES + EXIT_HELP)
     // Set before subcommands are added, so they inherit it: usage errors become exceptions
     // that main() maps to exit 2.
     .exitOverride()
@@ -68,34 +173,50 @@ export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output
       outputError: (str, write) => write(`neardup: ${str.replace(/^error: /, '')}`),
     });
 
-  program
+  const scan = program
     .command('scan')
     .description('scan files and folders for near-duplicate documents, grouped, with scores')
-    .argument('[paths...]', 'files or folders to scan (default: .)')
-    .option('--shingle <mode>', `shingles: char:N (letters only) or word:N (default: ${formatShingle(DEFAULTS.shingle)})`)
-    .option('--metric <metric>', `jaccard, or containment (shared over the smaller document) (default: ${DEFAULTS.metric})`)
-    .option('-t, --threshold <x>', `similarity from 0 to 1 at which documents count as near-duplicates (default: ${DEFAULTS.threshold})`)
-    .option('--num-perm <n>', `MinHash signature length (default: ${DEFAULTS.numPerm})`)
-    .option('--seed <n>', `hash seed (default: ${DEFAULTS.seed})`)
+    .argument('[paths...]', 'files or folders to scan (default: .)');
+  similarityOptions(scan)
     .option('--bands <n>', 'LSH bands (default: chosen from the threshold)')
     .option('--rows <n>', 'LSH rows per band (default: chosen from the threshold)')
-    .option('--stem', 'stem words (Porter, English) before shingling')
-    .option('--stopwords', 'drop English stop words before shingling')
     .option('--hidden', 'include hidden files and folders')
     .option('--no-ignore', 'do not honour .gitignore, .ignore and .git/info/exclude')
-    .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect, [] as string[])
+    .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect)
     .option('--max-filesize <size>', 'skip files larger than this, e.g. 500K, 10M (default: 100M)')
     .option('-L, --follow', 'follow symbolic links to folders')
-    .option('-j, --threads <n>', 'worker threads for reading and sketching; 0 = one per core (default: 0)')
+    .option('-j, --threads <n>', 'worker threads for reading, sketching and verifying; 0 = one per core (default: 0)')
     .option('--memory <size>', `shingle sets kept in memory for verification; more are recomputed (default: ${DEFAULTS.memoryBudget / 1024 / 1024}M)`)
-    .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal and not in CI)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
-    .addOption(new Option('--color <when>', 'colour the text report').choices(['auto', 'always', 'never']).default('auto'))
+    .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal and not in CI)');
+  outputOptions(scan, FORMATS)
+    .option('--explain', `show how each reported pair aligns: its first passages (text, json and jsonl formats)`)
+    .option('--passages <n>', `passages shown per pair by --explain (default: ${RUN_DEFAULTS.explainPassages})`)
     .option('--exit-zero', 'exit 0 even when near-duplicates are found')
-    .addHelpText('after', SCAN_EXAMPLES)
-    .action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>) => {
-      await onScan({ ...opts, paths });
-    });
+    .option('--baseline <file>', 'accept the groups recorded in this file: report and fail only on new ones')
+    .option('--update-baseline', `record the groups found in the --baseline file (default: ${RUN_DEFAULTS.baselineFile}) and exit 0`)
+    .option('--max-groups <n>', `fail only when more than n groups (new ones, with --baseline) are found (default: ${RUN_DEFAULTS.maxGroups})`)
+    .option('--context <n>', `characters kept at each end of a long shared passage by --explain; 'all' keeps it whole (default: ${RUN_DEFAULTS.explainContext})`);
+  configOptions(scan);
+  negations(scan, ['--no-stem', '--no-stopwords', '--no-hidden', '--ignore', '--no-follow', '--no-explain', '--no-exit-zero']);
+  scan.addHelpText('after', SCAN_EXAMPLES).action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>, self: Command) => {
+    await handlers.scan({ ...opts, paths }, givenOptions(self));
+  });
+
+  const compare = program
+    .command('compare')
+    .description('compare two documents: their scores, then the passages they share and those found in only one, in reading order')
+    .argument('<a>', 'the first document (A)')
+    .argument('<b>', 'the second document (B)');
+  similarityOptions(compare).option('--max-filesize <size>', 'refuse files larger than this, e.g. 500K, 10M (default: 100M)');
+  outputOptions(compare, COMPARE_FORMATS)
+    .option('--passages <n>', 'show only the first n passages (default: all)')
+    .option('--context <n>', `characters kept at each end of a long shared passage; 'all' keeps it whole (default: ${RUN_DEFAULTS.context})`)
+    .option('--exit-zero', 'exit 0 even when the two are near-duplicates');
+  configOptions(compare);
+  negations(compare, ['--no-stem', '--no-stopwords', '--no-exit-zero']);
+  compare.addHelpText('after', COMPARE_EXAMPLES).action(async (a: string, b: string, opts: Omit<CompareCommand, 'a' | 'b'>, self: Command) => {
+    await handlers.compare({ ...opts, a, b }, givenOptions(self));
+  });
 
   return program;
 }

@@ -1,21 +1,87 @@
-/** The closed registry of scan report formats. */
-import type { ScanResult } from '../types.js';
+/**
+ * The closed registry of scan report formats. A reporter writes to an injected Writer, never to
+ * the console: `begin` before the scan (JSONL's first line), `event` for each skip or error as it
+ * happens, `end` with the result.
+ */
+import { FORMATS, type Format, type ResolvedOptions } from '../options.js';
+import type { Explainer } from '../compare/explain.js';
+import type { ScanEvent, ScanResult } from '../types.js';
+import { renderCsv } from './csv.js';
+import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
+import { jsonlReporter } from './jsonl.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
-export type Format = 'text' | 'json';
-export const FORMATS: readonly Format[] = ['text', 'json'];
+export { FORMATS, type Format };
+
+/** Where a report goes: stdout, or a file that appears whole at the end. */
+export interface Writer {
+  write(chunk: string): void;
+}
+
+/** What a baseline did to this run (the result a reporter gets then holds only the new groups). */
+export interface BaselineInfo {
+  /** The baseline file, as given. */
+  file: string;
+  /** Groups found that the baseline records (not reported). */
+  known: number;
+  /** Groups found that it does not record (reported). */
+  new: number;
+  /** Groups it records that this scan did not find. */
+  absent: number;
+  /** True when this run wrote the baseline (`--update-baseline`): every group is reported. */
+  updated: boolean;
+}
 
 export interface ReportContext {
   colorLevel: 0 | 1 | 2 | 3;
+  /** Folder the document paths are relative to (absolute). */
+  cwd: string;
+  /** The repository root (the enclosing git work tree, else cwd): SARIF URIs are relative to it. */
+  root: string;
+  baseline?: BaselineInfo;
+  /** How a reported pair aligns, when `--explain` asked (computed on demand). */
+  explain?: Explainer;
+  /** Passages shown per explained pair, and characters kept at each end of a long shared one. */
+  passages?: number;
+  context?: number;
 }
 
-export type Reporter = (result: ScanResult, ctx: ReportContext) => string;
+export interface ReportSession {
+  /** Before the scan starts. */
+  begin?(settings: ResolvedOptions, paths: readonly string[]): void;
+  /** A skip or an error, as it happens. */
+  event?(event: ScanEvent): void;
+  /** The result: the report itself (or its last lines). */
+  end(result: ScanResult, ctx: ReportContext): void;
+}
+
+export type Reporter = (out: Writer) => ReportSession;
+
+/** A format that is rendered whole once the scan is over. */
+function whole(render: (result: ScanResult, ctx: ReportContext) => string): Reporter {
+  return (out) => ({ end: (result, ctx) => out.write(render(result, ctx)) });
+}
 
 export const REPORTERS = {
-  text: (result, ctx) => renderText(result, { colorLevel: ctx.colorLevel }),
-  json: (result) => renderJson(result),
+  text: whole(renderText),
+  json: whole(renderJson),
+  jsonl: jsonlReporter,
+  csv: whole(renderCsv),
+  sarif: whole(renderSarif),
+  github: whole(renderGithub),
+  markdown: whole(renderMarkdown),
 } satisfies Record<Format, Reporter>;
 
 /** Machine formats are never coloured. */
-export const COLORED: Record<Format, boolean> = { text: true, json: false };
+export const COLORED: Record<Format, boolean> = {
+  text: true,
+  json: false,
+  jsonl: false,
+  csv: false,
+  sarif: false,
+  github: false,
+  markdown: false,
+};

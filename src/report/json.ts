@@ -2,8 +2,10 @@
  * The JSON report (schema "neardup/scan", version 1; documented in README). Deterministic:
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
-import { formatShingle } from '../options.js';
-import type { ScanResult, ScoredPair } from '../types.js';
+import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
+import { jsonAlignment } from './compare.js';
+import type { DocumentInfo, Group, ScanResult, ScanStats, ScoredPair } from '../types.js';
+import type { ReportContext } from './index.js';
 import { VERSION } from '../version.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -13,48 +15,76 @@ export function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-export function buildJsonReport(result: ScanResult) {
-  const { settings: s, documents, stats } = result;
-  const path = (i: number) => documents[i]!.path;
+/** The similarity settings, as every machine format and the baseline file record them. */
+export function jsonSettings(s: ResolvedOptions) {
+  return {
+    shingle: formatShingle(s.shingle),
+    metric: s.metric,
+    threshold: s.threshold,
+    numPerm: s.numPerm,
+    seed: s.seed,
+    bands: s.bands,
+    rows: s.rows,
+    stem: s.stem,
+    stopwords: s.stopwords,
+  };
+}
+
+export type JsonSettings = ReturnType<typeof jsonSettings>;
+
+export function jsonCounts(stats: ScanStats) {
+  return {
+    files: stats.files,
+    documents: stats.documents,
+    skipped: stats.skipped,
+    failed: stats.failed,
+    short: stats.short,
+    candidates: stats.candidates,
+    groups: stats.groups,
+    duplicateDocuments: stats.duplicateDocuments,
+    pairs: stats.pairs,
+  };
+}
+
+export function jsonPair(documents: readonly DocumentInfo[], p: ScoredPair) {
+  return { a: documents[p.a]!.path, b: documents[p.b]!.path, jaccard: round4(p.jaccard), containment: round4(p.containment) };
+}
+
+/** A pair's alignment, when --explain asked for it. */
+function jsonExplained(p: ScoredPair, ctx: Pick<ReportContext, 'explain' | 'passages'>) {
+  if (!ctx.explain) return {};
+  const e = ctx.explain(p);
+  return { alignment: 'error' in e ? { error: e.error } : jsonAlignment(e.alignment, e.texts, ctx.passages ?? RUN_DEFAULTS.explainPassages) };
+}
+
+/** One group as the JSON report and the JSONL `group` event show it. */
+export function jsonGroup(documents: readonly DocumentInfo[], g: Group, ctx: Pick<ReportContext, 'explain' | 'passages'> = {}) {
+  return {
+    id: g.id,
+    size: g.members.length,
+    members: g.members.map((m) => {
+      const d = documents[m]!;
+      return { path: d.path, bytes: d.bytes, chars: d.chars, shingles: d.shingles };
+    }),
+    pairs: g.pairs.map((p) => ({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) })),
+  };
+}
+
+type JsonContext = Pick<ReportContext, 'baseline' | 'explain' | 'passages'>;
+
+export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
+  const { documents } = result;
   const groupOf = new Map<number, number>();
   for (const g of result.groups) for (const m of g.members) groupOf.set(m, g.id);
-  const pair = (p: ScoredPair) => ({ a: path(p.a), b: path(p.b), jaccard: round4(p.jaccard), containment: round4(p.containment) });
   return {
     schema: 'neardup/scan',
     version: JSON_SCHEMA_VERSION,
     tool: { name: 'neardup', version: VERSION },
-    settings: {
-      shingle: formatShingle(s.shingle),
-      metric: s.metric,
-      threshold: s.threshold,
-      numPerm: s.numPerm,
-      seed: s.seed,
-      bands: s.bands,
-      rows: s.rows,
-      stem: s.stem,
-      stopwords: s.stopwords,
-    },
-    counts: {
-      files: stats.files,
-      documents: stats.documents,
-      skipped: stats.skipped,
-      failed: stats.failed,
-      short: stats.short,
-      candidates: stats.candidates,
-      groups: stats.groups,
-      duplicateDocuments: stats.duplicateDocuments,
-      pairs: stats.pairs,
-    },
-    groups: result.groups.map((g) => ({
-      id: g.id,
-      size: g.members.length,
-      members: g.members.map((m) => {
-        const d = documents[m]!;
-        return { path: d.path, bytes: d.bytes, chars: d.chars, shingles: d.shingles };
-      }),
-      pairs: g.pairs.map(pair),
-    })),
-    pairs: result.pairs.map((p) => ({ ...pair(p), group: groupOf.get(p.a)! })),
+    settings: jsonSettings(result.settings),
+    counts: jsonCounts(result.stats),
+    ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
+    groups: result.groups.map((g) => jsonGroup(documents, g, ctx)),
+    pairs: result.pairs.map((p) => ({ ...jsonPair(documents, p), group: groupOf.get(p.a)! })),
     skipped: result.skipped.map((x) => ({ path: x.path, reason: x.reason, detail: x.detail })),
     errors: result.errors.map((x) => ({ path: x.path, message: x.message })),
     warnings: result.warnings.map((x) => ({ path: x.path, message: x.message })),
@@ -63,6 +93,6 @@ export function buildJsonReport(result: ScanResult) {
 
 export type JsonReport = ReturnType<typeof buildJsonReport>;
 
-export function renderJson(result: ScanResult): string {
-  return JSON.stringify(buildJsonReport(result), null, 2) + '\n';
+export function renderJson(result: ScanResult, ctx: JsonContext = {}): string {
+  return JSON.stringify(buildJsonReport(result, ctx), null, 2) + '\n';
 }

@@ -4,10 +4,14 @@
  * level, never from global state.
  */
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { formatShingle } from '../options.js';
+import { RUN_DEFAULTS, formatShingle, type ColorMode } from '../options.js';
 import type { ScanResult, SkipReason } from '../types.js';
+import type { Explanation } from '../compare/explain.js';
+import { coverageLine, renderPassages } from './compare.js';
+import type { ReportContext } from './index.js';
+import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './scores.js';
 
-export type ColorMode = 'auto' | 'always' | 'never';
+export type { ColorMode };
 
 /**
  * The colour level for a stream: `never` and NO_COLOR (non-empty) turn colour off, `always`
@@ -27,13 +31,26 @@ export function colorLevel(mode: ColorMode, isTTY: boolean, env: NodeJS.ProcessE
   return isTTY ? detected : 0;
 }
 
-export interface TextReportOptions {
+/** The colours the human-readable reports use, without exposing chalk to other modules. */
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+export function makeStyle(level: 0 | 1 | 2 | 3): Style {
+  const c = new Chalk({ level });
+  return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), red: (s) => c.red(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), cyan: (s) => c.cyan(s) };
+}
+
+export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline' | 'explain' | 'passages' | 'context'>> {
   colorLevel: 0 | 1 | 2 | 3;
   /** At most this many pairs are listed per group. */
   maxPairs?: number;
 }
-
-const nf = new Intl.NumberFormat('en-US');
 
 function label(i: number): string {
   let s = '';
@@ -43,14 +60,6 @@ function label(i: number): string {
     n = Math.floor(n / 26) - 1;
   } while (n >= 0);
   return s;
-}
-
-function fmtScore(x: number): string {
-  return (Math.floor(x * 1000) / 1000).toFixed(3);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${nf.format(n)} ${n === 1 ? one : many}`;
 }
 
 const REASON_TEXT: Record<SkipReason, string> = {
@@ -63,18 +72,30 @@ const REASON_TEXT: Record<SkipReason, string> = {
   'special-file': 'special files',
 };
 
+/** The alignment of a pair under its score line (scan --explain). */
+function explainLines(e: Explanation, labels: readonly [string, string], c: ChalkInstance, opts: TextReportOptions): string[] {
+  if ('error' in e) return [c.dim(`${' '.repeat(16)}(${e.error})`)];
+  const style: Style = makeStyle(opts.colorLevel);
+  return [
+    c.dim(`${' '.repeat(16)}${coverageLine(e.alignment, labels)}`),
+    ...renderPassages(e.alignment, e.texts, style, {
+      context: opts.context ?? RUN_DEFAULTS.explainContext,
+      limit: opts.passages ?? RUN_DEFAULTS.explainPassages,
+      width: RUN_DEFAULTS.width,
+      indent: 16,
+    }),
+  ];
+}
+
 export function renderText(result: ScanResult, opts: TextReportOptions): string {
   const c: ChalkInstance = new Chalk({ level: opts.colorLevel });
-  const maxPairs = opts.maxPairs ?? 20;
+  const maxPairs = opts.maxPairs ?? RUN_DEFAULTS.textPairs;
   const { documents, settings } = result;
   const metricName = settings.metric;
   const lines: string[] = [];
 
   for (const g of result.groups) {
-    const scores = g.pairs.map((p) => (metricName === 'jaccard' ? p.jaccard : p.containment));
-    const lo = Math.min(...scores);
-    const hi = Math.max(...scores);
-    const range = lo === hi ? fmtScore(lo) : `${fmtScore(lo)}–${fmtScore(hi)}`;
+    const range = scoreRange(g.pairs.map((p) => p[metricName]));
     lines.push(c.bold(`Group ${g.id}`) + c.dim(` · ${plural(g.members.length, 'document')} · ${metricName} ${range}`));
     const width = Math.max(...g.members.map((m) => documents[m]!.path.length));
     const labels = new Map<number, string>();
@@ -89,6 +110,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
       lines.push(
         `      ${pairLabel.padEnd(9)} containment ${c.cyan(fmtScore(p.containment))}  jaccard ${c.cyan(fmtScore(p.jaccard))}`,
       );
+      if (opts.explain) lines.push(...explainLines(opts.explain(p), [labels.get(p.a)!, labels.get(p.b)!], c, opts));
     }
     if (g.pairs.length > shown.length) {
       lines.push(c.dim(`      … ${plural(g.pairs.length - shown.length, 'more pair')} (see --format json)`));
@@ -104,7 +126,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
       ? '0 skipped'
       : `${nf.format(s.skipped)} skipped (${[...reasons].map(([r, n]) => `${nf.format(n)} ${r}`).join(', ')})`;
   const failedText = `${nf.format(s.failed)} failed`;
-  const groupsText = s.groups === 0 ? c.green('no near-duplicates') : c.yellow(`${plural(s.groups, 'group')}, ${plural(s.duplicateDocuments, 'duplicate document')}`);
+  const groupsText = (s.groups === 0 ? c.green : c.yellow)(groupsPhrase(s, opts.baseline));
   lines.push(
     [
       `${plural(s.files, 'file')} found`,
@@ -115,6 +137,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
       `${(result.elapsedMs / 1000).toFixed(2)}s`,
     ].join(' · '),
   );
+  if (opts.baseline) lines.push(c.dim(baselineNote(opts.baseline)));
   lines.push(c.dim(`settings: ${formatShingle(settings.shingle)}, ${metricName} ≥ ${settings.threshold}, ${settings.bands}×${settings.rows} bands`));
   return lines.join('\n') + '\n';
 }

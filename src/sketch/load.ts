@@ -2,10 +2,10 @@
  * Loading one document: read -> extract -> sketch. The unit of work the worker pool runs; the
  * same function runs in-process with --threads 1, so both paths give the same result.
  */
-import { createHash } from 'node:crypto';
 import { extractText, type DocumentKind } from '../corpus/extract.js';
 import { readTextFile, type Encoding } from '../corpus/read.js';
 import type { SkipReason } from '../types.js';
+import { contentHash } from './hash.js';
 import type { Sketcher } from './sketch.js';
 
 export interface LoadTask {
@@ -39,11 +39,6 @@ export type LoadResult =
   | { index: number; status: 'skip'; reason: SkipReason; detail: string; warning?: string }
   | { index: number; status: 'error'; message: string };
 
-/** 64-bit content hash of the extracted text, as 16 hex digits (native, fast). */
-export function textHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 16);
-}
-
 export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   const { index } = task;
   const r = readTextFile(task.absPath, task.size, task.maxFileSize);
@@ -68,7 +63,7 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
       chars: text.length,
       units: s.units,
       shingles: s.shingles.length,
-      contentHash: textHash(text),
+      contentHash: contentHash(text),
     },
     signature: s.signature,
     set: task.wantSet ? (own ? s.shingles.slice() : s.shingles) : null,

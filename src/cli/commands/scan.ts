@@ -1,0 +1,121 @@
+/** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
+import path from 'node:path';
+import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
+import { explainer } from '../../compare/explain.js';
+import { resolveOptions, resolveRunOptions, type ScanOptionsInput } from '../../options.js';
+import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
+import { colorLevel } from '../../report/text.js';
+import { findNearDuplicates, type ScanInput } from '../../scan.js';
+import type { ScanEvent } from '../../types.js';
+import { exitCode } from '../exit.js';
+import { ProgressBar, showProgress } from '../progress.js';
+import { fileSink, repositoryRoot, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
+import type { Given, ScanCommand } from '../program.js';
+import { mergeSettings, printedConfig } from '../settings.js';
+
+/** Warnings printed one by one before the rest are summed up in one line. */
+const MAX_WARNINGS_SHOWN = 5;
+
+export function scanInput(cmd: ScanCommand): ScanInput & ScanOptionsInput {
+  return {
+    shingle: cmd.shingle,
+    metric: cmd.metric,
+    threshold: cmd.threshold,
+    numPerm: cmd.numPerm,
+    seed: cmd.seed,
+    bands: cmd.bands,
+    rows: cmd.rows,
+    stem: cmd.stem,
+    stopwords: cmd.stopwords,
+    hidden: cmd.hidden,
+    respectIgnore: cmd.ignore,
+    globs: cmd.glob,
+    maxFileSize: cmd.maxFilesize,
+    follow: cmd.follow,
+    threads: cmd.threads,
+    memoryBudget: cmd.memory,
+  };
+}
+
+export async function runScan(given: ScanCommand, flags: Given): Promise<number> {
+  const cwd = process.cwd();
+  const root = repositoryRoot(cwd);
+  const merged = mergeSettings(given, flags, 'scan', cwd, root);
+  const cmd = merged.cmd;
+  const run = resolveRunOptions({
+    format: cmd.format,
+    output: cmd.output,
+    color: cmd.color,
+    exitZero: cmd.exitZero,
+    baseline: cmd.baseline,
+    updateBaseline: cmd.updateBaseline,
+    maxGroups: cmd.maxGroups,
+    explain: cmd.explain,
+    passages: cmd.passages,
+    context: cmd.context,
+  });
+  const input = scanInput(cmd);
+  const settings = resolveOptions(input); // bad options fail before anything is written
+  if (cmd.printConfig) {
+    writeReport(undefined, printedConfig(merged, settings, run, 'scan'));
+    return 0;
+  }
+  const paths = cmd.paths.length ? cmd.paths : ['.'];
+  // A baseline that cannot be used fails the run before anything is written.
+  const baseline = run.baseline && !run.updateBaseline ? readBaseline(run.baseline) : undefined;
+  if (baseline) checkBaselineSettings(baseline, settings, run.baseline!);
+  const baselineKey = run.baseline ? pathsRelativeTo(path.dirname(path.resolve(run.baseline)), cwd) : undefined;
+  const sink = run.output ? fileSink(run.output) : stdoutSink();
+  try {
+    const session = REPORTERS[run.format](sink);
+    session.begin?.(settings, paths);
+    let warnings = 0;
+    const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
+    const onEvent = (e: ScanEvent) => {
+      if (e.type === 'progress') {
+        progress?.update(e.done, e.total);
+        return session.event?.(e);
+      }
+      progress?.clear();
+      if (e.type === 'error') warn(`${e.error.path}: ${e.error.message}`);
+      else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
+      session.event?.(e);
+    };
+    const found = await findNearDuplicates(paths, input, { onEvent });
+    progress?.clear();
+    if (warnings > MAX_WARNINGS_SHOWN) {
+      warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
+    }
+    let result = found;
+    let info: BaselineInfo | undefined;
+    if (baseline) {
+      const gated = applyBaseline(found, baseline, baselineKey!);
+      result = gated.result;
+      info = { file: run.baseline!, known: gated.known, new: gated.new, absent: gated.absent, updated: false };
+    } else if (run.updateBaseline) {
+      if (found.errors.length > 0) {
+        warn(`${run.baseline}: baseline not written: ${found.errors.length} input${found.errors.length === 1 ? '' : 's'} could not be read`);
+      } else {
+        writeFileAtomic(run.baseline!, renderBaseline(buildBaseline(found, baselineKey!)));
+        info = { file: run.baseline!, known: 0, new: found.groups.length, absent: 0, updated: true };
+      }
+    }
+    const isTTY = !run.output && process.stdout.isTTY === true;
+    const ctx: ReportContext = {
+      colorLevel: COLORED[run.format] ? colorLevel(run.color, isTTY) : 0,
+      cwd,
+      root,
+      ...(info ? { baseline: info } : {}),
+      ...(run.explain ? { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context } : {}),
+    };
+    session.end(result, ctx);
+    sink.commit();
+    return exitCode(
+      { errors: found.errors.length, groups: found.groups.length, ...(baseline ? { newGroups: result.groups.length } : {}) },
+      { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: run.updateBaseline },
+    );
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Where reports go. stdout, or a file written the safe way: into a temporary file in the same
+ * folder, renamed over the final name only when the report is complete, so a reader never sees
+ * a half-written report under the final name (and an interrupted run leaves the old one).
+ */
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { NearDupError, describeError } from '../errors.js';
+import type { Writer } from '../report/index.js';
+
+export interface OutputSink extends Writer {
+  /** The report is complete: make it visible. */
+  commit(): void;
+  /** Something failed: drop what was written. */
+  abort(): void;
+}
+
+export function stdoutSink(): OutputSink {
+  return { write: (s) => void process.stdout.write(s), commit: () => {}, abort: () => {} };
+}
+
+function cannotWrite(file: string, err: unknown): NearDupError {
+  return new NearDupError('EINPUT', `${file}: cannot write: ${describeError(err)}`, { cause: err });
+}
+
+export function fileSink(file: string): OutputSink {
+  const dir = path.dirname(path.resolve(file));
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'wx');
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return {
+    write(s) {
+      try {
+        writeSync(fd!, s);
+      } catch (err) {
+        throw cannotWrite(file, err);
+      }
+    },
+    commit() {
+      try {
+        close();
+        renameSync(temp, file);
+      } catch (err) {
+        rmSync(temp, { force: true });
+        throw cannotWrite(file, err);
+      }
+    },
+    abort() {
+      try {
+        close();
+      } finally {
+        if (existsSync(temp)) rmSync(temp, { force: true });
+      }
+    },
+  };
+}
+
+/** Writes a whole report to `file` (atomically), or to stdout without one. */
+export function writeReport(file: string | undefined, content: string): void {
+  if (file) writeFileAtomic(file, content);
+  else process.stdout.write(content);
+}
+
+/** Writes a whole file atomically. */
+export function writeFileAtomic(file: string, content: string): void {
+  const sink = fileSink(file);
+  try {
+    sink.write(content);
+    sink.commit();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}
+
+/** The top of the enclosing git work tree (a folder holding `.git`), or `cwd` outside one. */
+export function repositoryRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; ) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(cwd);
+    dir = parent;
+  }
+}
+
+/** One line on stderr: `neardup: <problem>`. */
+export function warn(line: string): void {
+  process.stderr.write(`neardup: ${line}\n`);
+}

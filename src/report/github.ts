@@ -1,0 +1,67 @@
+/**
+ * GitHub Actions workflow commands: one `::warning file=...,line=1,title=...::message` annotation
+ * per group (at its first member; the message names the others), one `::error` per input that
+ * could not be read, each kind capped at GitHub's 10 per step with a `::notice` for the rest; then
+ * a plain summary line for the log. Values are escaped as GitHub's runner unescapes them.
+ */
+import type { ScanResult } from '../types.js';
+import type { ReportContext } from './index.js';
+import { repoRelative } from './sarif.js';
+import { baselineNote, groupsPhrase, plural, scoreRange, shellQuote } from './scores.js';
+
+/** GitHub shows at most 10 warning and 10 error annotations of a step. */
+export const GITHUB_ANNOTATION_CAP = 10;
+
+/** Escapes a command's message: `%`, CR and LF. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a property value: as data, and `:` and `,`. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function command(kind: 'warning' | 'error' | 'notice', props: Record<string, string | number>, message: string): string {
+  const p = Object.entries(props)
+    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .join(',');
+  return `::${kind}${p ? ` ${p}` : ''}::${escapeData(message)}\n`;
+}
+
+function capped(lines: readonly string[], what: string): string {
+  if (lines.length <= GITHUB_ANNOTATION_CAP) return lines.join('');
+  const rest = lines.length - GITHUB_ANNOTATION_CAP;
+  return (
+    lines.slice(0, GITHUB_ANNOTATION_CAP).join('') +
+    command('notice', {}, `${plural(rest, `more ${what}`)} not annotated (GitHub shows ${GITHUB_ANNOTATION_CAP} per step); the json or sarif format lists them all`)
+  );
+}
+
+export function renderGithub(result: ScanResult, ctx: ReportContext): string {
+  const { documents, settings, stats } = result;
+  const file = (p: string) => repoRelative(p, ctx) ?? p;
+  const warnings = result.groups.map((g) => {
+    const [first, ...others] = g.members.map((m) => documents[m]!.path);
+    const range = scoreRange(g.pairs.map((p) => p[settings.metric]));
+    const message =
+      `${first} has ${plural(others.length, 'near-duplicate')} (${settings.metric} ${range}): ${others.join(', ')}. ` +
+      `See the passages they share with: neardup compare ${shellQuote(first!)} ${shellQuote(others[0]!)}`;
+    return command('warning', { file: file(first!), line: 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
+  });
+  const errors = result.errors.map((e) => command('error', { file: file(e.path), title: 'neardup could not read this file' }, e.message));
+  const summary = [
+    `neardup: ${groupsPhrase(stats, ctx.baseline)}`,
+    `${plural(stats.files, 'file')} found`,
+    `${plural(stats.documents, 'document')} compared`,
+    `${plural(stats.skipped, 'skipped', 'skipped')}`,
+    `${plural(stats.failed, 'failed', 'failed')}`,
+  ].join(' · ');
+  return (
+    capped(warnings, 'near-duplicate group') +
+    capped(errors, 'unreadable input') +
+    summary +
+    '\n' +
+    (ctx.baseline ? `neardup: ${baselineNote(ctx.baseline)}\n` : '')
+  );
+}

@@ -1,0 +1,165 @@
+/** End-to-end: every report format, spawned through the built binary, against golden files. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, golden, goldenCases, run } from './helpers.js';
+
+const FORMATS = ['jsonl', 'csv', 'sarif', 'github', 'markdown'];
+
+const cases: [string, string[]][] = [
+  ...FORMATS.map((f): [string, string[]] => [`mixed-${f}`, ['scan', 'fixtures/mixed', '--format', f]]),
+  ...FORMATS.map((f): [string, string[]] => [`clean-${f}`, ['scan', 'fixtures/clean', '--format', f]]),
+  ['missing-jsonl', ['scan', 'fixtures/clean', 'fixtures/does-not-exist', 'seeds', '--format', 'jsonl']],
+  ['missing-sarif', ['scan', 'fixtures/does-not-exist', 'seeds', '--format', 'sarif']],
+  ['missing-github', ['scan', 'fixtures/does-not-exist', 'seeds', '--format', 'github']],
+];
+
+describe('golden output of every format', () => {
+  goldenCases(cases, it, expect);
+});
+
+describe('awkward file names', () => {
+  // Names with the characters each format must escape: CSV (comma, quote), annotations
+  // (`%`, `:`, `,`), markdown (`|`, backtick), URIs (space, `#`, non-ASCII).
+  let dir = '';
+  const names = ['report, "final".txt', '100%: notes|`draft`.txt', 'café #2.txt'];
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-names-'));
+    const text = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'article.txt'), 'utf8');
+    for (const n of names) writeFileSync(path.join(dir, n), text);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  for (const f of ['csv', 'github', 'markdown', 'sarif']) {
+    it(`are escaped in ${f}`, () => {
+      const args = ['scan', '.', '--format', f];
+      const { actual, expected } = golden(`awkward-${f}`, args, run(args, { cwd: dir }));
+      expect(actual).toBe(expected);
+    });
+  }
+  it('survive a CSV round trip', () => {
+    const r = run(['scan', '.', '--format', 'csv'], { cwd: dir });
+    const rows = parseCsv(r.stdout);
+    expect(rows[0]).toEqual(['a', 'b', 'jaccard', 'containment', 'group']);
+    const paths = new Set(rows.slice(1).flatMap((row) => [row[0], row[1]]));
+    expect([...paths].sort()).toEqual(names.map((n) => n).sort());
+  });
+});
+
+/** A strict RFC 4180 parser (CRLF records, quoted fields), to check what the writer produces. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (text[i] === '"' && text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          i++;
+          break;
+        } else {
+          field += text[i++];
+        }
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r') field += text[i++];
+    }
+    row.push(field);
+    if (text[i] === ',') i++;
+    else if (text.startsWith('\r\n', i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else if (i < text.length) throw new Error(`bad CSV at ${i}`);
+  }
+  return rows;
+}
+
+describe('JSONL', () => {
+  it('has begin first, skips and errors as they happen, summary last — even when a file fails to read', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-jsonl-'));
+    try {
+      chmodSync(dir, 0o755);
+      cpSync(path.join(ROOT, 'fixtures', 'mixed'), path.join(dir, 'corpus'), { recursive: true });
+      writeFileSync(path.join(dir, 'corpus', 'locked.txt'), 'secret text that nobody may read');
+      chmodSync(path.join(dir, 'corpus', 'locked.txt'), 0o000);
+      const asRoot = process.getuid?.() === 0;
+      const wrap = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
+      const r = run(['scan', 'corpus', '--format', 'jsonl'], { wrap, cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('neardup: corpus/locked.txt: cannot read: permission denied\n');
+      const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+      for (const e of events) expect(Object.keys(e)).toEqual(['type', 'data']);
+      const types = events.map((e) => e.type);
+      expect(types[0]).toBe('begin');
+      expect(types.at(-1)).toBe('summary');
+      expect(types.filter((t) => t === 'summary')).toHaveLength(1);
+      // skips and errors come before the groups: they were written while the scan ran
+      const firstGroup = types.indexOf('group');
+      expect(types.lastIndexOf('error')).toBeLessThan(firstGroup);
+      expect(types.lastIndexOf('skip')).toBeLessThan(firstGroup);
+      expect(events.find((e) => e.type === 'error')!.data).toEqual({ path: 'corpus/locked.txt', message: 'cannot read: permission denied' });
+      expect(types.filter((t) => t === 'group')).toHaveLength(2);
+      expect((events.at(-1)!.data.counts as { failed: number }).failed).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--output FILE', () => {
+  it('writes the report to the file, nothing to stdout, and leaves no temporary file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-out-'));
+    try {
+      const file = path.join(dir, 'report.sarif');
+      const r = run(['scan', 'seeds', '--format', 'sarif', '--output', file]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe('2.1.0');
+      expect(readdirSync(dir)).toEqual(['report.sarif']);
+      expect(readFileSync(file, 'utf8')).toBe(run(['scan', 'seeds', '--format', 'sarif']).stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('replaces an old report only when the new one is complete', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-out-'));
+    try {
+      const file = path.join(dir, 'report.json');
+      writeFileSync(file, 'old report');
+      // a bad option fails before anything is written: the old report stays
+      expect(run(['scan', 'seeds', '--format', 'json', '--output', file, '--threshold', '7']).code).toBe(2);
+      expect(readFileSync(file, 'utf8')).toBe('old report');
+      expect(run(['scan', 'seeds', '--format', 'json', '--output', file]).code).toBe(1);
+      expect(JSON.parse(readFileSync(file, 'utf8')).schema).toBe('neardup/scan');
+      expect(readdirSync(dir)).toEqual(['report.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('names the file when it cannot be written, exit 2', () => {
+    const r = run(['scan', 'seeds', '--output', 'no/such/folder/report.txt']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('neardup: no/such/folder/report.txt: cannot write: no such file or directory\n');
+    expect(existsSync(path.join(ROOT, 'no'))).toBe(false);
+  });
+});
+
+describe('neardup scan fixtures/copies --format F | head -c 10', () => {
+  // 40 copies of one notice: 780 pairs, reports far larger than a pipe's buffer, so neardup is
+  // still writing when head exits
+  for (const [format, start] of [['json', '{\n  "schem'], ['jsonl', '{"type":"b'], ['csv', 'a,b,jaccar']]) {
+    it(`exits 0 with no stack trace (${format})`, () => {
+      const script = `"${process.execPath}" "${BIN}" scan fixtures/copies --format ${format} | head -c 10; echo; echo "status=\${PIPESTATUS[0]}"`;
+      const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.stdout).toBe(`${start}\nstatus=0\n`);
+      expect(r.stderr).toBe('');
+    });
+  }
+});

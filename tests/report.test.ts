@@ -1,0 +1,190 @@
+/** The report formats as functions: escaping, caps, ordering, and SARIF against its schema. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { groupFingerprint } from '../src/baseline.js';
+import { resolveOptions } from '../src/options.js';
+import { csvField, renderCsv } from '../src/report/csv.js';
+import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
+import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.js';
+import { mdCode, renderMarkdown } from '../src/report/markdown.js';
+import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
+import { shellQuote } from '../src/report/scores.js';
+import { findNearDuplicates } from '../src/scan.js';
+import type { DocumentInfo, Group, ScanResult } from '../src/types.js';
+import { ROOT } from './helpers.js';
+import { sarifErrors } from './sarif-schema.js';
+
+const ctx: ReportContext = { colorLevel: 0, cwd: ROOT, root: ROOT };
+
+/** A result with `n` two-member groups (documents doc-000.txt, doc-001.txt, ...). */
+function fakeResult(n: number, extra: Partial<ScanResult> = {}): ScanResult {
+  const documents: DocumentInfo[] = [];
+  const groups: Group[] = [];
+  for (let g = 0; g < n; g++) {
+    for (const k of [0, 1]) {
+      const i = documents.length;
+      documents.push({
+        index: i,
+        path: `docs/doc-${String(i).padStart(3, '0')}.txt`,
+        kind: 'text',
+        encoding: 'utf-8',
+        bytes: 100,
+        chars: 100,
+        units: 80,
+        shingles: 72,
+        contentHash: (g * 2 + k).toString(16).padStart(16, '0'),
+      });
+    }
+    const pair = { a: 2 * g, b: 2 * g + 1, jaccard: 0.9, containment: 0.95 };
+    groups.push({ id: g + 1, members: [2 * g, 2 * g + 1], pairs: [pair] });
+  }
+  return {
+    settings: resolveOptions(),
+    documents,
+    groups,
+    pairs: groups.flatMap((g) => g.pairs),
+    skipped: [],
+    errors: [],
+    warnings: [],
+    stats: { files: 2 * n, documents: 2 * n, skipped: 0, failed: 0, short: 0, candidates: n, verified: n, groups: n, duplicateDocuments: 2 * n, pairs: n },
+    elapsedMs: 1,
+    timings: { walk: 0, load: 0, candidates: 0, verify: 0, group: 0 },
+    ...extra,
+  };
+}
+
+describe('CSV', () => {
+  it('quotes per RFC 4180 only what needs it', () => {
+    expect(csvField('plain.txt')).toBe('plain.txt');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('cr\r')).toBe('"cr\r"');
+    expect(csvField(0.9214)).toBe('0.9214');
+  });
+  it('has a header and one CRLF row per pair, by group', () => {
+    const out = renderCsv(fakeResult(2));
+    expect(out).toBe(
+      'a,b,jaccard,containment,group\r\n' +
+        'docs/doc-000.txt,docs/doc-001.txt,0.9,0.95,1\r\n' +
+        'docs/doc-002.txt,docs/doc-003.txt,0.9,0.95,2\r\n',
+    );
+  });
+});
+
+describe('GitHub annotations', () => {
+  it('escape data and properties as the runner expects', () => {
+    expect(escapeData('100% done\r\nnext')).toBe('100%25 done%0D%0Anext');
+    expect(escapeProperty('a:b,c%\n')).toBe('a%3Ab%2Cc%25%0A');
+    // `%` first, so an escape is never escaped twice
+    expect(escapeData('%0A')).toBe('%250A');
+  });
+  it('are capped at 10 warnings, with one notice for the rest', () => {
+    const out = renderGithub(fakeResult(13), ctx).trimEnd().split('\n');
+    expect(out.filter((l) => l.startsWith('::warning '))).toHaveLength(GITHUB_ANNOTATION_CAP);
+    const notices = out.filter((l) => l.startsWith('::notice'));
+    expect(notices).toEqual(['::notice::3 more near-duplicate groups not annotated (GitHub shows 10 per step); the json or sarif format lists them all']);
+    expect(out.at(-1)).toMatch(/^neardup: 13 groups, 26 duplicate documents · /);
+  });
+  it('show at most 10 unreadable inputs too, and none when there are no groups', () => {
+    const errors = Array.from({ length: 11 }, (_, i) => ({ path: `bad-${i}.txt`, message: 'cannot read: permission denied' }));
+    const out = renderGithub(fakeResult(0, { errors }), ctx).trimEnd().split('\n');
+    expect(out.filter((l) => l.startsWith('::error '))).toHaveLength(10);
+    expect(out.filter((l) => l.startsWith('::warning '))).toHaveLength(0);
+    expect(out.filter((l) => l.startsWith('::notice'))).toHaveLength(1);
+  });
+});
+
+describe('markdown', () => {
+  it('puts any path safely in a code span inside a table cell', () => {
+    expect(mdCode('a.txt')).toBe('`a.txt`');
+    expect(mdCode('a|b.txt')).toBe('`a\\|b.txt`');
+    expect(mdCode('a`b`.txt')).toBe('``a`b`.txt``');
+    expect(mdCode('`x`')).toBe('`` `x` ``');
+    expect(mdCode('two\nlines')).toBe('`two\\nlines`');
+  });
+  it('caps the table and counts the rest', () => {
+    const out = renderMarkdown(fakeResult(60), {});
+    expect(out.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(50);
+    expect(out).toContain('… and 10 more groups (the json or sarif format lists them all).');
+  });
+});
+
+describe('shellQuote', () => {
+  it('leaves plain paths alone and single-quotes the rest', () => {
+    expect(shellQuote('seeds/a-b_c.txt')).toBe('seeds/a-b_c.txt');
+    expect(shellQuote('my file.txt')).toBe("'my file.txt'");
+    expect(shellQuote("it's.txt")).toBe("'it'\\''s.txt'");
+  });
+});
+
+describe('SARIF', () => {
+  it('validates against the SARIF 2.1.0 schema: real scans, errors, awkward paths, many groups', async () => {
+    const scans = [
+      await findNearDuplicates([path.join(ROOT, 'seeds')]),
+      await findNearDuplicates([path.join(ROOT, 'fixtures', 'mixed'), path.join(ROOT, 'nope')]),
+      await findNearDuplicates([path.join(ROOT, 'fixtures', 'clean')]),
+    ];
+    for (const r of scans) expect(sarifErrors(buildSarif(r, ctx))).toEqual([]);
+    const awkward = fakeResult(3);
+    awkward.documents[0]!.path = 'docs/100%: a "b" [c] #d é.txt';
+    awkward.documents[1]!.path = '/elsewhere/outside the repo.txt';
+    expect(sarifErrors(buildSarif(awkward, ctx))).toEqual([]);
+    const gated = buildSarif(fakeResult(2), { ...ctx, baseline: { file: 'b.json', known: 1, new: 2, absent: 0, updated: false } });
+    expect(sarifErrors(gated)).toEqual([]);
+    expect(gated.runs[0]!.results.map((r) => r.baselineState)).toEqual(['new', 'new']);
+  });
+  it('the validator does catch a broken log', () => {
+    const log = buildSarif(fakeResult(1), ctx) as unknown as { runs: { results: { level: string }[] }[] };
+    log.runs[0]!.results[0]!.level = 'severe';
+    expect(sarifErrors(log).length).toBeGreaterThan(0);
+    expect(sarifErrors({ version: '2.1.0' })).not.toEqual([]);
+  });
+  it('one result per group: first member as location, the others linked from the message', () => {
+    const log = buildSarif(fakeResult(2), ctx);
+    const run = log.runs[0]!;
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(['neardup/near-duplicate']);
+    expect(run.results).toHaveLength(2);
+    const r = run.results[0]!;
+    expect(r.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'docs/doc-000.txt', uriBaseId: '%SRCROOT%' });
+    expect(r.relatedLocations.map((l) => [l.id, l.physicalLocation.artifactLocation.uri])).toEqual([[1, 'docs/doc-001.txt']]);
+    expect(r.message.text).toContain('[docs/doc-001.txt](1)');
+  });
+  it('URIs are repository-relative wherever the scan ran from, percent-encoded; outside the root, file URIs', () => {
+    const r = fakeResult(1);
+    r.documents[0]!.path = 'a b.txt';
+    r.documents[1]!.path = '../up.txt';
+    const log = buildSarif(r, { ...ctx, cwd: path.join(ROOT, 'docs'), root: ROOT });
+    const res = log.runs[0]!.results[0]!;
+    expect(res.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'docs/a%20b.txt', uriBaseId: '%SRCROOT%' });
+    expect(res.relatedLocations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'up.txt', uriBaseId: '%SRCROOT%' });
+    const outside = buildSarif(r, { ...ctx, cwd: '/tmp/x', root: '/tmp/x/repo' }).runs[0]!.results[0]!;
+    expect(outside.relatedLocations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'file:///tmp/up.txt' });
+  });
+  it('partial fingerprints depend on members (path, content), not on order or numbering', async () => {
+    const fp = (r: ScanResult) => buildSarif(r, ctx).runs[0]!.results.map((x) => x.partialFingerprints[SARIF_FINGERPRINT_KEY]).sort();
+    const a = await findNearDuplicates(['fixtures/mixed', 'seeds'].map((p) => path.join(ROOT, p)));
+    const b = await findNearDuplicates(['seeds', 'fixtures/mixed/notes', 'fixtures/mixed'].map((p) => path.join(ROOT, p)));
+    expect(fp(a)).toEqual(fp(b));
+    expect(new Set(fp(a)).size).toBe(3);
+    const key = (p: string, h: string) => ({ path: p, contentHash: h });
+    expect(groupFingerprint([key('a', '1'), key('b', '2')])).toBe(groupFingerprint([key('b', '2'), key('a', '1')]));
+    expect(groupFingerprint([key('a', '1'), key('b', '2')])).not.toBe(groupFingerprint([key('a', '1'), key('b', '3')]));
+    expect(groupFingerprint([key('a', '1'), key('b', '2')])).not.toBe(groupFingerprint([key('a', '1'), key('c', '2')]));
+    expect(groupFingerprint([key('a', '1'), key('b', '2')])).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('the registry', () => {
+  it('every format writes through the injected writer only', async () => {
+    const result = await findNearDuplicates([path.join(ROOT, 'seeds')]);
+    for (const [name, reporter] of Object.entries(REPORTERS)) {
+      const chunks: string[] = [];
+      const out: Writer = { write: (s) => void chunks.push(s) };
+      const session = reporter(out);
+      session.begin?.(result.settings, ['seeds']);
+      session.end(result, ctx);
+      expect(chunks.join('').length, name).toBeGreaterThan(0);
+    }
+  });
+});
