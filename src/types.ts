@@ -43,6 +43,8 @@ export interface DocumentInfo {
   shingles: number;
   /** 64-bit hash of the extracted text (16 hex digits): identifies content across runs. */
   contentHash: string;
+  /** `index` for a document that comes from an index (index query, scan --db), not from the paths given. */
+  origin?: 'index';
 }
 
 export interface ScoredPair {
