@@ -338,7 +338,8 @@ export function resolveIndexOptions(input: IndexOptionsInput = {}, recorded?: In
     for (const key of ['shingle', 'numPerm', 'seed', 'stem', 'stopwords', 'metric', 'threshold', 'storeShingles'] as const) {
       if (merged[key] === undefined) (merged as Record<string, unknown>)[key] = recorded[key];
     }
-    if (input.bands === undefined && input.rows === undefined) {
+    // (with another --num-perm the recorded bands may not fit: the mismatch is then reported as such)
+    if (input.bands === undefined && input.rows === undefined && Number(merged.numPerm) === recorded.numPerm) {
       merged.bands = recorded.bands;
       merged.rows = recorded.rows;
     }

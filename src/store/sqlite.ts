@@ -93,12 +93,60 @@ function sqliteCode(err: unknown): string {
   return err instanceof Database.SqliteError ? err.code : '';
 }
 
+function canWrite(file: string, fileMode?: number): boolean {
+  // root may write anything: a file without any write permission bit is read-only all the same
+  if (fileMode !== undefined && (fileMode & 0o222) === 0) return false;
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Checks the file before SQLite opens it: returns whether it exists (with content). Refuses a
- * missing file for reading, a non-SQLite file, and (for writing) a file or folder that cannot be
- * written, including a file without write permission bits when running as root.
+ * What the 100-byte SQLite header says, when the file holds all of the database (no WAL next to
+ * it): another application's database, or another schema version, is refused before SQLite
+ * opens it at all. (Offsets from the SQLite file format: 40 schema cookie, 60 user version,
+ * 68 application id; big-endian.)
  */
-function checkFile(file: string, shown: string, mode: OpenMode): boolean {
+function checkHeader(head: Buffer, shown: string): void {
+  const schemaCookie = head.readUInt32BE(40);
+  const userVersion = head.readUInt32BE(60);
+  const applicationId = head.readUInt32BE(68);
+  if (applicationId !== APPLICATION_ID) {
+    if (schemaCookie !== 0) throw notOurs(shown);
+    return;
+  }
+  if (userVersion !== SCHEMA_VERSION) throw otherSchema(shown, userVersion);
+}
+
+function notOurs(shown: string): NearDupError {
+  return indexError(`${shown} is not a neardup index (an SQLite database of another application); it was left as it is`);
+}
+
+function otherSchema(shown: string, version: unknown): NearDupError {
+  return indexError(
+    `index ${shown} has schema version ${String(version)}; neardup ${VERSION} reads version ${SCHEMA_VERSION} ` +
+      `(rebuild it with neardup index add into a new file, or use the neardup that wrote it)`,
+  );
+}
+
+/**
+ * Checks the file before SQLite opens it: returns whether it exists (with content) and whether
+ * it may be written. Refuses a missing file for reading, a non-SQLite file, another
+ * application's or schema's file, and (for writing) a file or folder that cannot be written.
+ */
+function checkFile(file: string, shown: string, mode: OpenMode): { exists: boolean; writable: boolean } {
   let size: number;
   let fileMode: number;
   try {
@@ -110,10 +158,10 @@ function checkFile(file: string, shown: string, mode: OpenMode): boolean {
     if (err instanceof NearDupError) throw err;
     if ((err as { code?: string }).code !== 'ENOENT') throw indexError(`index ${shown}: ${describeError(err)}`, err);
     if (mode === 'read') throw indexError(`index ${shown} does not exist (create it with: neardup index add PATHS --db ${shown})`);
-    return false;
+    return { exists: false, writable: true };
   }
   if (size > 0) {
-    const head = Buffer.alloc(MAGIC.length);
+    const head = Buffer.alloc(100);
     let fd: number | undefined;
     try {
       fd = openSync(file, 'r');
@@ -123,26 +171,17 @@ function checkFile(file: string, shown: string, mode: OpenMode): boolean {
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
-    if (!head.equals(MAGIC)) throw indexError(`${shown} is not a neardup index (not an SQLite database); it was left as it is`);
+    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw indexError(`${shown} is not a neardup index (not an SQLite database); it was left as it is`);
+    if (size >= 100 && !exists(`${file}-wal`)) checkHeader(head, shown);
   } else if (mode === 'read') {
     throw indexError(`${shown} is not a neardup index (an empty file)`);
   }
+  const writable = canWrite(file, fileMode) && canWrite(path.dirname(file));
   if (mode === 'write') {
-    const readOnly = `index ${shown} is read-only: cannot write to it (it was left as it is)`;
-    // root may write anything: a file without any write permission bit is read-only all the same
-    if ((fileMode & 0o222) === 0) throw indexError(readOnly);
-    try {
-      accessSync(file, constants.W_OK);
-    } catch {
-      throw indexError(readOnly);
-    }
-    try {
-      accessSync(path.dirname(file), constants.W_OK);
-    } catch {
-      throw indexError(`index ${shown}: its folder is read-only (SQLite needs to write its journal next to it)`);
-    }
+    if (!canWrite(file, fileMode)) throw indexError(`index ${shown} is read-only: cannot write to it (it was left as it is)`);
+    if (!writable) throw indexError(`index ${shown}: its folder is read-only (SQLite needs to write its journal next to it)`);
   }
-  return size > 0;
+  return { exists: size > 0, writable };
 }
 
 export class SqliteStore implements IndexStore {
@@ -182,7 +221,7 @@ export class SqliteStore implements IndexStore {
 
   /** Opens (for writing: creates when missing) the index file `file`, shown as `shown` in messages. */
   static open(file: string, shown: string, mode: OpenMode, options: SqliteStoreOptions): SqliteStore {
-    const exists = checkFile(file, shown, mode);
+    const { exists, writable } = checkFile(file, shown, mode);
     if (mode === 'write' && !exists) {
       try {
         mkdirSync(path.dirname(file), { recursive: true });
@@ -192,7 +231,10 @@ export class SqliteStore implements IndexStore {
     }
     let db: Database.Database;
     try {
-      db = new Database(file, { readonly: mode === 'read', fileMustExist: mode === 'read', timeout: options.busyTimeoutMs });
+      // Reading a file we may write goes through a read-write connection all the same (it only
+      // reads): the last connection to close then removes the WAL and shared-memory files, where
+      // a read-only one would leave them behind.
+      db = new Database(file, { readonly: !writable, fileMustExist: mode === 'read', timeout: options.busyTimeoutMs });
     } catch (err) {
       throw indexError(`index ${shown}: cannot open: ${describeError(err)}`, err);
     }
@@ -214,16 +256,9 @@ export class SqliteStore implements IndexStore {
       if (mode === 'read') throw indexError(`${shown} is not a neardup index (an empty SQLite database)`);
       return true;
     }
-    if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) {
-      throw indexError(`${shown} is not a neardup index (an SQLite database of another application); it was left as it is`);
-    }
+    if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw notOurs(shown);
     const version = db.pragma('user_version', { simple: true });
-    if (version !== SCHEMA_VERSION) {
-      throw indexError(
-        `index ${shown} has schema version ${String(version)}; neardup ${VERSION} reads version ${SCHEMA_VERSION} ` +
-          `(rebuild it with neardup index add into a new file, or use the neardup that wrote it)`,
-      );
-    }
+    if (version !== SCHEMA_VERSION) throw otherSchema(shown, version);
     return false;
   }
 
