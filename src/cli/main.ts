@@ -3,11 +3,11 @@
  */
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
-import { findNearDuplicates } from '../scan.js';
-import { COLORED, REPORTERS, type Format } from '../report/index.js';
+import { COLORED, type Format } from '../report/index.js';
 import { colorLevel, type ColorMode } from '../report/text.js';
 import type { ScanEvent } from '../types.js';
 import { EXIT, exitCode } from './exit.js';
+import { renderScanReport, runIndex, scanEngine } from './index-command.js';
 import { buildProgram, type ScanCommand } from './program.js';
 
 function handleStdoutErrors(): void {
@@ -32,7 +32,7 @@ async function runScan(cmd: ScanCommand): Promise<void> {
     if (e.type === 'error') warn(`${e.error.path}: ${e.error.message}`);
     else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
   };
-  const result = await findNearDuplicates(
+  const result = await scanEngine(cmd)(
     cmd.paths,
     {
       shingle: cmd.shingle,
@@ -56,7 +56,7 @@ async function runScan(cmd: ScanCommand): Promise<void> {
     warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
   }
   const level = COLORED[format] ? colorLevel(cmd.color as ColorMode, process.stdout.isTTY === true) : 0;
-  process.stdout.write(REPORTERS[format](result, { colorLevel: level }));
+  process.stdout.write(renderScanReport(format, result, { colorLevel: level }));
   process.exitCode = exitCode(result, { exitZero: cmd.exitZero === true });
 }
 
@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(runScan, {
     writeOut: (s) => process.stdout.write(s),
     writeErr: (s) => process.stderr.write(s),
-  });
+  }, runIndex);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -21,6 +21,7 @@ export const INDEX_FORMATS: readonly IndexFormat[] = ['text', 'json'];
 export const INDEX_REPORT_VERSION = 1;
 
 const nf = new Intl.NumberFormat('en-US');
+const count = (n: number, one: string, many = `${one}s`) => `${nf.format(n)} ${n === 1 ? one : many}`;
 
 function tool() {
   return { name: 'neardup', version: VERSION };
@@ -73,11 +74,10 @@ export function buildIndexScanJson(result: IndexScanResult) {
 
 function indexLine(result: IndexScanResult): string {
   const { db, documents, matched, verifiedWith } = result.index;
-  const head = `index ${db}: ${nf.format(documents)} documents, ${matched ? `${nf.format(matched)} matched` : 'none matched'}`;
-  const pairs = (n: number) => `${nf.format(n)} ${n === 1 ? 'pair' : 'pairs'}`;
+  const head = `index ${db}: ${count(documents, 'document')}, ${matched ? `${nf.format(matched)} matched` : 'none matched'}`;
   const how = [
-    verifiedWith.index ? `${pairs(verifiedWith.index)} verified on stored shingles` : '',
-    verifiedWith.file ? `${pairs(verifiedWith.file)} verified on indexed files read again` : '',
+    verifiedWith.index ? `${count(verifiedWith.index, 'pair')} verified on stored shingles` : '',
+    verifiedWith.file ? `${count(verifiedWith.file, 'pair')} verified on indexed files read again` : '',
   ].filter(Boolean);
   return [head, ...how].join(' · ') + '\n';
 }
@@ -114,7 +114,7 @@ export function renderAdd(r: IndexAddResult, format: IndexFormat): string {
   if (format === 'json') return JSON.stringify(buildAddJson(r), null, 2) + '\n';
   const c = r.counts;
   const line1 = [
-    `${nf.format(c.files)} ${c.files === 1 ? 'file' : 'files'} found`,
+    `${count(c.files, 'file')} found`,
     `${nf.format(c.added)} added`,
     `${nf.format(c.updated)} updated`,
     `${nf.format(c.unchanged)} unchanged`,
@@ -124,7 +124,7 @@ export function renderAdd(r: IndexAddResult, format: IndexFormat): string {
     time(r.elapsedMs),
   ].join(' · ');
   const s = indexSettingsOf(r.settings);
-  const line2 = `index ${r.db}: ${nf.format(c.documents)} documents · ${settingsText(s)} · ${s.storeShingles ? 'shingles stored' : 'shingles not stored'}`;
+  const line2 = `index ${r.db}: ${count(c.documents, 'document')} · ${settingsText(s)} · ${s.storeShingles ? 'shingles stored' : 'shingles not stored'}`;
   return `${line1}\n${line2}\n`;
 }
 
@@ -145,7 +145,7 @@ export function renderRemove(r: IndexRemoveResult, format: IndexFormat): string 
   }
   const lines = r.removed.map((p) => `removed  ${p}`);
   const what = r.errors.length ? 'nothing removed' : `${nf.format(r.removed.length)} removed`;
-  lines.push(`index ${r.db}: ${what} · ${nf.format(r.documents)} documents · ${time(r.elapsedMs)}`);
+  lines.push(`index ${r.db}: ${what} · ${count(r.documents, 'document')} · ${time(r.elapsedMs)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -209,8 +209,8 @@ export function renderVerify(r: IndexVerifyResult, format: IndexFormat): string 
     };
     return JSON.stringify(out, null, 2) + '\n';
   }
-  const verdict = r.ok ? 'OK' : `${nf.format(r.problems.length)} ${r.problems.length === 1 ? 'problem' : 'problems'}`;
+  const verdict = r.ok ? 'OK' : count(r.problems.length, 'problem');
   const lines = r.problems.map((p) => `problem: ${p}`);
-  lines.push(`index ${r.db}: ${verdict} · ${nf.format(r.documents)} documents · schema version ${r.schemaVersion} · ${time(r.elapsedMs)}`);
+  lines.push(`index ${r.db}: ${verdict} · ${count(r.documents, 'document')} · schema version ${r.schemaVersion} · ${time(r.elapsedMs)}`);
   return lines.join('\n') + '\n';
 }
