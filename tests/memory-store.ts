@@ -5,6 +5,7 @@
 import type { IndexSettings } from '../src/options.js';
 import type { Batch, BatchOutcome, IndexStore, NewEntry, StoreInfo, StoredEntry } from '../src/store/store.js';
 import { SCHEMA_VERSION } from '../src/store/store.js';
+import { encodeSortedU32 } from '../src/store/codec.js';
 
 export class MemoryStore implements IndexStore {
   readonly location = 'memory';
@@ -81,8 +82,11 @@ export class MemoryStore implements IndexStore {
   async entries(ids: readonly number[]) {
     return ids.map((id) => this.entry(id));
   }
-  async shingles(id: number) {
-    return this.docs.get(id)?.shingles;
+  async shingles(ids: readonly number[]) {
+    return ids.map((id) => {
+      const s = this.docs.get(id)?.shingles;
+      return s && encodeSortedU32(s);
+    });
   }
   async *allEntries() {
     for (const id of [...this.docs.keys()].sort((x, y) => x - y)) {

@@ -14,7 +14,9 @@ import { LSH_RECALL, lshTarget, type IndexOptionsInput, type ResolvedOptions } f
 import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, sketchDocument, type LoadedDocument } from '../pipeline.js';
 import { bandKeys, candidateProbability } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
+import { decodeSortedU32, sharesAtLeast } from '../store/codec.js';
 import type { StoredEntry } from '../store/store.js';
+import { sharedNeeded } from '../match/verify.js';
 import { NearDupError, describeError } from '../errors.js';
 import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../types.js';
 import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
@@ -57,6 +59,9 @@ export function queryIndex(paths: readonly string[], input: IndexOptionsInput = 
 export function scanWithIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexScanResult> {
   return searchIndex(paths, input, hooks, true);
 }
+
+/** Shingle sets loaded from the store at a time (bounds memory when a query has many candidates). */
+const VERIFY_BATCH = 256;
 
 /** A match to be reported: a given document and an indexed one. */
 interface IndexHit {
@@ -124,20 +129,41 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       for (const id of wanted[d]!) ids.add(id);
     }
     const entries = new Map((await store.entries([...ids].sort((x, y) => x - y))).map((e) => [e.id, e]));
-    const reread = new Rereader(index.paths, sketcher, records);
-    const hits: IndexHit[] = [];
+    // The cheap tests first (sizes, signatures), then exact verification of what is left.
+    const toVerify: { doc: number; entry: StoredEntry }[] = [];
     for (let d = 0; d < docs.length; d++) {
       const doc = docs[d]!;
       for (const id of wanted[d]!) {
         const entry = entries.get(id)!;
         if (given.has(entry.key)) continue;
         candidates++;
-        if (!mayMatch(options, doc.shingles.length, entry.shingleCount, doc.signature, entry.signature)) continue;
-        const source: VerificationSource = entry.hasShingles ? 'index' : 'file';
-        const shingles = entry.hasShingles ? await store.shingles(entry.id) : reread.shingles(entry);
-        const s = shingles && scorePair(options, doc.shingles, shingles);
-        if (s) hits.push({ doc: d, entry, jaccard: s.jaccard, containment: s.containment, source });
+        if (mayMatch(options, doc.shingles.length, entry.shingleCount, doc.signature, entry.signature)) toVerify.push({ doc: d, entry });
       }
+    }
+    const reread = new Rereader(index.paths, sketcher, records);
+    const hits: IndexHit[] = [];
+    for (let start = 0; start < toVerify.length; start += VERIFY_BATCH) {
+      const batch = toVerify.slice(start, start + VERIFY_BATCH);
+      const stored = batch.some((c) => c.entry.hasShingles) ? await store.shingles(batch.map((c) => c.entry.id)) : [];
+      batch.forEach(({ doc, entry }, i) => {
+        const own = docs[doc]!.shingles;
+        let shingles: Uint32Array | undefined;
+        if (entry.hasShingles) {
+          const bytes = stored[i];
+          if (!bytes) {
+            records.error({ path: index.paths.displayOf(entry.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
+            return;
+          }
+          // exact: a pair that cannot share enough shingles is dropped before its set is decoded
+          const needed = sharedNeeded(options.metric, options.threshold, own.length, entry.shingleCount);
+          if (!sharesAtLeast(own, bytes, entry.shingleCount, needed)) return;
+          shingles = decodeSortedU32(bytes);
+        } else {
+          shingles = reread.shingles(entry);
+        }
+        const s = shingles && scorePair(options, own, shingles);
+        if (s) hits.push({ doc, entry, jaccard: s.jaccard, containment: s.containment, source: entry.hasShingles ? 'index' : 'file' });
+      });
     }
 
     return {

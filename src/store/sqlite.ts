@@ -41,7 +41,7 @@ const PAGE = 256;
 /** Page cache: the band table of a large index stays in memory while a batch is written. */
 const CACHE_KIB = 64 * 1024;
 
-const SELECT_DOC = 'SELECT docs.*, EXISTS (SELECT 1 FROM shingles WHERE doc = docs.id) AS has_shingles FROM docs';
+const SELECT_DOC = 'SELECT * FROM docs';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -72,7 +72,6 @@ interface DocRow {
   units: number;
   shingle_count: number;
   signature: Buffer;
-  has_shingles: number;
 }
 
 export interface SqliteStoreOptions {
@@ -188,6 +187,8 @@ export class SqliteStore implements IndexStore {
   readonly backend = 'sqlite';
   private settings: IndexSettings | undefined;
   private readonly stmt;
+  /** One deferred transaction around a function (made once: better-sqlite3 prepares its BEGIN and COMMIT). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   private constructor(
     private readonly db: Database.Database,
@@ -196,6 +197,7 @@ export class SqliteStore implements IndexStore {
     readonly mode: OpenMode,
     private readonly options: SqliteStoreOptions,
   ) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.stmt = {
       meta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
       byKey: db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE path = ?`),
@@ -299,7 +301,7 @@ export class SqliteStore implements IndexStore {
    */
   private run<T>(fn: () => T): T {
     try {
-      return retryBusy(this.db.transaction(fn), this.options.busyTimeoutMs);
+      return retryBusy(() => this.inTransaction(fn) as T, this.options.busyTimeoutMs);
     } catch (err) {
       throw SqliteStore.mapError(err, this.location);
     }
@@ -440,7 +442,7 @@ export class SqliteStore implements IndexStore {
       units: row.units,
       shingleCount: row.shingle_count,
       signature: decodeU32LE(row.signature),
-      hasShingles: row.has_shingles === 1,
+      hasShingles: (this.settings ?? this.readSettingsSync())?.storeShingles ?? false,
     };
   }
 
@@ -455,8 +457,8 @@ export class SqliteStore implements IndexStore {
     }
   }
 
-  async shingles(id: number): Promise<Uint32Array | undefined> {
-    return this.run(() => this.shinglesOf(id));
+  async shingles(ids: readonly number[]): Promise<(Uint8Array | undefined)[]> {
+    return this.run(() => ids.map((id) => this.stmt.shingles.get(id)));
   }
 
   async count(): Promise<number> {

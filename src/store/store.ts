@@ -44,7 +44,7 @@ export interface StoredEntry extends EntryMeta {
   /** The backend's id: what candidates() returns. */
   id: number;
   signature: Uint32Array;
-  /** Whether its shingle set is stored. */
+  /** Whether its shingle set is stored (the index's storeShingles setting). */
   hasShingles: boolean;
 }
 
@@ -104,8 +104,11 @@ export interface IndexStore {
   candidates(bandKeys: Uint32Array): Promise<number[]>;
   /** The documents with these ids, in the order asked. */
   entries(ids: readonly number[]): Promise<StoredEntry[]>;
-  /** The stored shingle set of document `id` (sorted, distinct), or undefined when none is stored. */
-  shingles(id: number): Promise<Uint32Array | undefined>;
+  /**
+   * The stored shingle sets of these documents, as stored: encodeSortedU32's bytes (the format
+   * is the index's, not the backend's), in the order asked; undefined where none is stored.
+   */
+  shingles(ids: readonly number[]): Promise<(Uint8Array | undefined)[]>;
   /** Every document with its shingle set (when stored), by id, in pages. */
   allEntries(): AsyncIterable<StoredEntry & { shingles?: Uint32Array }>;
   /** Number of documents. */
