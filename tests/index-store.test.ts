@@ -90,7 +90,7 @@ const TEXT_A = 'the quick brown fox jumps over the lazy dog near the river bank 
 const TEXT_B = 'an entirely different sentence about baking sourdough bread with rye flour and patience';
 
 const backends: [string, () => Promise<IndexStore>][] = [
-  ['sqlite', async () => SqliteStore.open(path.join(dir, 'i.db'), 'i.db', 'write', { busyTimeoutMs: 2000 })],
+  ['sqlite', async () => SqliteStore.open(path.join(dir, 'i.db'), 'i.db', 'write', { busyTimeoutMs: 2000, create: true })],
   ['memory', async () => new MemoryStore()],
 ];
 
@@ -150,7 +150,7 @@ for (const [name, open] of backends) {
 
 describe('SQLite store', () => {
   const file = () => path.join(dir, 'i.db');
-  const open = (mode: 'read' | 'write', f = file()) => SqliteStore.open(f, path.basename(f), mode, { busyTimeoutMs: 2000 });
+  const open = (mode: 'read' | 'write', f = file()) => SqliteStore.open(f, path.basename(f), mode, { busyTimeoutMs: 2000, create: true });
   const refusal = (fn: () => unknown): string => {
     try {
       fn();
@@ -183,8 +183,9 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('refuses a missing file for reading, and does not create it', () => {
+  it('refuses a missing file for reading, and for writing unless asked to create it; does not create it', () => {
     expect(refusal(() => open('read'))).toBe('index i.db does not exist (create it with: neardup index add PATHS --db i.db)');
+    expect(refusal(() => SqliteStore.open(file(), 'i.db', 'write', { busyTimeoutMs: 2000 }))).toMatch(/^index i\.db does not exist/);
     expect(existsSync(file())).toBe(false);
   });
 

@@ -94,9 +94,11 @@ describe('bad index files: one-line error, exit 2, the file untouched', () => {
     expect(existsSync(at(`${file}-wal`))).toBe(false);
   }
 
-  it('a missing file for query (not created)', () => {
+  it('a missing file for query, scan --db, remove, stats and verify (not created)', () => {
     refused(['index', 'query', 'seeds', '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
     refused(['scan', 'seeds', '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
+    refused(['index', 'remove', 'seeds', '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
+    for (const cmd of ['stats', 'verify']) refused(['index', cmd, '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
   });
   it('a file that is not SQLite, for add and for query', () => {
     writeFileSync(at('text.db'), 'hello\n'.repeat(100));

@@ -70,7 +70,7 @@ function exists(p: string): boolean {
 export async function addToIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexAddResult> {
   const started = performance.now();
   const records = new RunRecords(hooks.onEvent);
-  const index = await openIndex(input, 'write', hooks);
+  const index = await openIndex(input, 'create', hooks);
   try {
     const { store } = index;
     // A new index records this run's settings; if another writer created it first, its settings win.

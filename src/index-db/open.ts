@@ -53,10 +53,13 @@ export class IndexPaths {
   }
 }
 
-export async function openIndex(input: IndexOptionsInput, mode: OpenMode, hooks: IndexHooks): Promise<OpenedIndex> {
+/** Opens the index for reading, for writing (it must exist), or for adding (`create`: it may not exist yet). */
+export async function openIndex(input: IndexOptionsInput, mode: OpenMode | 'create', hooks: IndexHooks): Promise<OpenedIndex> {
   const checked = resolveIndexOptions(input);
   const cwd = process.cwd();
-  const store = hooks.store ?? (await openIndexStore(checked.db, mode, { busyTimeoutMs: INDEX_DEFAULTS.busyTimeoutMs, cwd }));
+  const store =
+    hooks.store ??
+    (await openIndexStore(checked.db, mode === 'create' ? 'write' : mode, { busyTimeoutMs: INDEX_DEFAULTS.busyTimeoutMs, cwd, create: mode === 'create' }));
   const close = async () => {
     if (!hooks.store) await store.close();
   };

@@ -9,6 +9,8 @@ import type { IndexStore, OpenMode } from './store.js';
 
 export interface OpenStoreOptions {
   busyTimeoutMs: number;
+  /** For writing: create the index when it does not exist (index add); otherwise it must exist. */
+  create?: boolean;
   /** Resolves a relative file location (default: the working folder). */
   cwd?: string;
 }

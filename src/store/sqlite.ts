@@ -77,6 +77,8 @@ interface DocRow {
 export interface SqliteStoreOptions {
   /** How long to wait for another writer before giving up. */
   busyTimeoutMs: number;
+  /** For writing: create the file when it does not exist (index add); otherwise it must exist. */
+  create?: boolean;
 }
 
 function indexError(message: string, cause?: unknown): NearDupError {
@@ -145,7 +147,7 @@ function otherSchema(shown: string, version: unknown): NearDupError {
  * it may be written. Refuses a missing file for reading, a non-SQLite file, another
  * application's or schema's file, and (for writing) a file or folder that cannot be written.
  */
-function checkFile(file: string, shown: string, mode: OpenMode): { exists: boolean; writable: boolean } {
+function checkFile(file: string, shown: string, mode: OpenMode, create: boolean): { exists: boolean; writable: boolean } {
   let size: number;
   let fileMode: number;
   try {
@@ -156,7 +158,7 @@ function checkFile(file: string, shown: string, mode: OpenMode): { exists: boole
   } catch (err) {
     if (err instanceof NearDupError) throw err;
     if ((err as { code?: string }).code !== 'ENOENT') throw indexError(`index ${shown}: ${describeError(err)}`, err);
-    if (mode === 'read') throw indexError(`index ${shown} does not exist (create it with: neardup index add PATHS --db ${shown})`);
+    if (mode === 'read' || !create) throw indexError(`index ${shown} does not exist (create it with: neardup index add PATHS --db ${shown})`);
     return { exists: false, writable: true };
   }
   if (size > 0) {
@@ -223,7 +225,7 @@ export class SqliteStore implements IndexStore {
 
   /** Opens (for writing: creates when missing) the index file `file`, shown as `shown` in messages. */
   static open(file: string, shown: string, mode: OpenMode, options: SqliteStoreOptions): SqliteStore {
-    const { exists, writable } = checkFile(file, shown, mode);
+    const { exists, writable } = checkFile(file, shown, mode, options.create === true);
     if (mode === 'write' && !exists) {
       try {
         mkdirSync(path.dirname(file), { recursive: true });
@@ -236,7 +238,7 @@ export class SqliteStore implements IndexStore {
       // Reading a file we may write goes through a read-write connection all the same (it only
       // reads): the last connection to close then removes the WAL and shared-memory files, where
       // a read-only one would leave them behind.
-      db = new Database(file, { readonly: !writable, fileMustExist: mode === 'read', timeout: options.busyTimeoutMs });
+      db = new Database(file, { readonly: !writable, fileMustExist: exists, timeout: options.busyTimeoutMs });
     } catch (err) {
       throw indexError(`index ${shown}: cannot open: ${describeError(err)}`, err);
     }
