@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'EOPTION' // an option value is invalid
   | 'EUSAGE' // the command line is malformed
   | 'EINPUT' // an input cannot be used at all
+  | 'EINDEX' // an index file cannot be used (missing, not an index, other settings, read-only, locked)
   | 'EINTERNAL';
 
 export class NearDupError extends Error {

@@ -27,3 +27,28 @@ export { estimateJaccard, minhashSignature } from './sketch/minhash.js';
 export { exactScores, type Scores } from './match/verify.js';
 export { VERSION } from './version.js';
 export type * from './types.js';
+export { addToIndex, type IndexAddResult } from './index-db/add.js';
+export {
+  queryIndex,
+  scanWithIndex,
+  isIndexScanResult,
+  type IndexScanResult,
+  type IndexPair,
+  type IndexMatchInfo,
+  type VerificationSource,
+} from './index-db/search.js';
+export { removeFromIndex, indexStats, verifyIndex, type IndexRemoveResult, type IndexStatsResult, type IndexVerifyResult } from './index-db/admin.js';
+export type { IndexHooks } from './index-db/open.js';
+export { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput, type IndexSettings, type ResolvedIndexOptions } from './options.js';
+export { openIndexStore } from './store/open.js';
+export {
+  SCHEMA_VERSION as INDEX_SCHEMA_VERSION,
+  type IndexStore,
+  type Batch,
+  type BatchOutcome,
+  type EntryMeta,
+  type NewEntry,
+  type StoredEntry,
+  type StoreInfo,
+} from './store/store.js';
+export { buildIndexScanJson, indexTextLine, renderScanJson } from './report/index-report.js';

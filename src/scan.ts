@@ -183,7 +183,7 @@ async function matchDocuments(
   files: readonly FileTask[],
   settings: ResolvedOptions,
   pool: WorkPool,
-  timings: ScanResult['timings'],
+  timings: NonNullable<ScanResult['timings']>,
 ): Promise<Matched> {
   const { bands, rows, metric, threshold } = settings;
   let t = performance.now();

@@ -43,6 +43,8 @@ export interface DocumentInfo {
   shingles: number;
   /** 64-bit hash of the extracted text (16 hex digits): identifies content across runs. */
   contentHash: string;
+  /** `index` for a document that comes from an index (index query, scan --db), not from the paths given. */
+  origin?: 'index';
 }
 
 export interface ScoredPair {
@@ -92,7 +94,7 @@ export interface ScanResult {
   /** Wall time of the scan; not part of machine output (which must be reproducible). */
   elapsedMs: number;
   /** Wall time per phase in ms (walk, load, candidates, verify, group); not in machine output. */
-  timings: Record<'walk' | 'load' | 'candidates' | 'verify' | 'group', number>;
+  timings?: Record<'walk' | 'load' | 'candidates' | 'verify' | 'group', number>;
 }
 
 export type ScanEvent =

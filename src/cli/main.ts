@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
 import { runCompare } from './commands/compare.js';
 import { runScan } from './commands/scan.js';
+import { runIndex } from './index-command.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
 import { buildProgram } from './program.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<void> {
       compare: async (cmd, given) => {
         process.exitCode = await runCompare(cmd, given);
       },
+      index: runIndex,
     },
     {
       writeOut: (s) => process.stdout.write(s),

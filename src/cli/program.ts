@@ -3,7 +3,7 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, RUN_DEFAULTS, formatShingle } from '../options.js';
+import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, INDEX_DEFAULTS, INDEX_LIMITS, RUN_DEFAULTS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
 /** A number given as a flag (a string) or in a config file (a number). */
@@ -45,6 +45,21 @@ export interface ScanCommand extends CommonCommand {
   threads?: Num;
   memory?: Num;
   progress?: boolean;
+  /** scan --db, index query: the index file. */
+  db?: string;
+  /** index query: the given documents against the index only, not against each other. */
+  indexQuery?: boolean;
+}
+
+/** `neardup index add|remove|stats|verify` (index query runs as a scan: see ScanCommand). */
+export interface IndexCommand extends Partial<Omit<ScanCommand, 'paths' | 'format' | 'color' | 'exitZero' | 'indexQuery'>> {
+  action: 'add' | 'remove' | 'stats' | 'verify';
+  paths: string[];
+  format: string;
+  prune?: boolean;
+  batchSize?: string;
+  /** false with --no-store-shingles; undefined when not given (an existing index keeps its choice). */
+  storeShingles?: boolean;
 }
 
 export interface CompareCommand extends CommonCommand {
@@ -59,6 +74,7 @@ export type Given = ReadonlySet<string>;
 export interface Handlers {
   scan(cmd: ScanCommand, given: Given): Promise<void>;
   compare(cmd: CompareCommand, given: Given): Promise<void>;
+  index(cmd: IndexCommand): Promise<void>;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -218,5 +234,84 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     await handlers.compare({ ...opts, a, b }, givenOptions(self));
   });
 
+  addIndexCommands(program, handlers);
   return program;
+}
+
+const INDEX_EXAMPLES = `
+Examples:
+  $ neardup index add docs                 sketch and store every document under docs
+  $ neardup index add docs --prune         again later: changed files replaced, deleted ones removed
+  $ neardup index query new.md             exit 1 when new.md near-duplicates an indexed document
+  $ neardup scan drafts --db ${INDEX_DEFAULTS.db}
+                                           drafts against each other and against the index
+${EXIT_HELP}`;
+
+/** Options `index add` shares with `scan`: what decides the sketches, and the walk. */
+const ADD_SHARED = ['shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords', 'hidden', 'ignore', 'glob', 'maxFilesize', 'follow'];
+
+/**
+ * `neardup index ...` and `scan --db`. Options shared with scan are scan's own Option objects,
+ * so their help text and defaults are defined once.
+ */
+function addIndexCommands(program: Command, handlers: Handlers): void {
+  const scan = program.commands.find((c) => c.name() === 'scan')!;
+  const shared = (names?: readonly string[]) => scan.options.filter((o) => (names ? names.includes(o.attributeName()) : !o.hidden));
+  const dbOption = () => new Option('--db <file>', `the index file (default: ${INDEX_DEFAULTS.db})`);
+  const formatOption = () => new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text');
+  const indexAction = (action: IndexCommand['action']) => async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const opts = command.opts() as Omit<IndexCommand, 'action' | 'paths'>;
+    const paths = Array.isArray(args[0]) ? (args[0] as string[]) : [];
+    // --no-store-shingles: commander's default (true) must not count as a choice
+    const storeShingles = command.getOptionValueSource('storeShingles') === 'cli' ? false : undefined;
+    await handlers.index({ ...opts, storeShingles, action, paths });
+  };
+
+  const index = program
+    .command('index')
+    .description('a persistent index: add documents over time, check new ones against everything indexed')
+    .addHelpText('after', INDEX_EXAMPLES);
+
+  const add = index
+    .command('add')
+    .description('sketch and store documents; unchanged files are skipped, changed ones replaced')
+    .argument('<paths...>', 'files or folders to add');
+  for (const o of shared(ADD_SHARED)) add.addOption(o);
+  add
+    .addOption(dbOption())
+    .option('--prune', 'also remove entries whose files no longer exist')
+    .option('--batch-size <n>', `documents written per transaction (default: ${INDEX_DEFAULTS.batchSize}, ${INDEX_LIMITS.batchSize.min}-${INDEX_LIMITS.batchSize.max})`)
+    .option('--no-store-shingles', 'new index: keep no shingle sets (smaller; matches are verified by reading the indexed files again)')
+    .addOption(formatOption())
+    .addHelpText('after', `
+A new index records the settings it is built with; --metric and --threshold choose its LSH bands.
+Adding to an existing index takes every setting not given from it, and refuses one that differs.`)
+    .action(indexAction('add'));
+
+  const query = index
+    .command('query')
+    .description('report, for each given document, the indexed documents it near-duplicates (exit 1 when any)')
+    .argument('<paths...>', 'files or folders to check');
+  for (const o of shared()) query.addOption(o);
+  query.addOption(dbOption()).addHelpText('after', `
+Settings not given come from the index (metric and threshold included: what it was built for).
+Shingles, permutations, seed, bands, rows, --stem and --stopwords given must match the index.
+An indexed entry for one of the files given is left out: the file is compared as it is now.
+${EXIT_HELP}`);
+  query.action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>, self: Command) => {
+    await handlers.scan({ ...opts, paths, indexQuery: true }, givenOptions(self));
+  });
+
+  index
+    .command('remove')
+    .description('remove the entries of files, or of every file under folders (the files need not exist)')
+    .argument('<paths...>', 'files or folders whose entries to remove')
+    .addOption(dbOption())
+    .addOption(formatOption())
+    .action(indexAction('remove'));
+  index.command('stats').description('documents, settings, size on disk and schema version of an index').addOption(dbOption()).addOption(formatOption()).action(indexAction('stats'));
+  index.command('verify').description('check an index for damage (exit 2 when anything is wrong)').addOption(dbOption()).addOption(formatOption()).action(indexAction('verify'));
+
+  scan.option('--db <file>', 'also compare with every document in this index (see neardup index --help)');
 }

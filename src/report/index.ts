@@ -8,6 +8,7 @@ import type { Explainer } from '../compare/explain.js';
 import type { ScanEvent, ScanResult } from '../types.js';
 import { renderCsv } from './csv.js';
 import { renderGithub } from './github.js';
+import { indexTextLine, renderScanJson } from './index-report.js';
 import { renderJson } from './json.js';
 import { jsonlReporter } from './jsonl.js';
 import { renderMarkdown } from './markdown.js';
@@ -66,8 +67,9 @@ function whole(render: (result: ScanResult, ctx: ReportContext) => string): Repo
 }
 
 export const REPORTERS = {
-  text: whole(renderText),
-  json: whole(renderJson),
+  // a scan that used an index (scan --db, index query) adds its index details
+  text: whole((result, ctx) => renderText(result, ctx) + indexTextLine(result)),
+  json: whole((result, ctx) => renderScanJson(result, ctx) ?? renderJson(result, ctx)),
   jsonl: jsonlReporter,
   csv: whole(renderCsv),
   sarif: whole(renderSarif),

@@ -70,7 +70,7 @@ export function jsonGroup(documents: readonly DocumentInfo[], g: Group, ctx: Pic
   };
 }
 
-type JsonContext = Pick<ReportContext, 'baseline' | 'explain' | 'passages'>;
+export type JsonContext = Pick<ReportContext, 'baseline' | 'explain' | 'passages'>;
 
 export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
   const { documents } = result;

@@ -102,7 +102,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
     g.members.forEach((m, i) => {
       labels.set(m, label(i));
       const d = documents[m]!;
-      lines.push(`  ${c.dim(label(i).padStart(2))}  ${d.path.padEnd(width)}  ${c.dim(`${nf.format(d.chars)} chars`)}`);
+      lines.push(`  ${c.dim(label(i).padStart(2))}  ${d.path.padEnd(width)}  ${c.dim(`${nf.format(d.chars)} chars${d.origin === 'index' ? ' · indexed' : ''}`)}`);
     });
     const shown = g.pairs.slice(0, maxPairs);
     for (const p of shown) {

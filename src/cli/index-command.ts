@@ -1,0 +1,57 @@
+/**
+ * The actions of `neardup index add|remove|stats|verify`, and the engine and report of scans
+ * that use an index (`index query`, `scan --db`), which otherwise run exactly as `scan` does.
+ */
+import { addToIndex } from '../index-db/add.js';
+import { indexStats, removeFromIndex, verifyIndex } from '../index-db/admin.js';
+import { queryIndex, scanWithIndex } from '../index-db/search.js';
+import type { IndexOptionsInput } from '../options.js';
+import { renderAdd, renderRemove, renderStats, renderVerify, type IndexFormat } from '../report/index-report.js';
+import { findNearDuplicates } from '../scan.js';
+import { stderrEvents } from './events.js';
+import { EXIT } from './exit.js';
+import type { IndexCommand, ScanCommand } from './program.js';
+
+/** What runs a scan command: the plain scan, or one with an index (scan --db, index query). */
+export function scanEngine(cmd: Pick<ScanCommand, 'db' | 'indexQuery'>): typeof findNearDuplicates {
+  if (cmd.db === undefined && !cmd.indexQuery) return findNearDuplicates;
+  const search = cmd.indexQuery ? queryIndex : scanWithIndex;
+  return (paths, input, hooks) => search(paths, { ...input, db: cmd.db }, hooks);
+}
+
+/** The command's options as the library takes them (names differ only for the walk's). */
+export function indexInput(cmd: IndexCommand): IndexOptionsInput {
+  const { action: _action, paths: _paths, format: _format, ignore, glob, maxFilesize, ...rest } = cmd;
+  return { ...rest, respectIgnore: ignore, globs: glob, maxFileSize: maxFilesize };
+}
+
+/** Exit code of add and remove (2 when any input failed), stats (0) and verify (2 when damaged). */
+export function indexExitCode(result: { errors?: readonly unknown[]; ok?: boolean }): number {
+  return (result.errors?.length ?? 0) > 0 || result.ok === false ? EXIT.error : EXIT.clean;
+}
+
+export async function runIndex(cmd: IndexCommand): Promise<void> {
+  const format = cmd.format as IndexFormat;
+  const input = indexInput(cmd);
+  const events = stderrEvents();
+  const { onEvent } = events;
+  let report: string;
+  let code: number;
+  if (cmd.action === 'add') {
+    const r = await addToIndex(cmd.paths, input, { onEvent });
+    [report, code] = [renderAdd(r, format), indexExitCode(r)];
+  } else if (cmd.action === 'remove') {
+    const r = await removeFromIndex(cmd.paths, input, { onEvent });
+    [report, code] = [renderRemove(r, format), indexExitCode(r)];
+  } else if (cmd.action === 'stats') {
+    const r = await indexStats(input);
+    [report, code] = [renderStats(r, format), EXIT.clean];
+  } else {
+    const r = await verifyIndex(input);
+    [report, code] = [renderVerify(r, format), indexExitCode(r)];
+    if (!r.ok) process.stderr.write(`neardup: index ${r.db} failed verification: ${r.problems.length} problem(s)\n`);
+  }
+  events.finish();
+  process.stdout.write(report);
+  process.exitCode = code;
+}

@@ -1,0 +1,270 @@
+/**
+ * `index query` and `scan --db`: the given documents are sketched as `scan` sketches them, their
+ * band keys find candidates in the index, and every candidate is verified exactly, on the
+ * shingles stored in the index or, for an index that stores none, on the indexed file read
+ * again (only if it is unchanged since it was indexed). Each reported pair says which was used.
+ * `scan --db` also compares the given documents with each other, as `scan` does.
+ *
+ * An indexed entry for the same file as a given document is left out: the file is compared in
+ * its current form, not with its own past.
+ */
+import { statSync } from 'node:fs';
+import { candidatePairs, unpackPair } from '../match/candidates.js';
+import { LSH_RECALL, lshTarget, type IndexOptionsInput, type ResolvedOptions } from '../options.js';
+import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, sketchDocument, type LoadedDocument } from '../pipeline.js';
+import { bandKeys, candidateProbability } from '../sketch/lsh.js';
+import { Sketcher } from '../sketch/sketch.js';
+import { decodeSortedU32, sharesAtLeast } from '../store/codec.js';
+import type { StoredEntry } from '../store/store.js';
+import { sharedNeeded } from '../match/verify.js';
+import { NearDupError, describeError } from '../errors.js';
+import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../types.js';
+import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
+
+/** What a match with an indexed document was verified on. */
+export type VerificationSource = 'index' | 'file';
+
+export interface IndexPair extends ScoredPair {
+  /** Set on pairs with an indexed document: `index` (stored shingles) or `file` (the file read again). */
+  verifiedWith?: VerificationSource;
+}
+
+export interface IndexMatchInfo {
+  /** The index, as named. */
+  db: string;
+  /** Documents in the index. */
+  documents: number;
+  /** Indexed documents in the report. */
+  matched: number;
+  /** Pairs verified on stored shingles, and on files read again. */
+  verifiedWith: Record<VerificationSource, number>;
+}
+
+export interface IndexScanResult extends ScanResult {
+  pairs: IndexPair[];
+  groups: (Group & { pairs: IndexPair[] })[];
+  index: IndexMatchInfo;
+}
+
+export function isIndexScanResult(r: ScanResult): r is IndexScanResult {
+  return 'index' in r && (r as { index?: unknown }).index !== undefined;
+}
+
+/** For each given document, the indexed documents it near-duplicates. */
+export function queryIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexScanResult> {
+  return searchIndex(paths, input, hooks, false);
+}
+
+/** The given documents against each other and against the index. */
+export function scanWithIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexScanResult> {
+  return searchIndex(paths, input, hooks, true);
+}
+
+/** Shingle sets loaded from the store at a time (bounds memory when a query has many candidates). */
+const VERIFY_BATCH = 256;
+
+/** A match to be reported: a given document and an indexed one. */
+interface IndexHit {
+  doc: number;
+  entry: StoredEntry;
+  jaccard: number;
+  containment: number;
+  source: VerificationSource;
+}
+
+async function searchIndex(paths: readonly string[], input: IndexOptionsInput, hooks: IndexHooks, withinInput: boolean): Promise<IndexScanResult> {
+  const started = performance.now();
+  const records = new RunRecords(hooks.onEvent);
+  const index = await openIndex(input, 'read', hooks);
+  try {
+    const { store, options } = index;
+    if (!index.recorded) throw new NearDupError('EINDEX', `index ${options.db} is empty: nothing has been added to it yet`);
+    const recall = candidateProbability(lshTarget(options.metric, options.threshold), options.bands, options.rows);
+    if (recall < LSH_RECALL) {
+      records.warning({
+        path: options.db,
+        message:
+          `its ${options.bands}×${options.rows} bands make a pair at ${options.metric} ${options.threshold} a candidate with ` +
+          `probability ${recall.toFixed(2)} (under ${LSH_RECALL}); an index built with --threshold ${options.threshold} finds more`,
+      });
+    }
+
+    const { files, found } = collectFiles(paths, options, records);
+    const sketcher = new Sketcher(options);
+    const docs: LoadedDocument[] = [];
+    // the index keys of the given files: their own entries are left out
+    const given = new Set<string>();
+    files.forEach((file, i) => {
+      records.emit({ type: 'progress', done: i, total: files.length });
+      const read = readDocument(file, options.maxFileSize, records);
+      const loaded = read && sketchDocument(read, sketcher, docs.length, records);
+      if (loaded) docs.push(loaded);
+      given.add(index.paths.keyOf(file.absPath));
+    });
+    records.emit({ type: 'progress', done: files.length, total: files.length });
+
+    const keys = docs.map((d) => bandKeys(d.signature, options.bands, options.rows));
+    const inputPairs: ScoredPair[] = [];
+    let candidates = 0;
+    if (withinInput) {
+      const flat = new Uint32Array(docs.length * options.bands);
+      keys.forEach((k, d) => flat.set(k, d * options.bands));
+      const { pairs: packed } = candidatePairs(flat, docs.length, options.bands, () => true);
+      candidates += packed.length;
+      for (const code of packed) {
+        const [i, j] = unpackPair(code);
+        const a = docs[i]!;
+        const b = docs[j]!;
+        if (!mayMatch(options, a.shingles.length, b.shingles.length, a.signature, b.signature)) continue;
+        const s = scorePair(options, a.shingles, b.shingles);
+        if (s) inputPairs.push({ a: i, b: j, jaccard: s.jaccard, containment: s.containment });
+      }
+    }
+
+    // Candidates in the index, by document.
+    const wanted: number[][] = [];
+    const ids = new Set<number>();
+    for (let d = 0; d < docs.length; d++) {
+      wanted[d] = await store.candidates(keys[d]!);
+      for (const id of wanted[d]!) ids.add(id);
+    }
+    const entries = new Map((await store.entries([...ids].sort((x, y) => x - y))).map((e) => [e.id, e]));
+    // The cheap tests first (sizes, signatures), then exact verification of what is left.
+    const toVerify: { doc: number; entry: StoredEntry }[] = [];
+    for (let d = 0; d < docs.length; d++) {
+      const doc = docs[d]!;
+      for (const id of wanted[d]!) {
+        const entry = entries.get(id)!;
+        if (given.has(entry.key)) continue;
+        candidates++;
+        if (mayMatch(options, doc.shingles.length, entry.shingleCount, doc.signature, entry.signature)) toVerify.push({ doc: d, entry });
+      }
+    }
+    const reread = new Rereader(index.paths, sketcher, records);
+    const hits: IndexHit[] = [];
+    for (let start = 0; start < toVerify.length; start += VERIFY_BATCH) {
+      const batch = toVerify.slice(start, start + VERIFY_BATCH);
+      const stored = batch.some((c) => c.entry.hasShingles) ? await store.shingles(batch.map((c) => c.entry.id)) : [];
+      batch.forEach(({ doc, entry }, i) => {
+        const own = docs[doc]!.shingles;
+        let shingles: Uint32Array | undefined;
+        if (entry.hasShingles) {
+          const bytes = stored[i];
+          if (!bytes) {
+            records.error({ path: index.paths.displayOf(entry.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
+            return;
+          }
+          // exact: a pair that cannot share enough shingles is dropped before its set is decoded
+          const needed = sharedNeeded(options.metric, options.threshold, own.length, entry.shingleCount);
+          if (!sharesAtLeast(own, bytes, entry.shingleCount, needed)) return;
+          shingles = decodeSortedU32(bytes);
+        } else {
+          shingles = reread.shingles(entry);
+        }
+        const s = shingles && scorePair(options, own, shingles);
+        if (s) hits.push({ doc, entry, jaccard: s.jaccard, containment: s.containment, source: entry.hasShingles ? 'index' : 'file' });
+      });
+    }
+
+    return {
+      ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),
+      index: {
+        db: options.db,
+        documents: await store.count(),
+        matched: new Set(hits.map((h) => h.entry.id)).size,
+        verifiedWith: { index: hits.filter((h) => h.source === 'index').length, file: hits.filter((h) => h.source === 'file').length },
+      },
+    };
+  } finally {
+    await index.close();
+  }
+}
+
+/**
+ * The given documents and the matched indexed ones as one report: documents in path order,
+ * indexed ones marked, pairs renumbered and ordered by (a, b).
+ */
+function combine(
+  docs: LoadedDocument[],
+  inputPairs: ScoredPair[],
+  hits: IndexHit[],
+  paths: IndexPaths,
+  options: ResolvedOptions,
+  found: number,
+  candidates: number,
+  records: RunRecords,
+  started: number,
+) {
+  const matched = new Map<number, StoredEntry>();
+  for (const h of hits) matched.set(h.entry.id, h.entry);
+  const all: { info: DocumentInfo; ref: string }[] = [
+    ...docs.map((d, i) => ({ info: { ...d.info }, ref: `d${i}` })),
+    ...[...matched.values()].map((e) => ({ info: entryInfo(e, paths), ref: `e${e.id}` })),
+  ];
+  all.sort((x, y) => (x.info.path < y.info.path ? -1 : x.info.path > y.info.path ? 1 : 0));
+  const position = new Map(all.map((x, i) => [x.ref, i]));
+  const documents = all.map((x, i) => ({ ...x.info, index: i }));
+  const pair = (p: number, q: number, s: { jaccard: number; containment: number }, verifiedWith?: VerificationSource): IndexPair => {
+    const out: IndexPair = { a: Math.min(p, q), b: Math.max(p, q), jaccard: s.jaccard, containment: s.containment };
+    if (verifiedWith) out.verifiedWith = verifiedWith;
+    return out;
+  };
+  const pairs = [
+    ...inputPairs.map((p) => pair(position.get(`d${p.a}`)!, position.get(`d${p.b}`)!, p)),
+    ...hits.map((h) => pair(position.get(`d${h.doc}`)!, position.get(`e${h.entry.id}`)!, h, h.source)),
+  ].sort((x, y) => x.a - y.a || x.b - y.b);
+  return assembleResult({ settings: options, documents, pairs, compared: docs.map((d) => d.info), found, candidates, records, started });
+}
+
+function entryInfo(e: StoredEntry, paths: IndexPaths): DocumentInfo {
+  return {
+    index: -1,
+    path: paths.displayOf(e.key),
+    kind: e.kind,
+    encoding: e.encoding,
+    bytes: e.bytes,
+    chars: e.chars,
+    units: e.units,
+    shingles: e.shingleCount,
+    contentHash: e.contentHash,
+    origin: 'index',
+  };
+}
+
+/**
+ * For an index that stores no shingles: reads an indexed file again, once, and sketches it, if
+ * it is unchanged since it was indexed. Otherwise its matches cannot be verified: an error.
+ */
+class Rereader {
+  private readonly cache = new Map<number, Uint32Array | undefined>();
+  constructor(
+    private readonly paths: IndexPaths,
+    private readonly sketcher: Sketcher,
+    private readonly records: RunRecords,
+  ) {}
+
+  shingles(entry: StoredEntry): Uint32Array | undefined {
+    if (!this.cache.has(entry.id)) this.cache.set(entry.id, this.load(entry));
+    return this.cache.get(entry.id);
+  }
+
+  private load(entry: StoredEntry): Uint32Array | undefined {
+    const path = this.paths.displayOf(entry.key);
+    const absPath = this.paths.absOf(entry.key);
+    const fail = (why: string) => {
+      this.records.error({ path, message: `indexed document cannot be verified: ${why}` });
+      return undefined;
+    };
+    let size: number;
+    try {
+      size = statSync(absPath).size;
+    } catch (err) {
+      return fail(`${describeError(err)} (neardup index add --prune removes entries whose files are gone)`);
+    }
+    const scratch = new RunRecords();
+    const doc = readDocument({ path, absPath, size, kind: entry.kind }, Infinity, scratch);
+    if (!doc) return fail(scratch.errors[0]?.message ?? scratch.skipped[0]?.detail ?? 'cannot read');
+    if (doc.contentHash !== entry.contentHash) return fail('the file changed since it was indexed (run neardup index add on it)');
+    return this.sketcher.shingles(doc.text).shingles;
+  }
+}

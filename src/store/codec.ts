@@ -1,0 +1,120 @@
+/**
+ * Byte encodings of what an index stores, independent of the backend:
+ * - a sorted set of distinct uint32 shingle hashes as the deltas between neighbours in LEB128
+ *   varints (7 bits a byte): a document's n hashes spread over 2^32 have gaps near 2^32/n, so a
+ *   document of a few thousand shingles takes about 3 bytes a shingle instead of 4;
+ * - a signature (or any uint32 array) as little-endian 32-bit words, whatever the platform.
+ */
+
+/** Encodes ascending, distinct uint32 values. Throws on unsorted input (it would not decode). */
+export function encodeSortedU32(values: Uint32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 5);
+  let w = 0;
+  let prev = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0 && v <= prev) throw new RangeError(`values must be ascending and distinct (at ${i}: ${v} after ${prev})`);
+    // the first value is stored as is (a delta from 0)
+    let d = i === 0 ? v : v - prev;
+    prev = v;
+    while (d >= 0x80) {
+      out[w++] = (d & 0x7f) | 0x80;
+      d >>>= 7;
+    }
+    out[w++] = d;
+  }
+  return out.slice(0, w);
+}
+
+/** Decodes encodeSortedU32's bytes; throws on truncated, overlong or out-of-order input. */
+export function decodeSortedU32(bytes: Uint8Array): Uint32Array {
+  const len = bytes.length;
+  // the last byte ends a varint, so no varint below runs past the end
+  if (len > 0 && bytes[len - 1]! >= 0x80) throw new RangeError('truncated varint');
+  // at most one value per byte: as many values as bytes that end a varint
+  let count = 0;
+  for (let i = 0; i < len; i++) count += (bytes[i]! >>> 7) ^ 1;
+  const out = new Uint32Array(count);
+  let r = 0;
+  let prev = 0;
+  for (let n = 0; n < count; n++) {
+    // unrolled LEB128: up to five bytes, the fifth with at most 4 bits
+    let b = bytes[r++]!;
+    let d = b & 0x7f;
+    if (b >= 0x80) {
+      b = bytes[r++]!;
+      d |= (b & 0x7f) << 7;
+      if (b >= 0x80) {
+        b = bytes[r++]!;
+        d |= (b & 0x7f) << 14;
+        if (b >= 0x80) {
+          b = bytes[r++]!;
+          d |= (b & 0x7f) << 21;
+          if (b >= 0x80) {
+            b = bytes[r++]!;
+            if (b > 0x0f) throw new RangeError('varint over 32 bits');
+            d = (d | (b << 28)) >>> 0;
+          }
+        }
+      }
+    }
+    const v = n === 0 ? d : prev + d;
+    if (v > 0xffffffff || (n > 0 && d === 0)) throw new RangeError('values out of order or over 32 bits');
+    out[n] = v;
+    prev = v;
+  }
+  return out;
+}
+
+/** uint32 values as little-endian bytes. */
+export function encodeU32LE(values: Uint32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setUint32(i * 4, values[i]!, true);
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+export function decodeU32LE(bytes: Uint8Array): Uint32Array {
+  if (bytes.length % 4 !== 0) throw new RangeError(`length ${bytes.length} is not a multiple of 4`);
+  // the platform's own order is little-endian almost everywhere: one copy
+  if (LITTLE_ENDIAN) return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
+  return out;
+}
+
+/**
+ * Whether the sorted set `a` and the encoded sorted set `encoded` (of `sizeB` values) share at
+ * least `needed` values: a merge over the bytes as they decode, stopped as soon as the values
+ * left can no longer bring the count up to `needed`. Exact: false means fewer than `needed` are
+ * shared. Most candidates of a query fail this well before the end of their bytes.
+ */
+export function sharesAtLeast(a: Uint32Array, encoded: Uint8Array, sizeB: number, needed: number): boolean {
+  const la = a.length;
+  if (needed <= 0) return true;
+  if (needed > Math.min(la, sizeB)) return false;
+  let i = 0;
+  let shared = 0;
+  let r = 0;
+  let v = 0;
+  for (let j = 0; j < sizeB; j++) {
+    let b = encoded[r++]!;
+    let d = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) {
+      b = encoded[r++]!;
+      d = (d | ((b & 0x7f) << shift)) >>> 0;
+    }
+    v = j === 0 ? d : v + d;
+    while (i < la && a[i]! < v) i++;
+    if (i < la && a[i] === v) {
+      if (++shared >= needed) return true;
+      i++;
+    }
+    // what is left of either set bounds what can still be shared
+    if (shared + Math.min(la - i, sizeB - j - 1) < needed) return false;
+  }
+  return false;
+}

@@ -1,0 +1,571 @@
+/**
+ * The embedded index store: one SQLite file through better-sqlite3 (the one module that imports
+ * it). WAL journal, one transaction per batch (BEGIN IMMEDIATE, so two writers queue instead of
+ * deadlocking), a busy timeout plus retries for the moments SQLite answers "busy" at once.
+ *
+ * Schema (version 1; PRAGMA application_id marks the file as neardup's, user_version holds the
+ * schema version):
+ *   meta(key, value)       settings (JSON) and the neardup version that created the index
+ *   docs(id, path, ...)    one row a document: metadata and signature (LE uint32)
+ *   shingles(doc, data)    its shingle set (delta + varint), apart so that docs stays small
+ *   lsh(bk, doc)           WITHOUT ROWID, primary key (bk, doc): bk = band * 2^32 + band key,
+ *                          so a query's band keys find candidates by primary-key search
+ *
+ * A file is checked before anything is written to it: a file that is not SQLite, an SQLite file
+ * of another application, another schema version or a read-only file is refused untouched.
+ */
+import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { NearDupError, describeError } from '../errors.js';
+import type { IndexSettings } from '../options.js';
+import { bandKeys } from '../sketch/lsh.js';
+import { VERSION } from '../version.js';
+import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE } from './codec.js';
+import {
+  SCHEMA_VERSION,
+  type Batch,
+  type BatchOutcome,
+  type IndexStore,
+  type NewEntry,
+  type OpenMode,
+  type StoreInfo,
+  type StoredEntry,
+} from './store.js';
+
+/** "NDUP": PRAGMA application_id of a neardup index. */
+export const APPLICATION_ID = 0x4e445550;
+const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+const BAND_BASE = 2 ** 32;
+const PAGE = 256;
+/** Page cache: the band table of a large index stays in memory while a batch is written. */
+const CACHE_KIB = 64 * 1024;
+
+const SELECT_DOC = 'SELECT * FROM docs';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS docs (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  encoding TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  chars INTEGER NOT NULL,
+  units INTEGER NOT NULL,
+  shingle_count INTEGER NOT NULL,
+  signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shingles (doc INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lsh (bk INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (bk, doc)) WITHOUT ROWID;
+`;
+
+interface DocRow {
+  id: number;
+  path: string;
+  content_hash: string;
+  kind: string;
+  encoding: string;
+  bytes: number;
+  chars: number;
+  units: number;
+  shingle_count: number;
+  signature: Buffer;
+}
+
+export interface SqliteStoreOptions {
+  /** How long to wait for another writer before giving up. */
+  busyTimeoutMs: number;
+  /** For writing: create the file when it does not exist (index add); otherwise it must exist. */
+  create?: boolean;
+}
+
+function indexError(message: string, cause?: unknown): NearDupError {
+  return new NearDupError('EINDEX', message, { cause });
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function sqliteCode(err: unknown): string {
+  return err instanceof Database.SqliteError ? err.code : '';
+}
+
+function canWrite(file: string, fileMode?: number): boolean {
+  // root may write anything: a file without any write permission bit is read-only all the same
+  if (fileMode !== undefined && (fileMode & 0o222) === 0) return false;
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the 100-byte SQLite header says, when the file holds all of the database (no WAL next to
+ * it): another application's database, or another schema version, is refused before SQLite
+ * opens it at all. (Offsets from the SQLite file format: 40 schema cookie, 60 user version,
+ * 68 application id; big-endian.)
+ */
+function checkHeader(head: Buffer, shown: string): void {
+  const schemaCookie = head.readUInt32BE(40);
+  const userVersion = head.readUInt32BE(60);
+  const applicationId = head.readUInt32BE(68);
+  if (applicationId !== APPLICATION_ID) {
+    if (schemaCookie !== 0) throw notOurs(shown);
+    return;
+  }
+  if (userVersion !== SCHEMA_VERSION) throw otherSchema(shown, userVersion);
+}
+
+function notOurs(shown: string): NearDupError {
+  return indexError(`${shown} is not a neardup index (an SQLite database of another application); it was left as it is`);
+}
+
+function otherSchema(shown: string, version: unknown): NearDupError {
+  return indexError(
+    `index ${shown} has schema version ${String(version)}; neardup ${VERSION} reads version ${SCHEMA_VERSION} ` +
+      `(rebuild it with neardup index add into a new file, or use the neardup that wrote it)`,
+  );
+}
+
+/**
+ * Checks the file before SQLite opens it: returns whether it exists (with content) and whether
+ * it may be written. Refuses a missing file for reading, a non-SQLite file, another
+ * application's or schema's file, and (for writing) a file or folder that cannot be written.
+ */
+function checkFile(file: string, shown: string, mode: OpenMode, create: boolean): { exists: boolean; writable: boolean } {
+  let size: number;
+  let fileMode: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw indexError(`index ${shown} is not a file`);
+    size = st.size;
+    fileMode = st.mode;
+  } catch (err) {
+    if (err instanceof NearDupError) throw err;
+    if ((err as { code?: string }).code !== 'ENOENT') throw indexError(`index ${shown}: ${describeError(err)}`, err);
+    if (mode === 'read' || !create) throw indexError(`index ${shown} does not exist (create it with: neardup index add PATHS --db ${shown})`);
+    return { exists: false, writable: true };
+  }
+  if (size > 0) {
+    const head = Buffer.alloc(100);
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, 'r');
+      readSync(fd, head, 0, head.length, 0);
+    } catch (err) {
+      throw indexError(`index ${shown}: cannot read: ${describeError(err)}`, err);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw indexError(`${shown} is not a neardup index (not an SQLite database); it was left as it is`);
+    if (size >= 100 && !exists(`${file}-wal`)) checkHeader(head, shown);
+  } else if (mode === 'read') {
+    throw indexError(`${shown} is not a neardup index (an empty file)`);
+  }
+  const writable = canWrite(file, fileMode) && canWrite(path.dirname(file));
+  if (mode === 'write') {
+    if (!canWrite(file, fileMode)) throw indexError(`index ${shown} is read-only: cannot write to it (it was left as it is)`);
+    if (!writable) throw indexError(`index ${shown}: its folder is read-only (SQLite needs to write its journal next to it)`);
+  }
+  return { exists: size > 0, writable };
+}
+
+export class SqliteStore implements IndexStore {
+  readonly backend = 'sqlite';
+  private settings: IndexSettings | undefined;
+  private readonly stmt;
+  /** One deferred transaction around a function (made once: better-sqlite3 prepares its BEGIN and COMMIT). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    readonly location: string,
+    readonly mode: OpenMode,
+    private readonly options: SqliteStoreOptions,
+  ) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
+    this.stmt = {
+      meta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+      byKey: db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE path = ?`),
+      byId: db.prepare<[number], DocRow>(`${SELECT_DOC} WHERE id = ?`),
+      page: db.prepare<[number, number], DocRow>(`${SELECT_DOC} WHERE id > ? ORDER BY id LIMIT ?`),
+      shingles: db.prepare<[number], Buffer>('SELECT data FROM shingles WHERE doc = ?').pluck(),
+      count: db.prepare<[], number>('SELECT count(*) FROM docs').pluck(),
+      hash: db.prepare<[string], string>('SELECT content_hash FROM docs WHERE path = ?').pluck(),
+      keys: db.prepare<[], string>('SELECT path FROM docs ORDER BY path').pluck(),
+      band: db.prepare<[number], number>('SELECT doc FROM lsh WHERE bk = ?').pluck(),
+      hasBand: db.prepare<[number, number], number>('SELECT 1 FROM lsh WHERE bk = ? AND doc = ?').pluck(),
+      insertDoc: db.prepare(
+        `INSERT INTO docs (path, content_hash, kind, encoding, bytes, chars, units, shingle_count, signature)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertShingles: db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
+      deleteShingles: db.prepare('DELETE FROM shingles WHERE doc = ?'),
+      insertBand: db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
+      deleteBand: db.prepare('DELETE FROM lsh WHERE bk = ? AND doc = ?'),
+      deleteDoc: db.prepare('DELETE FROM docs WHERE id = ?'),
+    };
+  }
+
+  /** Opens (for writing: creates when missing) the index file `file`, shown as `shown` in messages. */
+  static open(file: string, shown: string, mode: OpenMode, options: SqliteStoreOptions): SqliteStore {
+    const { exists, writable } = checkFile(file, shown, mode, options.create === true);
+    if (mode === 'write' && !exists) {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+      } catch (err) {
+        throw indexError(`index ${shown}: cannot create its folder: ${describeError(err)}`, err);
+      }
+    }
+    let db: Database.Database;
+    try {
+      // Reading a file we may write goes through a read-write connection all the same (it only
+      // reads): the last connection to close then removes the WAL and shared-memory files, where
+      // a read-only one would leave them behind.
+      db = new Database(file, { readonly: !writable, fileMustExist: exists, timeout: options.busyTimeoutMs });
+    } catch (err) {
+      throw indexError(`index ${shown}: cannot open: ${describeError(err)}`, err);
+    }
+    try {
+      db.pragma(`cache_size = -${CACHE_KIB}`);
+      const isNew = SqliteStore.checkContent(db, shown, mode);
+      if (mode === 'write') SqliteStore.prepareForWriting(db, isNew, options);
+      return new SqliteStore(db, file, shown, mode, options);
+    } catch (err) {
+      db.close();
+      throw SqliteStore.mapError(err, shown);
+    }
+  }
+
+  /** Reads only: is this an index of ours, of this schema? Returns true for an empty database. */
+  private static checkContent(db: Database.Database, shown: string, mode: OpenMode): boolean {
+    const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    if (tables.length === 0) {
+      if (mode === 'read') throw indexError(`${shown} is not a neardup index (an empty SQLite database)`);
+      return true;
+    }
+    if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw notOurs(shown);
+    const version = db.pragma('user_version', { simple: true });
+    if (version !== SCHEMA_VERSION) throw otherSchema(shown, version);
+    return false;
+  }
+
+  private static prepareForWriting(db: Database.Database, isNew: boolean, options: SqliteStoreOptions): void {
+    retryBusy(() => db.pragma('journal_mode = WAL'), options.busyTimeoutMs);
+    // WAL + NORMAL: a killed process never corrupts the file or loses a committed batch
+    db.pragma('synchronous = NORMAL');
+    if (!isNew) return;
+    const create = db.transaction(() => {
+      // another process may have created it since we looked: the schema is idempotent
+      if (db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() !== 0) return;
+      db.exec(SCHEMA);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_by', `neardup ${VERSION}`);
+    });
+    retryBusy(() => create.immediate(), options.busyTimeoutMs);
+  }
+
+  private static mapError(err: unknown, shown: string): unknown {
+    if (err instanceof NearDupError) return err;
+    const code = sqliteCode(err);
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      return indexError(`index ${shown} is locked by another process (gave up waiting)`, err);
+    }
+    if (code === 'SQLITE_NOTADB') return indexError(`${shown} is not a neardup index (not an SQLite database)`, err);
+    if (code.startsWith('SQLITE_CORRUPT')) return indexError(`index ${shown} is damaged: ${describeError(err)} (run neardup index verify)`, err);
+    if (code.startsWith('SQLITE_READONLY')) return indexError(`index ${shown} is read-only: cannot write to it`, err);
+    if (code === 'SQLITE_FULL') return indexError(`index ${shown}: the disk is full`, err);
+    if (code) return indexError(`index ${shown}: ${describeError(err)}`, err);
+    return err;
+  }
+
+  /**
+   * Runs one store operation in one transaction (a read one unless `fn` writes; many small reads
+   * in one transaction are 5x faster than as many autocommits): retried while SQLite is busy,
+   * errors mapped to NearDupError.
+   */
+  private run<T>(fn: () => T): T {
+    try {
+      return retryBusy(() => this.inTransaction(fn) as T, this.options.busyTimeoutMs);
+    } catch (err) {
+      throw SqliteStore.mapError(err, this.location);
+    }
+  }
+
+  /** Runs a write transaction `fn` opens itself (BEGIN IMMEDIATE): retried while busy, errors mapped. */
+  private runWrite<T>(fn: () => T): T {
+    try {
+      return retryBusy(fn, this.options.busyTimeoutMs);
+    } catch (err) {
+      throw SqliteStore.mapError(err, this.location);
+    }
+  }
+
+  private readSettingsSync(): IndexSettings | undefined {
+    const raw = this.stmt.meta.get('settings');
+    if (raw === undefined) return undefined;
+    try {
+      this.settings = JSON.parse(raw) as IndexSettings;
+    } catch (err) {
+      throw indexError(`index ${this.location} is damaged: its settings record is not JSON`, err);
+    }
+    return this.settings;
+  }
+
+  async readSettings(): Promise<IndexSettings | undefined> {
+    return this.run(() => this.readSettingsSync());
+  }
+
+  async initSettings(settings: IndexSettings): Promise<IndexSettings> {
+    const init = this.db.transaction(() => {
+      const recorded = this.readSettingsSync();
+      if (recorded) return recorded;
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('settings', JSON.stringify(settings));
+      this.settings = settings;
+      return settings;
+    });
+    return this.runWrite(() => init.immediate());
+  }
+
+  async lookup(keys: readonly string[]): Promise<Map<string, string>> {
+    return this.run(() => {
+      const out = new Map<string, string>();
+      for (const key of keys) {
+        const hash = this.stmt.hash.get(key);
+        if (hash !== undefined) out.set(key, hash);
+      }
+      return out;
+    });
+  }
+
+  async keys(): Promise<string[]> {
+    return this.run(() => this.stmt.keys.all());
+  }
+
+  private bandKeysOf(signature: Uint32Array): Uint32Array {
+    const s = this.settings ?? this.readSettingsSync();
+    if (!s) throw new NearDupError('EINTERNAL', `index ${this.location} has documents but no settings`);
+    return bandKeys(signature, s.bands, s.rows);
+  }
+
+  private deleteRow(row: DocRow): void {
+    const keys = this.bandKeysOf(decodeU32LE(row.signature));
+    for (let b = 0; b < keys.length; b++) this.stmt.deleteBand.run(b * BAND_BASE + keys[b]!, row.id);
+    this.stmt.deleteShingles.run(row.id);
+    this.stmt.deleteDoc.run(row.id);
+  }
+
+  /** Inserts a document; returns its id (its band keys are inserted by the caller, sorted). */
+  private insert(e: NewEntry): number {
+    const { lastInsertRowid } = this.stmt.insertDoc.run(
+        e.key,
+        e.contentHash,
+        e.kind,
+        e.encoding,
+        e.bytes,
+        e.chars,
+        e.units,
+        e.shingleCount,
+        encodeU32LE(e.signature),
+      );
+    const id = Number(lastInsertRowid);
+    if (e.shingles) this.stmt.insertShingles.run(id, encodeSortedU32(e.shingles));
+    return id;
+  }
+
+  async write(batch: Batch): Promise<BatchOutcome> {
+    const apply = this.db.transaction((b: Batch) => {
+      const out: BatchOutcome = { added: [], replaced: [], unchanged: [], removed: [] };
+      const bands: [number, number][] = [];
+      for (const key of b.remove) {
+        const row = this.stmt.byKey.get(key);
+        if (!row) continue;
+        this.deleteRow(row);
+        out.removed.push(key);
+      }
+      for (const e of b.put) {
+        // looked up inside the transaction: another writer may have added it since the caller looked
+        const row = this.stmt.byKey.get(e.key);
+        if (row && row.content_hash === e.contentHash) {
+          out.unchanged.push(e.key);
+          continue;
+        }
+        if (row) {
+          this.deleteRow(row);
+          out.replaced.push(e.key);
+        } else {
+          out.added.push(e.key);
+        }
+        const id = this.insert(e);
+        for (let band = 0; band < e.bandKeys.length; band++) bands.push([band * BAND_BASE + e.bandKeys[band]!, id]);
+      }
+      // in key order: the band table is a B-tree, and ordered inserts touch each page once
+      bands.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      for (const [bk, id] of bands) this.stmt.insertBand.run(bk, id);
+      return out;
+    });
+    return this.runWrite(() => apply.immediate(batch));
+  }
+
+  async candidates(keys: Uint32Array): Promise<number[]> {
+    return this.run(() => {
+      const ids = new Set<number>();
+      for (let b = 0; b < keys.length; b++) for (const id of this.stmt.band.all(b * BAND_BASE + keys[b]!)) ids.add(id);
+      return [...ids].sort((x, y) => x - y);
+    });
+  }
+
+  private toEntry(row: DocRow): StoredEntry {
+    return {
+      id: row.id,
+      key: row.path,
+      contentHash: row.content_hash,
+      kind: row.kind as StoredEntry['kind'],
+      encoding: row.encoding as StoredEntry['encoding'],
+      bytes: row.bytes,
+      chars: row.chars,
+      units: row.units,
+      shingleCount: row.shingle_count,
+      signature: decodeU32LE(row.signature),
+      hasShingles: (this.settings ?? this.readSettingsSync())?.storeShingles ?? false,
+    };
+  }
+
+  private shinglesOf(id: number): Uint32Array | undefined {
+    const data = this.stmt.shingles.get(id);
+    if (data === undefined) return undefined;
+    try {
+      return decodeSortedU32(data);
+    } catch (err) {
+      const key = this.stmt.byId.get(id)?.path ?? `document ${id}`;
+      throw indexError(`index ${this.location} is damaged: the shingles of ${key} do not decode (${describeError(err)})`, err);
+    }
+  }
+
+  async shingles(ids: readonly number[]): Promise<(Uint8Array | undefined)[]> {
+    return this.run(() => ids.map((id) => this.stmt.shingles.get(id)));
+  }
+
+  async count(): Promise<number> {
+    return this.run(() => this.stmt.count.get()!);
+  }
+
+  async entries(ids: readonly number[]): Promise<StoredEntry[]> {
+    return this.run(() =>
+      ids.map((id) => {
+        const row = this.stmt.byId.get(id);
+        if (!row) throw new NearDupError('EINTERNAL', `index ${this.location} has no document ${id}`);
+        return this.toEntry(row);
+      }),
+    );
+  }
+
+  async *allEntries(): AsyncIterable<StoredEntry & { shingles?: Uint32Array }> {
+    let after = -Infinity;
+    for (;;) {
+      const rows = this.run(() => this.stmt.page.all(after, PAGE));
+      for (const row of rows) {
+        const entry: StoredEntry & { shingles?: Uint32Array } = this.toEntry(row);
+        const shingles = this.run(() => this.shinglesOf(row.id));
+        if (shingles) entry.shingles = shingles;
+        yield entry;
+      }
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async countBandKeys(id: number, keys: Uint32Array): Promise<number> {
+    return this.run(() => {
+      let n = 0;
+      for (let b = 0; b < keys.length; b++) if (this.stmt.hasBand.get(b * BAND_BASE + keys[b]!, id) !== undefined) n++;
+      return n;
+    });
+  }
+
+  async checkStorage(): Promise<string[]> {
+    return this.run(() => {
+      const problems: string[] = [];
+      const integrity = this.db.prepare<[], string>('PRAGMA integrity_check').pluck().all();
+      if (!(integrity.length === 1 && integrity[0] === 'ok')) problems.push(...integrity.map((m) => `SQLite integrity check: ${m}`));
+      const orphans = this.db.prepare('SELECT count(*) FROM lsh WHERE doc NOT IN (SELECT id FROM docs)').pluck().get() as number;
+      if (orphans > 0) problems.push(`${orphans} band entries belong to no document`);
+      const loose = this.db.prepare('SELECT count(*) FROM shingles WHERE doc NOT IN (SELECT id FROM docs)').pluck().get() as number;
+      if (loose > 0) problems.push(`${loose} shingle sets belong to no document`);
+      if (this.stmt.meta.get('settings') === undefined) {
+        const docs = this.db.prepare('SELECT count(*) FROM docs').pluck().get() as number;
+        if (docs > 0) problems.push('the index has documents but no settings record');
+      }
+      return problems;
+    });
+  }
+
+  async info(): Promise<StoreInfo> {
+    return this.run(() => {
+      const row = this.db
+        .prepare(
+          `SELECT count(*) AS documents, coalesce(sum(shingle_count), 0) AS shingles,
+                  (SELECT coalesce(sum(length(data)), 0) FROM shingles) AS shingleBytes,
+                  coalesce(sum(length(signature)), 0) AS signatureBytes
+           FROM docs`,
+        )
+        .get() as { documents: number; shingles: number; shingleBytes: number; signatureBytes: number };
+      const fileSize = (f: string) => {
+        try {
+          return statSync(f).size;
+        } catch {
+          return 0;
+        }
+      };
+      return {
+        backend: this.backend,
+        location: this.location,
+        schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
+        ...row,
+        bandEntries: this.db.prepare('SELECT count(*) FROM lsh').pluck().get() as number,
+        bytesOnDisk: fileSize(this.file) + fileSize(`${this.file}-wal`),
+        createdBy: this.stmt.meta.get('created_by') ?? 'unknown',
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Runs `fn`, again while SQLite reports busy or locked (with a growing pause) until `timeoutMs`
+ * has passed. SQLite's own busy timeout covers most waits; this covers the cases where it
+ * answers busy at once (a WAL recovery in progress, a journal mode change, a snapshot gone stale).
+ */
+export function retryBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      const code = sqliteCode(err);
+      const busy = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+      if (!busy || Date.now() >= deadline) throw err;
+      sleepSync(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) + Math.random() * 10);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The index end to end, through the built binary: golden output of every subcommand, bad index
+ * files, a process killed part-way through a large batch, two writers at once, and the dev set
+ * added in two halves (a query of one half against the other reports what one scan reports).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '../src/sketch/hash.js';
+import { BIN, ROOT, golden, run, type RunResult } from './helpers.js';
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Sizes on disk depend on SQLite's page use: masked in golden files. */
+function maskSizes(r: RunResult): RunResult {
+  return { ...r, stdout: r.stdout.replace(/^(on disk +).*$/m, '$1<bytes>') };
+}
+
+describe('index commands (golden output)', () => {
+  let dir: string;
+  const at = (...p: string[]) => path.join(dir, ...p);
+  const step = (name: string, args: string[], mask = (r: RunResult) => r) => {
+    it(name, () => {
+      const { actual, expected } = golden(name, args, mask(run(args, { cwd: dir })));
+      expect(actual).toBe(expected);
+    });
+  };
+  beforeAll(() => {
+    dir = tempDir('neardup-index-golden-');
+    cpSync(path.join(ROOT, 'seeds'), at('seeds'), { recursive: true });
+    cpSync(path.join(ROOT, 'fixtures', 'mixed'), at('mixed'), { recursive: true });
+    mkdirSync(at('incoming'));
+    writeFileSync(at('incoming', 'again.txt'), `Breaking: ${readFileSync(at('mixed', 'article.txt'), 'utf8')}`);
+    mkdirSync(at('other'));
+    copyFileSync(path.join(ROOT, 'fixtures', 'clean', 'river.txt'), at('other', 'river.txt'));
+    writeFileSync(at('bad.db'), 'not a database\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  step('index-add-new', ['index', 'add', 'seeds', '--db', 'idx.db']);
+  step('index-add-more', ['index', 'add', 'seeds', 'mixed', '--db', 'idx.db']);
+  step('index-add-json', ['index', 'add', 'mixed', '--db', 'idx.db', '--format', 'json']);
+  step('index-query-text', ['index', 'query', 'incoming', '--db', 'idx.db']);
+  step('index-query-json', ['index', 'query', 'incoming', '--db', 'idx.db', '--format', 'json']);
+  step('index-query-clean', ['index', 'query', 'other', '--db', 'idx.db']);
+  step('index-query-exit-zero', ['index', 'query', 'incoming', '--db', 'idx.db', '--exit-zero']);
+  step('index-scan-db', ['scan', 'incoming', 'other', 'seeds/000_241594d10820ed7f.txt', '--db', 'idx.db']);
+  step('index-stats', ['index', 'stats', '--db', 'idx.db'], maskSizes);
+  step('index-verify', ['index', 'verify', '--db', 'idx.db']);
+  step('index-remove', ['index', 'remove', 'mixed/notes', '--db', 'idx.db']);
+  step('index-remove-unknown', ['index', 'remove', 'nothing.txt', '--db', 'idx.db']);
+  step('index-missing-db', ['index', 'query', 'incoming', '--db', 'missing.db']);
+  step('index-not-sqlite', ['index', 'add', 'incoming', '--db', 'bad.db']);
+  step('index-other-settings', ['index', 'add', 'incoming', '--db', 'idx.db', '--shingle', 'word:5']);
+  step('index-bad-batch-size', ['index', 'add', 'incoming', '--db', 'new.db', '--batch-size', '0']);
+  step('index-help', ['index', '--help']);
+  step('index-add-help', ['index', 'add', '--help']);
+  step('index-query-help', ['index', 'query', '--help']);
+
+  it('left every refused file as it was, and created none', () => {
+    expect(existsSync(at('missing.db'))).toBe(false);
+    expect(existsSync(at('new.db'))).toBe(false);
+    expect(readFileSync(at('bad.db'), 'utf8')).toBe('not a database\n');
+    expect(readdirSync(dir).filter((f) => f.includes('.db')).sort()).toEqual(['bad.db', 'idx.db']);
+  });
+});
+
+describe('bad index files: one-line error, exit 2, the file untouched', () => {
+  let dir: string;
+  const at = (...p: string[]) => path.join(dir, ...p);
+  beforeAll(() => {
+    dir = tempDir('neardup-index-bad-');
+    cpSync(path.join(ROOT, 'seeds'), at('seeds'), { recursive: true });
+    expect(run(['index', 'add', 'seeds/000_241594d10820ed7f.txt', '--db', 'idx.db'], { cwd: dir }).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function refused(args: string[], file: string, message: RegExp, wrap?: string[]): void {
+    const before = existsSync(at(file)) ? readFileSync(at(file)) : undefined;
+    const r = run(args, { cwd: dir, wrap });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    if (before) expect(readFileSync(at(file)).equals(before)).toBe(true);
+    else expect(existsSync(at(file))).toBe(false);
+    expect(existsSync(at(`${file}-wal`))).toBe(false);
+  }
+
+  it('a missing file for query, scan --db, remove, stats and verify (not created)', () => {
+    refused(['index', 'query', 'seeds', '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
+    refused(['scan', 'seeds', '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
+    refused(['index', 'remove', 'seeds', '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
+    for (const cmd of ['stats', 'verify']) refused(['index', cmd, '--db', 'gone.db'], 'gone.db', /^neardup: index gone\.db does not exist/);
+  });
+  it('a file that is not SQLite, for add and for query', () => {
+    writeFileSync(at('text.db'), 'hello\n'.repeat(100));
+    for (const cmd of ['add', 'query']) refused(['index', cmd, 'seeds', '--db', 'text.db'], 'text.db', /^neardup: text\.db is not a neardup index \(not an SQLite database\)/);
+  });
+  it('an SQLite file of another application', () => {
+    const db = new Database(at('app.db'));
+    db.exec('CREATE TABLE notes (body TEXT)');
+    db.close();
+    refused(['index', 'add', 'seeds', '--db', 'app.db'], 'app.db', /an SQLite database of another application/);
+  });
+  it('an index built with other settings, naming the setting', () => {
+    refused(['index', 'add', 'seeds', '--db', 'idx.db', '--num-perm', '64'], 'idx.db', /^neardup: index idx\.db was built with --num-perm 128; this run uses --num-perm 64$/m);
+    refused(['index', 'query', 'seeds', '--db', 'idx.db', '--shingle', 'word:5'], 'idx.db', /^neardup: index idx\.db was built with --shingle char:9; this run uses --shingle word:5$/m);
+  });
+  it('an index of another schema version', () => {
+    copyFileSync(at('idx.db'), at('v9.db'));
+    const db = new Database(at('v9.db'));
+    db.pragma('user_version = 9');
+    db.close();
+    refused(['index', 'query', 'seeds', '--db', 'v9.db'], 'v9.db', /^neardup: index v9\.db has schema version 9; neardup \S+ reads version 1/);
+  });
+  it('a read-only file for add (no write permission bit: refused even as root); query still reads it', () => {
+    copyFileSync(at('idx.db'), at('ro.db'));
+    chmodSync(at('ro.db'), 0o444);
+    refused(['index', 'add', 'seeds', '--db', 'ro.db'], 'ro.db', /^neardup: index ro\.db is read-only: cannot write to it/);
+    refused(['index', 'remove', 'seeds', '--db', 'ro.db'], 'ro.db', /^neardup: index ro\.db is read-only/);
+    const q = run(['index', 'query', 'seeds/001_8ed3a1ba6430ba1a.txt', '--db', 'ro.db'], { cwd: dir });
+    expect(q.code).toBe(1);
+  });
+  it('a file another user owns, for add by an unprivileged user', () => {
+    copyFileSync(at('idx.db'), at('theirs.db'));
+    chmodSync(at('theirs.db'), 0o644);
+    const wrap = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
+    if (!wrap) return; // not root: the owner is us, and the mode-bit case above covers read-only files
+    refused(['index', 'add', 'seeds', '--db', 'theirs.db'], 'theirs.db', /^neardup: index theirs\.db is read-only: cannot write to it/, wrap);
+  });
+});
+
+/** A few thousand small, distinct documents (and some near-copies), from a seeded generator. */
+function generateCorpus(dir: string, count: number, words = 350): string[] {
+  let s = 12345;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+  const vocab = Array.from({ length: 4000 }, () => Array.from({ length: 3 + (next() % 7) }, () => String.fromCharCode(97 + (next() % 26))).join(''));
+  mkdirSync(dir, { recursive: true });
+  const names: string[] = [];
+  let previous = '';
+  for (let i = 0; i < count; i++) {
+    const text = i % 10 === 9 ? `${previous} and one more line` : Array.from({ length: words }, () => vocab[next() % vocab.length]).join(' ');
+    const name = `${String(i).padStart(5, '0')}.txt`;
+    writeFileSync(path.join(dir, name), text);
+    names.push(name);
+    previous = text;
+  }
+  return names;
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout })));
+}
+
+function spawnBin(args: string[], cwd: string): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+/** Documents committed so far, read from a second connection (0 before the index exists). */
+function committed(db: string): number {
+  try {
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return conn.prepare('SELECT count(*) FROM docs').pluck().get() as number;
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** Reads the index directly: every document complete (all band keys, its shingles, its file's hash). */
+function checkDocumentsWhole(db: string): string[] {
+  const conn = new Database(db, { readonly: true });
+  const bands = (JSON.parse(conn.prepare("SELECT value FROM meta WHERE key = 'settings'").pluck().get() as string) as { bands: number }).bands;
+  const perDoc = new Map(conn.prepare('SELECT doc, count(*) AS n FROM lsh GROUP BY doc').raw().all() as [number, number][]);
+  const rows = conn
+    .prepare('SELECT id, path, content_hash, shingle_count, (SELECT length(data) FROM shingles WHERE doc = docs.id) AS bytes FROM docs ORDER BY path')
+    .all() as { id: number; path: string; content_hash: string; shingle_count: number; bytes: number | null }[];
+  conn.close();
+  for (const r of rows) {
+    expect(perDoc.get(r.id), r.path).toBe(bands);
+    expect(r.bytes, r.path).toBeGreaterThan(0);
+    expect(r.content_hash, r.path).toBe(contentHash(readFileSync(path.join(path.dirname(db), r.path), 'utf8')));
+  }
+  expect([...perDoc.keys()].every((id) => rows.some((r) => r.id === id))).toBe(true);
+  return rows.map((r) => r.path);
+}
+
+describe('crash safety and concurrent writers', () => {
+  it('a process killed (SIGKILL) part-way through a large batch: verify passes, each document whole or absent, a rerun completes', async () => {
+    const dir = tempDir('neardup-index-kill-');
+    try {
+      const files = generateCorpus(path.join(dir, 'docs'), 3000);
+      const db = path.join(dir, 'idx.db');
+      const child = spawnBin(['index', 'add', 'docs', '--db', 'idx.db', '--batch-size', '50'], dir);
+      const done = exited(child);
+      const deadline = Date.now() + 50_000;
+      while (committed(db) < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGKILL');
+      const { signal, code } = await done;
+      expect({ signal, code }, 'the add finished before it could be killed: raise the file count').toEqual({ signal: 'SIGKILL', code: null });
+
+      const verify = run(['index', 'verify', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
+      expect(verify.code).toBe(0);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
+      const present = checkDocumentsWhole(db);
+      // whole batches only: the first k*50 files, in path order
+      expect(present.length % 50).toBe(0);
+      expect(present.length).toBeGreaterThanOrEqual(300);
+      expect(present.length).toBeLessThan(files.length);
+      expect(present).toEqual(files.slice(0, present.length).map((f) => `docs/${f}`));
+
+      const rerun = run(['index', 'add', 'docs', '--db', 'idx.db', '--batch-size', '50', '--format', 'json'], { cwd: dir });
+      expect(rerun.code).toBe(0);
+      expect(JSON.parse(rerun.stdout).counts).toMatchObject({ added: files.length - present.length, unchanged: present.length, documents: files.length });
+      expect(run(['index', 'verify', '--db', 'idx.db'], { cwd: dir }).code).toBe(0);
+      expect(checkDocumentsWhole(db)).toHaveLength(files.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('two index add processes on one (new) file at once both complete, without corruption or double entries', async () => {
+    const dir = tempDir('neardup-index-two-');
+    try {
+      generateCorpus(path.join(dir, 'corpus'), 1200, 120);
+      for (const [sub, from] of [['a', 0], ['b', 400], ['shared', 800]] as const) {
+        mkdirSync(path.join(dir, sub));
+        for (let i = from; i < from + 400; i++) copyFileSync(path.join(dir, 'corpus', `${String(i).padStart(5, '0')}.txt`), path.join(dir, sub, `${i}.txt`));
+      }
+      const args = (paths: string[]) => ['index', 'add', ...paths, '--db', 'idx.db', '--batch-size', '20', '--format', 'json'];
+      const [one, two] = await Promise.all([exited(spawnBin(args(['a', 'shared']), dir)), exited(spawnBin(args(['b', 'shared']), dir))]);
+      expect([one.code, two.code]).toEqual([0, 0]);
+      const c1 = JSON.parse(one.stdout).counts;
+      const c2 = JSON.parse(two.stdout).counts;
+      expect(c1.added + c1.unchanged).toBe(800);
+      expect(c2.added + c2.unchanged).toBe(800);
+      expect(c1.added + c2.added).toBe(1200); // each shared file added once, by one of them
+      expect(run(['index', 'verify', '--db', 'idx.db'], { cwd: dir }).code).toBe(0);
+      expect(checkDocumentsWhole(path.join(dir, 'idx.db'))).toHaveLength(1200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('the dev set in two halves', () => {
+  it('querying the second half against the first reports exactly the cross-half pairs of one scan of the whole set', () => {
+    const dir = tempDir('neardup-index-halves-');
+    try {
+      const src = path.join(ROOT, 'bench', 'quality-dev', 'docs');
+      const files = readdirSync(src).sort();
+      const half = Math.ceil(files.length / 2);
+      for (const [i, f] of files.entries()) {
+        const sub = i < half ? 'a' : 'b';
+        mkdirSync(path.join(dir, sub), { recursive: true });
+        copyFileSync(path.join(src, f), path.join(dir, sub, f));
+      }
+      type Pair = { a: string; b: string; jaccard: number; containment: number };
+      const pairs = (r: RunResult) => (JSON.parse(r.stdout).pairs as Pair[]).map(({ a, b, jaccard, containment }) => ({ a, b, jaccard, containment }));
+      const scan = run(['scan', 'a', 'b', '--format', 'json'], { cwd: dir });
+      expect(scan.code).toBe(1);
+      const cross = pairs(scan).filter((p) => p.a.startsWith('a/') !== p.b.startsWith('a/'));
+      expect(cross.length).toBeGreaterThan(100);
+
+      expect(run(['index', 'add', 'a', '--db', 'idx.db'], { cwd: dir }).code).toBe(0);
+      const query = run(['index', 'query', 'b', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
+      expect(query.code).toBe(1);
+      expect(pairs(query)).toEqual(cross);
+      expect(JSON.parse(query.stdout).pairs.every((p: { verifiedWith: string }) => p.verifiedWith === 'index')).toBe(true);
+
+      // scan --db: the second half against itself and against the index = the scan's pairs that involve it
+      const withDb = run(['scan', 'b', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
+      expect(pairs(withDb)).toEqual(pairs(scan).filter((p) => p.b.startsWith('b/')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
