@@ -17,21 +17,45 @@ export const EMPTY_BIN = 0xffffffff;
  * are harmless). Returns a signature of `numPerm` uint32 values.
  */
 export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: number): Uint32Array {
-  const sig = new Uint32Array(numPerm).fill(EMPTY_BIN);
-  const filled = new Uint8Array(numPerm);
-  const n = hashes.length;
-  if (n === 0) return sig;
-  for (let i = 0; i < n; i++) {
-    const h = hashes[i]!;
-    // bin = floor(h * numPerm / 2^32); exact in doubles for numPerm < 2^21
-    const bin = Math.floor((h * numPerm) / 4294967296);
-    if (h < sig[bin]! || filled[bin] === 0) {
-      sig[bin] = h;
-      filled[bin] = 1;
+  const acc = new MinHashAccumulator(numPerm);
+  acc.add(hashes);
+  return acc.signature(seed);
+}
+
+/**
+ * A signature built from the shingle hashes of a document given in pieces (a big document is
+ * sketched chunk by chunk). The signature is a minimum per bin, so the pieces give exactly the
+ * signature of the whole.
+ */
+export class MinHashAccumulator {
+  private readonly sig: Uint32Array;
+  private readonly filled: Uint8Array;
+
+  constructor(private readonly numPerm: number) {
+    this.sig = new Uint32Array(numPerm).fill(EMPTY_BIN);
+    this.filled = new Uint8Array(numPerm);
+  }
+
+  add(hashes: Uint32Array): void {
+    const { sig, filled, numPerm } = this;
+    const n = hashes.length;
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i]!;
+      // bin = floor(h * numPerm / 2^32); exact in doubles for numPerm < 2^21
+      const bin = Math.floor((h * numPerm) / 4294967296);
+      if (h < sig[bin]! || filled[bin] === 0) {
+        sig[bin] = h;
+        filled[bin] = 1;
+      }
     }
   }
-  densify(sig, filled, numPerm, seed);
-  return sig;
+
+  /** The densified signature (all EMPTY_BIN when nothing was added). */
+  signature(seed: number): Uint32Array {
+    const sig = this.sig.slice();
+    if (this.filled.includes(1)) densify(sig, this.filled, this.numPerm, seed);
+    return sig;
+  }
 }
 
 function densify(sig: Uint32Array, filled: Uint8Array, numPerm: number, seed: number): void {
