@@ -13,10 +13,12 @@ export const EXIT = {
 export interface ExitPolicy {
   /** Report duplicates without failing. */
   exitZero: boolean;
+  /** Inputs that could not be read are reported and counted, but do not make the exit code 2. */
+  skipErrors?: boolean;
 }
 
 export function exitCode(result: Pick<ScanResult, 'errors' | 'groups'>, policy: ExitPolicy): number {
-  if (result.errors.length > 0) return EXIT.error;
+  if (result.errors.length > 0 && !policy.skipErrors) return EXIT.error;
   if (result.groups.length > 0 && !policy.exitZero) return EXIT.duplicates;
   return EXIT.clean;
 }

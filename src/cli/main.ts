@@ -22,8 +22,13 @@ function handleStdoutErrors(): void {
 /** Warnings printed one by one before the rest are summed up in one line. */
 const MAX_WARNINGS_SHOWN = 5;
 
+/** One line, whatever it quotes: control characters (a newline in a file name) shown escaped. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 function warn(line: string): void {
-  process.stderr.write(`neardup: ${line}\n`);
+  process.stderr.write(`neardup: ${oneLine(line)}\n`);
 }
 
 async function runScan(cmd: ScanCommand): Promise<void> {
@@ -55,6 +60,13 @@ async function runScan(cmd: ScanCommand): Promise<void> {
       follow: cmd.follow,
       threads: cmd.threads,
       memoryBudget: cmd.memory,
+      textField: cmd.textField,
+      idField: cmd.idField,
+      records: cmd.records,
+      stdinFormat: cmd.stdinFormat,
+      filesFrom: cmd.filesFrom,
+      nullSeparated: cmd.null,
+      stdin: process.stdin,
     },
     { onEvent },
   );
@@ -64,7 +76,7 @@ async function runScan(cmd: ScanCommand): Promise<void> {
   }
   const level = COLORED[format] ? colorLevel(cmd.color as ColorMode, process.stdout.isTTY === true) : 0;
   process.stdout.write(REPORTERS[format](result, { colorLevel: level }));
-  process.exitCode = exitCode(result, { exitZero: cmd.exitZero === true });
+  process.exitCode = exitCode(result, { exitZero: cmd.exitZero === true, skipErrors: cmd.skipErrors === true });
 }
 
 export async function main(argv: string[]): Promise<void> {

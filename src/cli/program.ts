@@ -3,7 +3,7 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { DEFAULTS, formatShingle } from '../options.js';
+import { DEFAULTS, RECORDS_MODES, STDIN_FORMATS, formatShingle } from '../options.js';
 import { FORMATS } from '../report/index.js';
 import { VERSION } from '../version.js';
 
@@ -29,6 +29,13 @@ export interface ScanCommand {
   threads?: string;
   memory?: string;
   progress?: boolean;
+  textField?: string;
+  idField?: string;
+  records?: string;
+  stdinFormat?: string;
+  filesFrom?: string;
+  null?: boolean;
+  skipErrors?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -37,7 +44,8 @@ const EXIT_HELP = `
 Exit codes:
   0  no near-duplicates found
   1  near-duplicates found (0 with --exit-zero)
-  2  error: bad options, or an input that could not be read (wins over 1)`;
+  2  error: bad options, or an input that could not be read (wins over 1;
+     with --skip-errors such inputs are reported but do not count)`;
 
 const SCAN_EXAMPLES = `
 Examples:
@@ -45,6 +53,8 @@ Examples:
   $ neardup scan docs --format json > r.json  machine-readable report on stdout
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
+  $ neardup scan dump.jsonl.gz --text-field body --id-field meta.id
+  $ git ls-files -z '*.md' | neardup scan --files-from - -0
 ${EXIT_HELP}`;
 
 /** Builds the program; `onScan` receives the parsed scan command. */
@@ -71,7 +81,7 @@ export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output
   program
     .command('scan')
     .description('scan files and folders for near-duplicate documents, grouped, with scores')
-    .argument('[paths...]', 'files or folders to scan (default: .)')
+    .argument('[paths...]', 'files or folders to scan; - reads standard input (default: .)')
     .option('--shingle <mode>', `shingles: char:N (letters only) or word:N (default: ${formatShingle(DEFAULTS.shingle)})`)
     .option('--metric <metric>', `jaccard, or containment (shared over the smaller document) (default: ${DEFAULTS.metric})`)
     .option('-t, --threshold <x>', `similarity from 0 to 1 at which documents count as near-duplicates (default: ${DEFAULTS.threshold})`)
@@ -88,6 +98,13 @@ export function buildProgram(onScan: (cmd: ScanCommand) => Promise<void>, output
     .option('-L, --follow', 'follow symbolic links to folders')
     .option('-j, --threads <n>', 'worker threads for reading and sketching; 0 = one per core (default: 0)')
     .option('--memory <size>', `shingle sets kept in memory for verification; more are recomputed (default: ${DEFAULTS.memoryBudget / 1024 / 1024}M)`)
+    .option('--text-field <name>', `record files: the field with the text; dots reach into objects, meta.body (default: ${DEFAULTS.textField})`)
+    .option('--id-field <name>', 'record files: the field with the id (default: records are named path:line)')
+    .addOption(new Option('--records <mode>', '.jsonl/.ndjson/.json/.csv files: auto reads their records, off reads them as text').choices(RECORDS_MODES).default(DEFAULTS.records))
+    .addOption(new Option('--stdin-format <fmt>', "what '-' reads: one text, or JSONL records").choices(STDIN_FORMATS).default(DEFAULTS.stdinFormat))
+    .option('--files-from <file>', 'also scan the paths listed in this file, one a line (- reads standard input)')
+    .option('-0, --null', '--files-from entries are separated by NUL bytes (find -print0, git ls-files -z)')
+    .option('--skip-errors', 'inputs that cannot be read are reported and counted, but do not make the exit code 2')
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal and not in CI)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .addOption(new Option('--color <when>', 'colour the text report').choices(['auto', 'always', 'never']).default('auto'))

@@ -3,7 +3,7 @@
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
 import { formatShingle } from '../options.js';
-import type { ScanResult, ScoredPair } from '../types.js';
+import type { Place, ScanResult, ScoredPair } from '../types.js';
 import { VERSION } from '../version.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -11,6 +11,14 @@ export const JSON_SCHEMA_VERSION = 1;
 /** Scores are rounded to 4 decimals (reported pairs are verified before rounding). */
 export function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
+}
+
+/** A place's optional fields (records: source, line; names that are not UTF-8: pathBytes). */
+function placeFields(p: Place): { source?: string; line?: number; pathBytes?: string } {
+  return {
+    ...(p.source === undefined ? {} : { source: p.source, line: p.line }),
+    ...(p.pathBytes === undefined ? {} : { pathBytes: p.pathBytes }),
+  };
 }
 
 export function buildJsonReport(result: ScanResult) {
@@ -33,6 +41,9 @@ export function buildJsonReport(result: ScanResult) {
       rows: s.rows,
       stem: s.stem,
       stopwords: s.stopwords,
+      records: s.records,
+      textField: s.textField,
+      idField: s.idField ?? null,
     },
     counts: {
       files: stats.files,
@@ -50,14 +61,14 @@ export function buildJsonReport(result: ScanResult) {
       size: g.members.length,
       members: g.members.map((m) => {
         const d = documents[m]!;
-        return { path: d.path, bytes: d.bytes, chars: d.chars, shingles: d.shingles };
+        return { path: d.path, ...(d.id === undefined ? {} : { id: d.id }), ...placeFields(d), bytes: d.bytes, chars: d.chars, shingles: d.shingles };
       }),
       pairs: g.pairs.map(pair),
     })),
     pairs: result.pairs.map((p) => ({ ...pair(p), group: groupOf.get(p.a)! })),
-    skipped: result.skipped.map((x) => ({ path: x.path, reason: x.reason, detail: x.detail })),
-    errors: result.errors.map((x) => ({ path: x.path, message: x.message })),
-    warnings: result.warnings.map((x) => ({ path: x.path, message: x.message })),
+    skipped: result.skipped.map((x) => ({ path: x.path, ...placeFields(x), reason: x.reason, detail: x.detail })),
+    errors: result.errors.map((x) => ({ path: x.path, ...placeFields(x), message: x.message })),
+    warnings: result.warnings.map((x) => ({ path: x.path, ...placeFields(x), message: x.message })),
   };
 }
 
