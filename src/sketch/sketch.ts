@@ -63,9 +63,27 @@ function forcedCut(s: string, at: number): number {
   return at;
 }
 
-/** Merges two sorted arrays of distinct values into a new sorted array of distinct values. */
-export function mergeUnique(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
+/** |a ∪ b| of two sorted arrays of distinct values. */
+function unionSize(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) shared++;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return a.length + b.length - shared;
+}
+
+/**
+ * Merges two sorted arrays of distinct values into a new sorted array of distinct values; with
+ * `alloc`, into an array of exactly the right size that it allocates.
+ */
+export function mergeUnique(a: Uint32Array, b: Uint32Array, alloc?: (n: number) => Uint32Array): Uint32Array {
+  const out = alloc ? alloc(unionSize(a, b)) : new Uint32Array(a.length + b.length);
   let i = 0;
   let j = 0;
   let w = 0;
@@ -89,11 +107,24 @@ export function mergeUnique(a: Uint32Array, b: Uint32Array): Uint32Array {
   return w === out.length ? out : out.slice(0, w);
 }
 
+function copyInto(alloc: (n: number) => Uint32Array, a: Uint32Array): Uint32Array {
+  const out = alloc(a.length);
+  out.set(a);
+  return out;
+}
+
 export class Sketcher {
   readonly tokenizer: Tokenizer;
   private scratch = new Uint32Array(4096);
 
-  constructor(readonly settings: SketchSettings) {
+  /**
+   * `alloc` allocates each document's final shingle set (a worker thread puts them in shared
+   * memory, so a big set is not copied once more to be shared).
+   */
+  constructor(
+    readonly settings: SketchSettings,
+    readonly alloc: (n: number) => Uint32Array = (n) => new Uint32Array(n),
+  ) {
     this.tokenizer = createTokenizer({
       unit: settings.shingle.unit,
       seed: settings.seed,
@@ -194,8 +225,10 @@ export class SketchBuilder {
     const { shingle, seed } = this.sketcher.settings;
     // fewer units than the shingle size (but some): one shingle of all of them
     if (!this.emitted && this.carry.length > 0) this.emit(shingleStream(this.carry, shingle.size, seed));
+    const { alloc } = this.sketcher;
     let set: Uint32Array = this.runs.pop() ?? new Uint32Array(0);
-    while (this.runs.length) set = mergeUnique(this.runs.pop()!, set);
+    if (!this.runs.length) set = copyInto(alloc, set);
+    while (this.runs.length) set = mergeUnique(this.runs.pop()!, set, this.runs.length ? undefined : alloc);
     return { units: this.units, shingles: set, signature: this.minhash.signature(seed) };
   }
 }

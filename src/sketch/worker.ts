@@ -11,13 +11,8 @@ import { Sketcher, type SketchSettings } from './sketch.js';
 
 export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verify'; task: VerifyTask };
 
-const sketcher = new Sketcher(workerData as SketchSettings);
-
-function shared(a: Uint32Array): Uint32Array {
-  const s = new Uint32Array(new SharedArrayBuffer(a.byteLength));
-  s.set(a);
-  return s;
-}
+// shingle sets are made in shared memory, so that verification work can go to any worker
+const sketcher = new Sketcher(workerData as SketchSettings, (n) => new Uint32Array(new SharedArrayBuffer(n * 4)));
 
 parentPort!.on('message', (req: WorkerRequest) => {
   if (req.kind === 'verify') {
@@ -34,10 +29,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
     } catch (err) {
       r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
     }
-    if (r.status === 'ok') {
-      transfer.push(r.signature.buffer as ArrayBuffer);
-      if (r.set) r.set = shared(r.set);
-    }
+    if (r.status === 'ok') transfer.push(r.signature.buffer as ArrayBuffer);
     results.push(r);
   }
   parentPort!.postMessage(results, transfer);
