@@ -18,33 +18,10 @@ export type ReadResult =
 
 const SNIFF = 8192;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 export function looksBinary(buf: Uint8Array): boolean {
   const n = Math.min(buf.length, SNIFF);
   for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
   return false;
-}
-
-export function decodeBytes(buf: Uint8Array): { text: string; encoding: Encoding; warning?: string } | { binary: true } {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-    return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
-  }
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
-  }
-  let body = buf;
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) body = buf.subarray(3);
-  if (looksBinary(body)) return { binary: true };
-  try {
-    return { text: utf8.decode(body), encoding: 'utf-8' };
-  } catch {
-    return {
-      text: new TextDecoder('windows-1252').decode(body),
-      encoding: 'windows-1252',
-      warning: 'not valid UTF-8; read as windows-1252',
-    };
-  }
 }
 
 /** CRLF and lone CR to LF. */
@@ -98,7 +75,7 @@ function tooLarge(size: number, max: number, what = 'bytes'): ReadOutcome {
 /** A file's bytes (or a buffer's), CHUNK_BYTES at a time; the chunk is reused by the next one. */
 function* chunksOf(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer): Generator<Uint8Array> {
   if ('buf' in src) {
-    for (let p = 0; p < src.buf.length; p += CHUNK_BYTES) yield src.buf.subarray(p, p + CHUNK_BYTES);
+    for (let p = 0; p < src.buf.length; p += scratch.length) yield src.buf.subarray(p, p + scratch.length);
     return;
   }
   for (let pos = 0; ; ) {
@@ -137,11 +114,7 @@ export function readTextChunks(file: FsPath, size: number, maxFileSize: number, 
       src = { fd };
     }
     scratchBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
-    const first = decodeChunks(chunksOf(src, scratchBuffer), maxFileSize, 'utf-8', begin);
-    if (first !== 'invalid') return first;
-    const fallback = decodeChunks(chunksOf(src, scratchBuffer), maxFileSize, 'windows-1252', begin);
-    if (fallback === 'invalid' || 'error' in fallback) return fallback === 'invalid' ? { ok: false, error: 'cannot decode' } : fallback;
-    return { ...fallback, warning: 'not valid UTF-8; read as windows-1252' };
+    return decodeSource(src, scratchBuffer, maxFileSize, begin);
   } catch (err) {
     if (err instanceof IoError) return { ok: false, error: `cannot read: ${err.message}` };
     throw err;
@@ -185,11 +158,11 @@ function decodeChunks(chunks: Iterable<Uint8Array>, maxFileSize: number, guess: 
         if (chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe) encoding = 'utf-16le';
         else if (chunk.length >= 2 && chunk[0] === 0xfe && chunk[1] === 0xff) encoding = 'utf-16be';
         if (encoding.startsWith('utf-16')) body = chunk.subarray(2);
-        else {
-          if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) body = chunk.subarray(3);
-          if (looksBinary(body)) return { ok: false, skip: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
-        }
+        else if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) body = chunk.subarray(3);
         decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
+      }
+      if (bytes < SNIFF && !encoding.startsWith('utf-16') && looksBinary(body.subarray(0, SNIFF - bytes))) {
+        return { ok: false, skip: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
       }
       bytes += chunk.length;
       if (bytes > maxFileSize) return tooLarge(bytes, maxFileSize, 'or more bytes');
@@ -203,15 +176,33 @@ function decodeChunks(chunks: Iterable<Uint8Array>, maxFileSize: number, guess: 
   return { ok: true, encoding, bytes };
 }
 
-/** Reads a whole text file (see readTextChunks). */
-export function readTextFile(file: FsPath, size: number, maxFileSize: number, gzip = false): ReadResult {
+/** Decodes as UTF-8, or failing that again as windows-1252 (with a warning). */
+function decodeSource(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer, maxFileSize: number, begin: () => TextSink): ReadOutcome {
+  const first = decodeChunks(chunksOf(src, scratch), maxFileSize, 'utf-8', begin);
+  if (first !== 'invalid') return first;
+  const fallback = decodeChunks(chunksOf(src, scratch), maxFileSize, 'windows-1252', begin) as Exclude<ReadOutcome, 'invalid'>;
+  return fallback.ok ? { ...fallback, warning: 'not valid UTF-8; read as windows-1252' } : fallback;
+}
+
+/** The whole text that a reader hands over in pieces. */
+function collected(read: (begin: () => TextSink) => ReadOutcome): ReadResult {
   let parts: string[] = [];
-  const r = readTextChunks(file, size, maxFileSize, gzip, () => {
+  const r = read(() => {
     parts = [];
-    return { add: (t) => parts.push(t) };
+    return { add: (t) => void parts.push(t) };
   });
   if (!r.ok) return r;
-  const result: ReadResult = { ok: true, text: parts.join(''), encoding: r.encoding, bytes: r.bytes };
-  if (r.warning) result.warning = r.warning;
-  return result;
+  const out: ReadResult = { ok: true, text: parts.join(''), encoding: r.encoding, bytes: r.bytes };
+  if (r.warning) out.warning = r.warning;
+  return out;
+}
+
+/** Decodes bytes already in memory as readTextChunks decodes a file, `chunk` bytes at a time. */
+export function decodeBuffer(buf: Uint8Array, maxFileSize: number, chunk = CHUNK_BYTES): ReadResult {
+  return collected((begin) => decodeSource({ buf }, Buffer.alloc(chunk), maxFileSize, begin));
+}
+
+/** Reads a whole text file (see readTextChunks). */
+export function readTextFile(file: FsPath, size: number, maxFileSize: number, gzip = false): ReadResult {
+  return collected((begin) => readTextChunks(file, size, maxFileSize, gzip, begin));
 }

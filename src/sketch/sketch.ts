@@ -9,7 +9,7 @@
  * the signature (a minimum per bin) and the set (a union) come out exactly as for the whole text.
  */
 import type { ResolvedOptions } from '../options.js';
-import { prepareText } from '../text/normalize.js';
+import { CharClass, charClass, prepareText } from '../text/normalize.js';
 import { shingleStream, sortUnique } from '../text/shingle.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenize.js';
 import { MinHashAccumulator } from './minhash.js';
@@ -52,11 +52,18 @@ function firstCut(s: string, start: number): number {
 }
 
 /**
- * A cut for text without any clean place (megabytes of one "word"): anywhere that splits neither
- * a surrogate pair nor a combining sequence. Shingles across it are still exact in char mode.
+ * A cut for text without any clean place (megabytes of one "word"): before a character that is
+ * no letter, mark or digit if there is one in the chunk (a word boundary in both modes), else
+ * anywhere that splits neither a surrogate pair nor a combining sequence. Shingles across it are
+ * still exact in char mode; in word mode a word longer than 16 chunks is cut in two.
  */
-function forcedCut(s: string, at: number): number {
-  for (let i = at; i > 0; i--) {
+function forcedCut(s: string, start: number, at: number): number {
+  for (let i = at; i > start; i--) {
+    const c = s.codePointAt(i)!;
+    if (c >= 0xdc00 && c <= 0xdfff) continue;
+    if (charClass(c) === CharClass.Other && !/\p{M}/u.test(String.fromCodePoint(c))) return i;
+  }
+  for (let i = at; i > start; i--) {
     const c = s.charCodeAt(i);
     if (!(c >= 0xdc00 && c <= 0xdfff) && !(c >= 0x300 && /\p{M}/u.test(s[i]!))) return i;
   }
@@ -191,7 +198,7 @@ export class SketchBuilder {
     let start = 0;
     while (s.length - start >= 2 * chunk) {
       let cut = lastCut(s, start, start + chunk);
-      if (cut < 0) cut = s.length - start >= 16 * chunk ? forcedCut(s, start + chunk) : firstCut(s, start + chunk);
+      if (cut < 0) cut = s.length - start >= 16 * chunk ? forcedCut(s, start, start + chunk) : firstCut(s, start + chunk);
       if (cut < 0) break;
       this.process(s.slice(start, cut));
       start = cut;
