@@ -11,6 +11,10 @@ export interface ShingleSpec {
   size: number;
 }
 export type Metric = 'jaccard' | 'containment';
+/** `auto`: .jsonl/.ndjson/.json/.csv files are read as records; `off`: as plain text. */
+export type RecordsMode = 'auto' | 'off';
+/** What `-` (standard input) holds: one document, or JSONL records. */
+export type StdinFormat = 'text' | 'jsonl';
 
 /** What a caller may pass: everything optional, validated by resolveOptions(). */
 export interface ScanOptionsInput {
@@ -37,6 +41,16 @@ export interface ScanOptionsInput {
   threads?: number | string;
   /** Bytes of shingle sets kept in memory for verification; beyond it sets are recomputed. */
   memoryBudget?: number | string;
+  /** Record files: the field holding the text (dots reach into nested objects: `meta.body`). */
+  textField?: string;
+  /** Record files: the field holding the id; undefined: records are named `path:line`. */
+  idField?: string;
+  records?: RecordsMode | string;
+  stdinFormat?: StdinFormat | string;
+  /** A file listing the paths to scan (`-`: standard input). */
+  filesFrom?: string;
+  /** The --files-from list is NUL-separated (`find -print0`), not newline-separated. */
+  nullSeparated?: boolean;
 }
 
 /** The resolved, validated settings of one run. */
@@ -57,6 +71,12 @@ export interface ResolvedOptions {
   /** 0 = one per core. Never changes the result. */
   threads: number;
   memoryBudget: number;
+  textField: string;
+  idField: string | undefined;
+  records: RecordsMode;
+  stdinFormat: StdinFormat;
+  filesFrom: string | undefined;
+  nullSeparated: boolean;
 }
 
 /**
@@ -86,6 +106,9 @@ export const DEFAULTS = {
    */
   maxBucket: 64,
   bucketWindow: 32,
+  textField: 'text',
+  records: 'auto' as RecordsMode,
+  stdinFormat: 'text' as StdinFormat,
   /**
    * For the containment metric, LSH is tuned so that a pair is a candidate with probability
    * >= LSH_RECALL when containment equals the threshold and the smaller document is at least
@@ -111,6 +134,8 @@ export const LIMITS = {
 } as const;
 
 export const METRICS: readonly Metric[] = ['jaccard', 'containment'];
+export const RECORDS_MODES: readonly RecordsMode[] = ['auto', 'off'];
+export const STDIN_FORMATS: readonly StdinFormat[] = ['text', 'jsonl'];
 
 /**
  * A bad option value. `flag` names the option as on the command line (`--threshold`), `problem`
@@ -180,9 +205,7 @@ export function parseSize(value: number | string, name = '--max-filesize'): numb
 }
 
 export function parseMetric(value: string): Metric {
-  const v = value.trim().toLowerCase();
-  if (!(METRICS as readonly string[]).includes(v)) fail(`--metric: expected jaccard or containment, got '${value}'`);
-  return v as Metric;
+  return oneOf('--metric', value, METRICS);
 }
 
 /**
@@ -195,6 +218,19 @@ export function lshTarget(metric: Metric, threshold: number): number {
   const r = DEFAULTS.containmentSizeRatio;
   const shared = threshold * r;
   return shared / (1 + r - shared);
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const v = value.trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(v)) {
+    fail(`${name}: expected ${allowed.length === 2 ? allowed.join(' or ') : `one of ${allowed.join(', ')}`}, got '${value}'`);
+  }
+  return v as T;
+}
+
+function fieldName(name: string, value: string): string {
+  if (value === '') fail(`${name}: expected a field name, got ''`);
+  return value;
 }
 
 export function resolveOptions(input: ScanOptionsInput = {}): ResolvedOptions {
@@ -231,6 +267,8 @@ export function resolveOptions(input: ScanOptionsInput = {}): ResolvedOptions {
 
   const globs = input.globs ?? DEFAULTS.globs;
   for (const g of globs) if (g.trim() === '' || g.trim() === '!') fail(`--glob: empty pattern`);
+  if (input.filesFrom === '') fail(`--files-from: expected a file, or - for standard input`);
+  if (input.nullSeparated && input.filesFrom === undefined) fail(`-0: only applies to --files-from`);
 
   return {
     shingle,
@@ -248,6 +286,12 @@ export function resolveOptions(input: ScanOptionsInput = {}): ResolvedOptions {
     maxFileSize: input.maxFileSize === undefined ? DEFAULTS.maxFileSize : parseSize(input.maxFileSize, '--max-filesize'),
     threads: input.threads === undefined ? DEFAULTS.threads : toInteger('--threads', input.threads, 0, 256),
     memoryBudget: input.memoryBudget === undefined ? DEFAULTS.memoryBudget : parseSize(input.memoryBudget, '--memory'),
+    textField: input.textField === undefined ? DEFAULTS.textField : fieldName('--text-field', input.textField),
+    idField: input.idField === undefined ? undefined : fieldName('--id-field', input.idField),
+    records: input.records === undefined ? DEFAULTS.records : oneOf('--records', input.records, RECORDS_MODES),
+    stdinFormat: input.stdinFormat === undefined ? DEFAULTS.stdinFormat : oneOf('--stdin-format', input.stdinFormat, STDIN_FORMATS),
+    filesFrom: input.filesFrom,
+    nullSeparated: input.nullSeparated ?? false,
   };
 }
 
@@ -324,10 +368,6 @@ export interface RunOptions {
   context: number;
 }
 
-function oneOf<T extends string>(flag: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) fail(`${flag}: expected one of ${choices.join(', ')}, got '${value}'`);
-  return value as T;
-}
 
 function nonEmptyPath(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

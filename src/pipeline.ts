@@ -6,7 +6,7 @@
  * Returns data; never prints.
  */
 import { extractText, kindFromPath, type DocumentKind } from './corpus/extract.js';
-import { readTextFile, type Encoding } from './corpus/read.js';
+import { readTextFile, type Encoding, type FsPath } from './corpus/read.js';
 import { walk } from './corpus/walk.js';
 import { components } from './match/cluster.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from './match/verify.js';
@@ -38,7 +38,7 @@ export class RunRecords {
 export interface FileToRead {
   /** As shown in reports. */
   path: string;
-  absPath: string;
+  absPath: FsPath;
   size: number;
   kind: DocumentKind;
 }

@@ -6,16 +6,23 @@
  * candidates) are kept up to `memoryBudget` bytes, and recomputed in bounded batches for the
  * documents with candidates when they were not kept.
  */
-import { kindFromPath, type DocumentKind } from './corpus/extract.js';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { inputKind, parsePathList, type InputKind } from './corpus/inputs.js';
+import type { FsPath } from './corpus/read.js';
+import { readRecords, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
 import { walk } from './corpus/walk.js';
+import { NearDupError, describeError } from './errors.js';
 import { candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
 import { estimateCanMatch, jaccardFloor, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
-import type { LoadResult, LoadTask } from './sketch/load.js';
+import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
 import { WorkPool, defaultThreads } from './sketch/pool.js';
-import type { DocumentInfo, ErrorRecord, Group, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
+import type { DocumentInfo, ErrorRecord, Group, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
 export interface ScanHooks {
   /** Called as skips, errors and warnings happen (in path order), and with progress. */
@@ -25,21 +32,65 @@ export interface ScanHooks {
 export interface ScanInput extends ScanOptionsInput {
   /** Follow symbolic links to folders. */
   follow?: boolean;
+  /** What the path `-` and `filesFrom: '-'` read (default: process.stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
+
+/** How standard input is named in reports. */
+export const STDIN_NAME = '<stdin>';
 
 interface FileTask {
   path: string;
-  absPath: string;
+  pathBytes?: Buffer;
+  absPath: FsPath;
   size: number;
-  kind: DocumentKind;
+  kind: InputKind;
+  explicit: boolean;
 }
 
-function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+function byPath(a: FileTask, b: FileTask): number {
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return Buffer.compare(a.pathBytes ?? Buffer.alloc(0), b.pathBytes ?? Buffer.alloc(0));
+}
+
+/** Reads a whole stream (a --files-from list on standard input). */
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(parts);
+}
+
+/** The paths to scan: those given, and those listed in --files-from. */
+async function rootsOf(paths: readonly FsPath[], settings: ResolvedOptions, stdin: () => NodeJS.ReadableStream): Promise<FsPath[]> {
+  const roots = [...paths];
+  const list = settings.filesFrom;
+  if (list !== undefined) {
+    if (list === '-' && roots.includes('-')) {
+      throw new NearDupError('EUSAGE', "standard input can be read only once: '-' is both a path and the --files-from list");
+    }
+    let data: Buffer;
+    try {
+      data = list === '-' ? await readStream(stdin()) : readFileSync(list);
+    } catch (err) {
+      throw new NearDupError('EINPUT', `${list === '-' ? STDIN_NAME : list}: cannot read the --files-from list: ${describeError(err)}`, { cause: err });
+    }
+    roots.push(...parsePathList(data, settings.nullSeparated));
+    return roots;
+  }
+  return roots.length ? roots : ['.'];
+}
+
+/** Standard input, copied to a temporary file so that it can be read again (to verify). */
+async function spoolStdin(stream: NodeJS.ReadableStream, settings: ResolvedOptions): Promise<{ dir: string; task: FileTask }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-stdin-'));
+  const file = path.join(dir, 'stdin');
+  await pipeline(stream, createWriteStream(file));
+  const kind: InputKind = settings.stdinFormat === 'jsonl' ? { records: 'jsonl', gzip: false } : { document: 'text', gzip: false };
+  return { dir, task: { path: STDIN_NAME, absPath: file, size: statSync(file).size, kind, explicit: true } };
 }
 
 export async function findNearDuplicates(
-  paths: readonly string[],
+  paths: readonly FsPath[],
   input: ScanInput = {},
   hooks: ScanHooks = {},
 ): Promise<ScanResult> {
@@ -62,34 +113,62 @@ export async function findNearDuplicates(
     emit({ type: 'warning', warning: w });
   };
 
-  const roots = paths.length ? paths : ['.'];
+  const stdin = () => input.stdin ?? process.stdin;
+  const roots = await rootsOf(paths, settings, stdin);
   const files: FileTask[] = [];
   let fileCount = 0;
-  const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
-  for (const entry of walk(roots, walkOptions)) {
-    if (entry.kind === 'error') {
-      error({ path: entry.path, message: entry.message });
-      continue;
+  let spooled: string | undefined;
+  try {
+    if (roots.includes('-')) {
+      const { dir, task } = await spoolStdin(stdin(), settings);
+      spooled = dir;
+      files.push(task);
+      fileCount++;
     }
-    fileCount++;
-    if (entry.kind === 'skip') {
-      skip({ path: entry.path, reason: entry.reason, detail: entry.detail });
-      continue;
+    const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
+    for (const entry of walk(
+      roots.filter((r) => r !== '-'),
+      walkOptions,
+    )) {
+      const named: Place = entry.pathBytes ? { path: entry.path, pathBytes: entry.pathBytes.toString('base64') } : { path: entry.path };
+      if (entry.kind === 'error') {
+        error({ ...named, message: entry.message });
+        continue;
+      }
+      fileCount++;
+      if (entry.kind === 'skip') {
+        skip({ ...named, reason: entry.reason, detail: entry.detail });
+        continue;
+      }
+      const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: false } : undefined);
+      if (!kind) {
+        skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
+        continue;
+      }
+      const task: FileTask = { path: entry.path, absPath: entry.absPath, size: entry.size, kind, explicit: entry.explicit };
+      if (entry.pathBytes) task.pathBytes = entry.pathBytes;
+      files.push(task);
     }
-    const kind = kindFromPath(entry.path) ?? (entry.explicit ? 'text' : undefined);
-    if (!kind) {
-      skip({ path: entry.path, reason: 'unsupported-type', detail: 'not a .txt, .md or .html file' });
-      continue;
-    }
-    files.push({ path: entry.path, absPath: entry.absPath, size: entry.size, kind });
+    files.sort(byPath);
+    return await scanFiles(files, fileCount, settings, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
+  } finally {
+    if (spooled) rmSync(spooled, { recursive: true, force: true });
   }
-  files.sort(byPath);
-  const timings = { walk: performance.now() - started, load: 0, candidates: 0, verify: 0, group: 0 };
+}
 
+async function scanFiles(
+  files: FileTask[],
+  fileCount: number,
+  settings: ResolvedOptions,
+  sinks: Sinks,
+  found: Pick<ScanResult, 'errors' | 'skipped' | 'warnings'>,
+  started: number,
+): Promise<ScanResult> {
+  const timings = { walk: performance.now() - started, load: 0, candidates: 0, verify: 0, group: 0 };
   const pool = new WorkPool(settings, settings.threads || defaultThreads());
   try {
     let t = performance.now();
-    const docs = await loadAll(files, settings, pool, { skip, error, warn, emit });
+    const docs = await loadAll(files, settings, pool, sinks);
     timings.load = performance.now() - t;
     const pairs = await matchDocuments(docs, files, settings, pool, timings);
     t = performance.now();
@@ -101,14 +180,12 @@ export async function findNearDuplicates(
       documents,
       groups,
       pairs: pairs.scored,
-      skipped,
-      errors,
-      warnings,
+      ...found,
       stats: {
         files: fileCount,
         documents: documents.length,
-        skipped: skipped.length,
-        failed: errors.length,
+        skipped: found.skipped.length,
+        failed: found.errors.length,
         short: documents.filter((d) => d.units < settings.shingle.size).length,
         candidates: pairs.candidates,
         verified: pairs.checked,
@@ -128,6 +205,8 @@ interface Doc {
   info: DocumentInfo;
   /** Index of the file in `files` (to reload it). */
   file: number;
+  /** For a record: its position among the records of its file (to read it again). */
+  record?: number;
   signature: Uint32Array;
   /** Sorted distinct shingles, or null when not kept (over the memory budget). */
   set: Uint32Array | null;
@@ -140,41 +219,173 @@ interface Sinks {
   emit(e: ScanEvent): void;
 }
 
-function task(files: readonly FileTask[], i: number, settings: ResolvedOptions): LoadTask {
-  const f = files[i]!;
-  return { index: i, path: f.path, absPath: f.absPath, size: f.size, kind: f.kind, maxFileSize: settings.maxFileSize, wantSet: true };
+/** Records are sketched this many at a time (or fewer, when they hold this much text). */
+const RECORD_BATCH = 4096;
+const RECORD_BATCH_CHARS = 8 << 20;
+
+function fileTask(f: FileTask, index: number, settings: ResolvedOptions): FileLoadTask {
+  const document = f.kind.document ?? 'text';
+  return { index, path: f.path, absPath: f.absPath, size: f.size, kind: document, gzip: f.kind.gzip, maxFileSize: settings.maxFileSize, wantSet: true };
 }
 
+function textTask(item: Extract<RecordItem, { kind: 'record' }>, index: number): TextLoadTask {
+  return { index, text: item.text, encoding: item.encoding, bytes: item.bytes, wantSet: true };
+}
+
+function recordOptions(settings: ResolvedOptions, f: FileTask): RecordOptions {
+  return { textField: settings.textField, idField: settings.idField, maxRecordBytes: settings.maxFileSize, explicit: f.explicit };
+}
+
+function records(f: FileTask, settings: ResolvedOptions): AsyncGenerator<RecordItem> {
+  return readRecords(f.absPath, f.kind.records!, f.kind.gzip, recordOptions(settings, f));
+}
+
+/** What names a file, or a place in it. */
+function placeOf(f: FileTask, at?: Partial<RecordPlace>): Place {
+  const p: Place = { path: f.path };
+  if (at?.line !== undefined) {
+    p.path = `${f.path}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
+    p.source = f.path;
+    p.line = at.line;
+  }
+  if (f.pathBytes) p.pathBytes = f.pathBytes.toString('base64');
+  return p;
+}
+
+/**
+ * Reads and sketches every file, in path order: documents in batches through the pool, and
+ * record files record by record, streamed, a batch of records at a time. Skips, errors and
+ * warnings are reported in path order, and a record's in line order.
+ */
 async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool, sinks: Sinks): Promise<Doc[]> {
   const docs: Doc[] = [];
+  const ids = new Map<string, string>();
   let kept = 0;
   let done = 0;
+  const progress = () => sinks.emit({ type: 'progress', done: ++done, total: files.length });
   sinks.emit({ type: 'progress', done: 0, total: files.length });
-  await pool.load(
-    files.map((_, i) => task(files, i, settings)),
-    (r: LoadResult) => {
-      const f = files[r.index]!;
-      sinks.emit({ type: 'progress', done: ++done, total: files.length });
-      if (r.status !== 'error' && r.warning) sinks.warn({ path: f.path, message: r.warning });
-      if (r.status === 'error') return sinks.error({ path: f.path, message: r.message });
-      if (r.status === 'skip') return sinks.skip({ path: f.path, reason: r.reason, detail: r.detail });
-      const set = r.set;
-      if (set) kept += set.byteLength;
-      docs.push({
-        info: { index: docs.length, path: f.path, kind: f.kind, ...r.meta },
-        file: r.index,
-        signature: r.signature,
-        set,
+
+  const accept = (r: LoadResult, file: number, place: Place, record?: { ordinal: number; id?: string }) => {
+    if (r.status !== 'error' && r.warning) sinks.warn({ ...place, message: r.warning });
+    if (r.status === 'error') return sinks.error({ ...place, message: r.message });
+    if (r.status === 'skip') return sinks.skip({ ...place, reason: r.reason, detail: r.detail });
+    let set = r.set;
+    if (set && kept + set.byteLength > settings.memoryBudget) set = null;
+    if (set) kept += set.byteLength;
+    const { path: shown, ...where } = place;
+    const info: DocumentInfo = { index: docs.length, path: shown, kind: files[file]!.kind.document ?? 'text', ...r.meta, ...where };
+    const doc: Doc = { info, file, signature: r.signature, set };
+    if (record) {
+      info.id = record.id ?? shown;
+      doc.record = record.ordinal;
+      const first = ids.get(info.id);
+      if (first === undefined) ids.set(info.id, shown);
+      else sinks.warn({ ...place, message: `duplicate id '${info.id}' (first at ${first}); both are compared` });
+    }
+    docs.push(doc);
+  };
+
+  const report = (f: FileTask, item: Exclude<RecordItem, { kind: 'record' }>) => {
+    const place = placeOf(f, item);
+    if (item.kind === 'error') sinks.error({ ...place, message: item.message });
+    else if (item.kind === 'skip') sinks.skip({ ...place, reason: item.reason, detail: item.detail });
+    else sinks.warn({ ...place, message: item.message });
+  };
+
+  const loadRecords = async (file: number) => {
+    const f = files[file]!;
+    let items: RecordItem[] = [];
+    let tasks: TextLoadTask[] = [];
+    let chars = 0;
+    const flush = async () => {
+      const batch = items;
+      let next = 0;
+      const reportUpToRecord = () => {
+        while (next < batch.length && batch[next]!.kind !== 'record') report(f, batch[next++] as Exclude<RecordItem, { kind: 'record' }>);
+      };
+      await pool.load(tasks, (r) => {
+        reportUpToRecord();
+        const item = batch[next++] as Extract<RecordItem, { kind: 'record' }>;
+        accept(r, file, placeOf(f, item), item.id === undefined ? { ordinal: item.ordinal } : { ordinal: item.ordinal, id: item.id });
       });
-    },
-    () => kept < settings.memoryBudget,
-  );
+      reportUpToRecord();
+      items = [];
+      tasks = [];
+      chars = 0;
+    };
+    for await (const item of records(f, settings)) {
+      items.push(item);
+      if (item.kind === 'record') {
+        tasks.push(textTask(item, tasks.length));
+        chars += item.text.length;
+      }
+      if (tasks.length >= RECORD_BATCH || chars >= RECORD_BATCH_CHARS || items.length >= 4 * RECORD_BATCH) await flush();
+    }
+    await flush();
+  };
+
+  let plain: number[] = [];
+  const loadPlain = async () => {
+    const batch = plain;
+    plain = [];
+    await pool.load(
+      batch.map((i) => fileTask(files[i]!, i, settings)),
+      (r) => {
+        progress();
+        accept(r, r.index, placeOf(files[r.index]!));
+      },
+    );
+  };
+  for (let i = 0; i < files.length; i++) {
+    if (!files[i]!.kind.records) {
+      plain.push(i);
+      continue;
+    }
+    await loadPlain();
+    await loadRecords(i);
+    progress();
+  }
+  await loadPlain();
   return docs;
+}
+
+/**
+ * Reads the shingle sets of `need` again: documents in the pool; records by reading their
+ * file again (once per file) for the records wanted. A document whose content changed since it
+ * was first read gets no set (its pairs are dropped).
+ */
+async function reloadSets(need: readonly number[], docs: Doc[], files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
+  const tasks: LoadTask[] = [];
+  const wanted = new Map<number, Map<number, number>>();
+  for (const d of need) {
+    const doc = docs[d]!;
+    if (doc.record === undefined) tasks.push(fileTask(files[doc.file]!, d, settings));
+    else {
+      let ofFile = wanted.get(doc.file);
+      if (!ofFile) wanted.set(doc.file, (ofFile = new Map()));
+      ofFile.set(doc.record, d);
+    }
+  }
+  for (const [file, ofFile] of wanted) {
+    let left = ofFile.size;
+    for await (const item of records(files[file]!, settings)) {
+      if (item.kind !== 'record') continue;
+      const d = ofFile.get(item.ordinal);
+      if (d === undefined) continue;
+      tasks.push(textTask(item, d));
+      if (--left === 0) break;
+    }
+  }
+  await pool.load(tasks, (r) => {
+    const doc = docs[r.index]!;
+    if (r.status === 'ok' && r.meta.contentHash === doc.info.contentHash) doc.set = r.set;
+  });
 }
 
 interface Matched {
   scored: ScoredPair[];
   candidates: number;
+  /** Candidate pairs scored exactly (the rest ruled out by size or estimate). */
   checked: number;
 }
 
@@ -195,9 +406,8 @@ async function matchDocuments(
     window: DEFAULTS.bucketWindow,
   });
 
-  // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low
-  // (filtered in place: `packed` is not needed afterwards).
-  let kept = 0;
+  // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low.
+  const toVerify: number[] = [];
   for (let p = 0; p < packed.length; p++) {
     const [i, j] = unpackPair(packed[p]!);
     const a = docs[i]!;
@@ -206,10 +416,8 @@ async function matchDocuments(
     const nb = b.info.shingles;
     if (!sizesCanMatch(metric, threshold, na, nb)) continue;
     if (!estimateCanMatch(a.signature, b.signature, jaccardFloor(metric, threshold, na, nb))) continue;
-    packed[kept++] = packed[p]!;
+    toVerify.push(packed[p]!);
   }
-  const toVerify = packed.subarray(0, kept);
-  const candidates = packed.length;
 
   timings.candidates = performance.now() - t;
   t = performance.now();
@@ -238,19 +446,19 @@ async function matchDocuments(
   });
   timings.verify = performance.now() - t;
   // chunks come in pair order, so `scored` is ordered by (a, b)
-  return { scored, candidates, checked: toVerify.length };
+  return { scored, candidates: packed.length, checked: toVerify.length };
 }
 
 /**
  * Calls `verify` on consecutive chunks of `pairs` (kept in order) such that, during each call,
  * the shingle sets of every document in the chunk are in memory. Sets that were not kept at
- * load time are recomputed in the pool for one chunk at a time, within a quarter of the budget,
+ * load time are recomputed in the pool for one chunk at a time, within half the memory budget,
  * and dropped after it.
  */
 async function inChunksWithSets(
   docs: Doc[],
   files: readonly FileTask[],
-  pairs: Float64Array,
+  pairs: readonly number[],
   settings: ResolvedOptions,
   pool: WorkPool,
   verify: (chunk: readonly number[]) => Promise<void>,
@@ -260,16 +468,7 @@ async function inChunksWithSets(
   const needed = new Set<number>();
   let bytes = 0;
   const run = async () => {
-    if (need.length) {
-      const docOfFile = new Map(need.map((d) => [docs[d]!.file, d]));
-      await pool.load(
-        // own buffers, not the shared arena: they are dropped after this chunk
-        need.map((d) => ({ ...task(files, docs[d]!.file, settings), setMemory: 'own' as const })),
-        (r) => {
-          if (r.status === 'ok') docs[docOfFile.get(r.index)!]!.set = r.set;
-        },
-      );
-    }
+    if (need.length) await reloadSets(need, docs, files, settings, pool);
     // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
     await verify(chunk.filter((code) => {
       const [i, j] = unpackPair(code);
@@ -291,7 +490,7 @@ async function inChunksWithSets(
       }
     }
     chunk.push(code);
-    if (bytes > settings.memoryBudget / 4) await run();
+    if (bytes > settings.memoryBudget / 2) await run();
   }
   if (chunk.length) await run();
 }

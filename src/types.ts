@@ -12,26 +12,35 @@ export type SkipReason =
   | 'symlink-dir'
   | 'special-file';
 
-export interface SkipRecord {
+/** What a document, skip, error or warning is about. */
+export interface Place {
+  /** The file; for a record `file:line` (`file:line:column` in a JSON array); `<stdin>` for `-`. */
   path: string;
+  /** For a record (or a problem with one): the file it is in, and the line where it starts. */
+  source?: string;
+  line?: number;
+  /** Base64 of the file path's exact bytes, when they are not valid UTF-8 (`path` shows U+FFFD). */
+  pathBytes?: string;
+}
+
+export interface SkipRecord extends Place {
   reason: SkipReason;
   detail: string;
 }
 
-export interface ErrorRecord {
-  path: string;
+export interface ErrorRecord extends Place {
   message: string;
 }
 
-export interface WarningRecord {
-  path: string;
+export interface WarningRecord extends Place {
   message: string;
 }
 
-export interface DocumentInfo {
-  /** Position in `documents` (sorted by path). */
+export interface DocumentInfo extends Place {
+  /** Position in `documents` (sorted by path, then by place in the file). */
   index: number;
-  path: string;
+  /** A record's id: its --id-field value, else its `path` (`file:line`). */
+  id?: string;
   kind: DocumentKind;
   encoding: Encoding;
   bytes: number;

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeBytes, foldLineEndings, readTextFile } from '../src/corpus/read.js';
+import { decodeBuffer, foldLineEndings, readTextFile } from '../src/corpus/read.js';
+
+const decodeBytes = (buf: Uint8Array) => decodeBuffer(buf, Infinity);
 import { walk, type WalkEntry, type WalkOptions } from '../src/corpus/walk.js';
 
 let dir: string;
@@ -130,15 +132,15 @@ describe('read', () => {
       [le, 'utf-16le'],
       [Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), 'utf-16be'],
     ] as const) {
-      expect(decodeBytes(buf)).toEqual({ text, encoding: enc });
+      expect(decodeBytes(buf)).toEqual({ ok: true, text, encoding: enc, bytes: buf.length });
     }
   });
   it('falls back to windows-1252 for invalid UTF-8, with a warning', () => {
     const r = decodeBytes(Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café" in latin-1
-    expect(r).toEqual({ text: 'café', encoding: 'windows-1252', warning: 'not valid UTF-8; read as windows-1252' });
+    expect(r).toEqual({ ok: true, text: 'café', encoding: 'windows-1252', bytes: 4, warning: 'not valid UTF-8; read as windows-1252' });
   });
   it('calls a file with a NUL byte binary', () => {
-    expect(decodeBytes(Buffer.from([0x61, 0x00, 0x62]))).toEqual({ binary: true });
+    expect(decodeBytes(Buffer.from([0x61, 0x00, 0x62]))).toMatchObject({ ok: false, skip: 'binary' });
   });
   it('folds CRLF and CR line endings', () => {
     expect(foldLineEndings('a\r\nb\rc\n')).toBe('a\nb\nc\n');

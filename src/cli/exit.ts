@@ -25,12 +25,14 @@ export interface ExitPolicy {
   maxGroups: number;
   /** This run wrote the baseline: what it found is accepted. */
   updateBaseline: boolean;
+  /** Inputs that could not be read are reported and counted, but do not make the exit code 2. */
+  skipErrors?: boolean;
 }
 
 export const DEFAULT_POLICY: ExitPolicy = { exitZero: false, maxGroups: 0, updateBaseline: false };
 
 export function exitCode(outcome: Outcome, policy: ExitPolicy = DEFAULT_POLICY): number {
-  if (outcome.errors > 0) return EXIT.error;
+  if (outcome.errors > 0 && !policy.skipErrors) return EXIT.error;
   if (policy.exitZero || policy.updateBaseline) return EXIT.clean;
   const found = outcome.newGroups ?? outcome.groups;
   return found > policy.maxGroups ? EXIT.duplicates : EXIT.clean;

@@ -16,7 +16,7 @@ import type { IndexCommand, ScanCommand } from './program.js';
 export function scanEngine(cmd: Pick<ScanCommand, 'db' | 'indexQuery'>): typeof findNearDuplicates {
   if (cmd.db === undefined && !cmd.indexQuery) return findNearDuplicates;
   const search = cmd.indexQuery ? queryIndex : scanWithIndex;
-  return (paths, input, hooks) => search(paths, { ...input, db: cmd.db }, hooks);
+  return (paths, input, hooks) => search(paths.map(String), { ...input, db: cmd.db }, hooks);
 }
 
 /** The command's options as the library takes them (names differ only for the walk's). */

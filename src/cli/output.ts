@@ -92,6 +92,11 @@ export function repositoryRoot(cwd: string): string {
 }
 
 /** One line on stderr: `neardup: <problem>`. */
+/** One line, whatever it quotes: control characters (a newline in a file name) shown escaped. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 export function warn(line: string): void {
-  process.stderr.write(`neardup: ${line}\n`);
+  process.stderr.write(`neardup: ${oneLine(line)}\n`);
 }

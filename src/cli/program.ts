@@ -3,7 +3,7 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, INDEX_DEFAULTS, INDEX_LIMITS, RUN_DEFAULTS, formatShingle } from '../options.js';
+import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
 /** A number given as a flag (a string) or in a config file (a number). */
@@ -49,6 +49,13 @@ export interface ScanCommand extends CommonCommand {
   db?: string;
   /** index query: the given documents against the index only, not against each other. */
   indexQuery?: boolean;
+  textField?: string;
+  idField?: string;
+  records?: string;
+  stdinFormat?: string;
+  filesFrom?: string;
+  null?: boolean;
+  skipErrors?: boolean;
 }
 
 /** `neardup index add|remove|stats|verify` (index query runs as a scan: see ScanCommand). */
@@ -84,7 +91,7 @@ Exit codes:
   0  no near-duplicates found (none new with --baseline; at most --max-groups)
   1  near-duplicates found (0 with --exit-zero or --update-baseline)
   2  error: bad options, an unusable baseline, or an input that could not be read
-     (wins over 1)`;
+     (wins over 1; with --skip-errors such inputs are reported but do not count)`;
 
 const ROOT_EXAMPLES = `
 Examples:
@@ -106,6 +113,8 @@ Examples:
   $ neardup scan . --glob '*.md' --glob '!drafts/**'
   $ neardup scan --print-config               the settings in force (config file and flags)
   $ neardup scan corpus --shingle word:5 --metric jaccard --threshold 0.8
+  $ neardup scan dump.jsonl.gz --text-field body --id-field meta.id
+  $ git ls-files -z '*.md' | neardup scan --files-from - -0
 
 Config file: .neardup.json (or a "neardup" key in package.json) in this folder or one above
 it, up to the repository root; --config FILE names one, --no-config skips it. Its keys are
@@ -192,7 +201,7 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
   const scan = program
     .command('scan')
     .description('scan files and folders for near-duplicate documents, grouped, with scores')
-    .argument('[paths...]', 'files or folders to scan (default: .)');
+    .argument('[paths...]', 'files or folders to scan; - reads standard input (default: .)');
   similarityOptions(scan)
     .option('--bands <n>', 'LSH bands (default: chosen from the threshold)')
     .option('--rows <n>', 'LSH rows per band (default: chosen from the threshold)')
@@ -203,6 +212,13 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('-L, --follow', 'follow symbolic links to folders')
     .option('-j, --threads <n>', 'worker threads for reading, sketching and verifying; 0 = one per core (default: 0)')
     .option('--memory <size>', `shingle sets kept in memory for verification; more are recomputed (default: ${DEFAULTS.memoryBudget / 1024 / 1024}M)`)
+    .option('--text-field <name>', `record files: the field with the text; dots reach into objects, meta.body (default: ${DEFAULTS.textField})`)
+    .option('--id-field <name>', 'record files: the field with the id (default: records are named path:line)')
+    .addOption(new Option('--records <mode>', `.jsonl/.ndjson/.json/.csv files: auto reads their records, off reads them as text (default: ${DEFAULTS.records})`).choices(RECORDS_MODES))
+    .addOption(new Option('--stdin-format <fmt>', `what '-' reads: one text, or JSONL records (default: ${DEFAULTS.stdinFormat})`).choices(STDIN_FORMATS))
+    .option('--files-from <file>', 'also scan the paths listed in this file, one a line (- reads standard input)')
+    .option('-0, --null', '--files-from entries are separated by NUL bytes (find -print0, git ls-files -z)')
+    .option('--skip-errors', 'inputs that cannot be read are reported and counted, but do not make the exit code 2')
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal and not in CI)');
   outputOptions(scan, FORMATS)
     .option('--explain', `show how each reported pair aligns: its first passages (text, json and jsonl formats)`)

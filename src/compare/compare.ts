@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { extractText, kindFromPath, type DocumentKind } from '../corpus/extract.js';
-import { decodeBytes, foldLineEndings } from '../corpus/read.js';
+import { decodeBuffer, foldLineEndings } from '../corpus/read.js';
 import { NearDupError, describeError } from '../errors.js';
 import { exactScores, meetsThreshold } from '../match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options.js';
@@ -88,8 +88,10 @@ export function readSource(file: string, maxFileSize: number = DEFAULTS.maxFileS
     if (err instanceof NearDupError) throw err;
     throw new NearDupError('EINPUT', `${name}: cannot read: ${describeError(err)}`, { cause: err });
   }
-  const decoded = decodeBytes(buf);
-  if ('binary' in decoded) throw new NearDupError('EINPUT', `${name}: binary file (NUL byte in the first 8 KiB)`);
+  const decoded = decodeBuffer(buf, Infinity);
+  if (!decoded.ok) {
+    throw new NearDupError('EINPUT', `${name}: ${'error' in decoded ? decoded.error : decoded.detail}`);
+  }
   return { name, raw: decoded.text, kind: kindFromPath(file) ?? 'text' };
 }
 

@@ -2,9 +2,11 @@
  * Read: bytes to text. Detects binary files (a NUL byte in the first 8 KiB, unless a UTF-16
  * byte-order mark says otherwise), decodes UTF-8 (BOM or not) and UTF-16 LE/BE with a BOM,
  * falls back to windows-1252 for invalid UTF-8 (with a warning), and folds CRLF and lone CR
- * line endings to LF. Never modifies the file.
+ * line endings to LF. Reads in chunks (a big file never sits whole in memory) and decompresses
+ * `.gz` files. Never modifies the file.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describeError } from '../errors.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -16,33 +18,10 @@ export type ReadResult =
 
 const SNIFF = 8192;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 export function looksBinary(buf: Uint8Array): boolean {
   const n = Math.min(buf.length, SNIFF);
   for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
   return false;
-}
-
-export function decodeBytes(buf: Uint8Array): { text: string; encoding: Encoding; warning?: string } | { binary: true } {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-    return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
-  }
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
-  }
-  let body = buf;
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) body = buf.subarray(3);
-  if (looksBinary(body)) return { binary: true };
-  try {
-    return { text: utf8.decode(body), encoding: 'utf-8' };
-  } catch {
-    return {
-      text: new TextDecoder('windows-1252').decode(body),
-      encoding: 'windows-1252',
-      warning: 'not valid UTF-8; read as windows-1252',
-    };
-  }
 }
 
 /** CRLF and lone CR to LF. */
@@ -50,19 +29,180 @@ export function foldLineEndings(s: string): string {
   return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
 }
 
-export function readTextFile(absPath: string, size: number, maxFileSize: number): ReadResult {
-  if (size > maxFileSize) {
-    return { ok: false, skip: 'too-large', detail: `${size} bytes is over --max-filesize ${maxFileSize}` };
+/** A file on disk: a string, or the raw bytes of a name that is not valid UTF-8. */
+export type FsPath = string | Buffer;
+
+/** Where decoded text goes, a piece at a time. */
+export interface TextSink {
+  add(text: string): void;
+}
+
+export type ReadOutcome =
+  | { ok: true; encoding: Encoding; bytes: number; warning?: string }
+  | { ok: false; skip: 'binary' | 'too-large'; detail: string; warning?: string }
+  | { ok: false; error: string };
+
+/** Bytes read and decoded at a time. */
+const CHUNK_BYTES = 1 << 20;
+
+/** An I/O failure (as opposed to a bug in a sink), reported as `cannot read: ...`. */
+class IoError extends Error {
+  constructor(readonly original: unknown) {
+    super(describeError(original));
   }
-  let buf: Buffer;
+}
+
+function io<T>(f: () => T): T {
   try {
-    buf = readFileSync(absPath);
+    return f();
   } catch (err) {
-    return { ok: false, error: `cannot read: ${describeError(err)}` };
+    throw new IoError(err);
   }
-  const decoded = decodeBytes(buf);
-  if ('binary' in decoded) return { ok: false, skip: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
-  const result: ReadResult = { ok: true, text: foldLineEndings(decoded.text), encoding: decoded.encoding, bytes: buf.length };
-  if (decoded.warning) result.warning = decoded.warning;
-  return result;
+}
+
+/** The one-line problem with gzip data, from a zlib error; undefined for other errors. */
+export function gzipProblem(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'Z_BUF_ERROR') return 'truncated gzip data';
+  if (code === 'Z_DATA_ERROR') return `invalid gzip data (${(err as Error).message})`;
+  return undefined;
+}
+
+function tooLarge(size: number, max: number, what = 'bytes'): ReadOutcome {
+  return { ok: false, skip: 'too-large', detail: `${size} ${what} is over --max-filesize ${max}` };
+}
+
+/** A file's bytes (or a buffer's), CHUNK_BYTES at a time; the chunk is reused by the next one. */
+function* chunksOf(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer): Generator<Uint8Array> {
+  if ('buf' in src) {
+    for (let p = 0; p < src.buf.length; p += scratch.length) yield src.buf.subarray(p, p + scratch.length);
+    return;
+  }
+  for (let pos = 0; ; ) {
+    const n = io(() => readSync(src.fd, scratch, 0, scratch.length, pos));
+    if (n === 0) return;
+    pos += n;
+    yield scratch.subarray(0, n);
+  }
+}
+
+let scratchBuffer: Buffer | undefined;
+
+/**
+ * Reads a text file in chunks and hands the decoded text, line endings folded, to a sink made
+ * by `begin` (a second sink is begun if the file turns out not to be UTF-8 and is decoded again
+ * as windows-1252: the first one must then be dropped). A `.gz` file is decompressed first, in
+ * memory, up to --max-filesize. Memory holds one chunk, whatever the size of the file.
+ */
+export function readTextChunks(file: FsPath, size: number, maxFileSize: number, gzip: boolean, begin: () => TextSink): ReadOutcome {
+  if (size > maxFileSize) return tooLarge(size, maxFileSize);
+  let fd = -1;
+  try {
+    let src: { fd: number } | { buf: Uint8Array };
+    if (gzip) {
+      const raw = io(() => readFileSync(file));
+      try {
+        src = { buf: gunzipSync(raw, { maxOutputLength: Math.max(1, maxFileSize + 1) }) };
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxFileSize + 1, maxFileSize, 'or more bytes uncompressed');
+        const problem = gzipProblem(err);
+        if (problem) return { ok: false, error: problem };
+        throw err;
+      }
+    } else {
+      fd = io(() => openSync(file, 'r'));
+      src = { fd };
+    }
+    scratchBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
+    return decodeSource(src, scratchBuffer, maxFileSize, begin);
+  } catch (err) {
+    if (err instanceof IoError) return { ok: false, error: `cannot read: ${err.message}` };
+    throw err;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function isDecodeError(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
+}
+
+/**
+ * Decodes chunks into a new sink: BOM sniffing (a UTF-16 BOM wins over `guess`), the binary
+ * check on the first 8 KiB, CRLF/CR folding across chunk ends. 'invalid' when `guess` is
+ * UTF-8 and the bytes are not.
+ */
+function decodeChunks(chunks: Iterable<Uint8Array>, maxFileSize: number, guess: Encoding, begin: () => TextSink): ReadOutcome | 'invalid' {
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let encoding = guess;
+  let bytes = 0;
+  let held = '';
+  const sink = begin();
+  const push = (text: string, last: boolean) => {
+    let s = held + text;
+    held = '';
+    if (!last && s.length) {
+      // hold back a CR (its LF may start the next chunk) and a high surrogate (its pair may)
+      const c = s.charCodeAt(s.length - 1);
+      if (c === 13 || (c >= 0xd800 && c <= 0xdbff)) {
+        held = s[s.length - 1]!;
+        s = s.slice(0, -1);
+      }
+    }
+    if (s.length) sink.add(foldLineEndings(s));
+  };
+  try {
+    for (const chunk of chunks) {
+      let body = chunk;
+      if (!decoder) {
+        if (chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe) encoding = 'utf-16le';
+        else if (chunk.length >= 2 && chunk[0] === 0xfe && chunk[1] === 0xff) encoding = 'utf-16be';
+        if (encoding.startsWith('utf-16')) body = chunk.subarray(2);
+        else if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) body = chunk.subarray(3);
+        decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
+      }
+      if (bytes < SNIFF && !encoding.startsWith('utf-16') && looksBinary(body.subarray(0, SNIFF - bytes))) {
+        return { ok: false, skip: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
+      }
+      bytes += chunk.length;
+      if (bytes > maxFileSize) return tooLarge(bytes, maxFileSize, 'or more bytes');
+      push(decoder.decode(body, { stream: true }), false);
+    }
+    push(decoder ? decoder.decode() : '', true);
+  } catch (err) {
+    if (isDecodeError(err)) return 'invalid';
+    throw err;
+  }
+  return { ok: true, encoding, bytes };
+}
+
+/** Decodes as UTF-8, or failing that again as windows-1252 (with a warning). */
+function decodeSource(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer, maxFileSize: number, begin: () => TextSink): ReadOutcome {
+  const first = decodeChunks(chunksOf(src, scratch), maxFileSize, 'utf-8', begin);
+  if (first !== 'invalid') return first;
+  const fallback = decodeChunks(chunksOf(src, scratch), maxFileSize, 'windows-1252', begin) as Exclude<ReadOutcome, 'invalid'>;
+  return fallback.ok ? { ...fallback, warning: 'not valid UTF-8; read as windows-1252' } : fallback;
+}
+
+/** The whole text that a reader hands over in pieces. */
+function collected(read: (begin: () => TextSink) => ReadOutcome): ReadResult {
+  let parts: string[] = [];
+  const r = read(() => {
+    parts = [];
+    return { add: (t) => void parts.push(t) };
+  });
+  if (!r.ok) return r;
+  const out: ReadResult = { ok: true, text: parts.join(''), encoding: r.encoding, bytes: r.bytes };
+  if (r.warning) out.warning = r.warning;
+  return out;
+}
+
+/** Decodes bytes already in memory as readTextChunks decodes a file, `chunk` bytes at a time. */
+export function decodeBuffer(buf: Uint8Array, maxFileSize: number, chunk = CHUNK_BYTES): ReadResult {
+  return collected((begin) => decodeSource({ buf }, Buffer.alloc(chunk), maxFileSize, begin));
+}
+
+/** Reads a whole text file (see readTextChunks). */
+export function readTextFile(file: FsPath, size: number, maxFileSize: number, gzip = false): ReadResult {
+  return collected((begin) => readTextChunks(file, size, maxFileSize, gzip, begin));
 }

@@ -11,10 +11,12 @@
  *   once.
  * This is the one module that imports `ignore`.
  */
+import { isUtf8 } from 'node:buffer';
 import { lstatSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { describeError } from '../errors.js';
+import type { FsPath } from './read.js';
 
 export interface WalkOptions {
   hidden: boolean;
@@ -24,9 +26,44 @@ export interface WalkOptions {
 }
 
 export type WalkEntry =
-  | { kind: 'file'; path: string; absPath: string; size: number; mtimeMs: number; explicit: boolean }
-  | { kind: 'skip'; path: string; reason: 'duplicate-path' | 'symlink-dir' | 'special-file'; detail: string }
-  | { kind: 'error'; path: string; message: string };
+  | { kind: 'file'; path: string; pathBytes?: Buffer; absPath: FsPath; size: number; mtimeMs: number; explicit: boolean }
+  | { kind: 'skip'; path: string; pathBytes?: Buffer; reason: 'duplicate-path' | 'symlink-dir' | 'special-file'; detail: string }
+  | { kind: 'error'; path: string; pathBytes?: Buffer; message: string };
+
+/**
+ * A place in the walk: the path as shown, the path to open, and, when the path holds bytes that
+ * are not UTF-8, both as byte-for-byte `latin1` strings (so that path.join works on them).
+ */
+interface Loc {
+  display: string;
+  abs: FsPath;
+  bin?: { display: string; abs: string };
+}
+
+const latin1 = (s: string) => Buffer.from(s).toString('latin1');
+
+function fromBin(bin: { display: string; abs: string }): Loc {
+  return { display: Buffer.from(bin.display, 'latin1').toString('utf8'), abs: Buffer.from(bin.abs, 'latin1'), bin };
+}
+
+function childLoc(parent: Loc, name: Buffer): Loc {
+  if (!parent.bin && isUtf8(name)) {
+    const n = name.toString('utf8');
+    return { display: path.join(parent.display, n), abs: path.join(parent.abs as string, n) };
+  }
+  const pb = parent.bin ?? { display: latin1(parent.display), abs: latin1(parent.abs as string) };
+  const n = name.toString('latin1');
+  return fromBin({ display: path.join(pb.display, n), abs: path.join(pb.abs, n) });
+}
+
+/** The fields that name a place in an entry. */
+function named(loc: Loc): { path: string; pathBytes?: Buffer } {
+  return loc.bin ? { path: loc.display, pathBytes: Buffer.from(loc.bin.display, 'latin1') } : { path: loc.display };
+}
+
+function joinFs(dir: FsPath, name: string): FsPath {
+  return typeof dir === 'string' ? path.join(dir, name) : Buffer.concat([dir, Buffer.from(`/${name}`)]);
+}
 
 interface Matcher {
   base: string;
@@ -39,7 +76,7 @@ function toPosix(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
-function readIgnoreFile(file: string): Ignore | undefined {
+function readIgnoreFile(file: FsPath): Ignore | undefined {
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
@@ -49,11 +86,12 @@ function readIgnoreFile(file: string): Ignore | undefined {
   return ignore({ allowRelativePaths: true }).add(content);
 }
 
-function matchersIn(dir: string): Matcher[] {
+/** The ignore files in a folder; `base` is the folder as the matchers see it (lossy). */
+function matchersIn(dir: FsPath, base: string): Matcher[] {
   const out: Matcher[] = [];
   for (const name of IGNORE_FILES) {
-    const ig = readIgnoreFile(path.join(dir, name));
-    if (ig) out.push({ base: dir, ig });
+    const ig = readIgnoreFile(joinFs(dir, name));
+    if (ig) out.push({ base, ig });
   }
   return out;
 }
@@ -94,11 +132,11 @@ function ancestorMatchers(root: string): Matcher[] {
   const out: Matcher[] = [];
   const exclude = readIgnoreFile(path.join(top, '.git', 'info', 'exclude'));
   if (exclude) out.push({ base: top, ig: exclude });
-  for (const d of chain.reverse()) out.push(...matchersIn(d));
+  for (const d of chain.reverse()) out.push(...matchersIn(d, d));
   return out;
 }
 
-function existsQuiet(p: string): boolean {
+function existsQuiet(p: FsPath): boolean {
   try {
     lstatSync(p);
     return true;
@@ -131,117 +169,128 @@ function displayRoot(p: string): string {
   return n.length > 1 && n.endsWith(path.sep) ? n.slice(0, -1) : n;
 }
 
-export function* walk(roots: readonly string[], options: WalkOptions): Generator<WalkEntry> {
+/** The display form of a root: `./a//b/` -> `a/b` (absolute paths stay absolute). */
+function rootLoc(given: FsPath): Loc {
+  if (typeof given === 'string') {
+    const display = displayRoot(given);
+    return { display, abs: path.resolve(display) };
+  }
+  const display = displayRoot(given.toString('latin1'));
+  return fromBin({ display, abs: path.resolve(latin1(process.cwd()), display) });
+}
+
+/** The absolute path as the ignore matchers see it (lossy for names that are not UTF-8). */
+function matchPath(loc: Loc): string {
+  return typeof loc.abs === 'string' ? loc.abs : loc.abs.toString('utf8');
+}
+
+export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator<WalkEntry> {
   const seen = new Set<string>();
   const globs = new Globs(options.globs);
 
-  function* fileEntry(display: string, abs: string, st: Stats, explicit: boolean): Generator<WalkEntry> {
+  function* fileEntry(loc: Loc, st: Stats, explicit: boolean): Generator<WalkEntry> {
     const id = `${st.dev}:${st.ino}`;
     if (st.ino !== 0 && seen.has(id)) {
-      yield { kind: 'skip', path: display, reason: 'duplicate-path', detail: 'already scanned under another path' };
+      yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'already scanned under another path' };
       return;
     }
     seen.add(id);
-    yield { kind: 'file', path: display, absPath: abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
+    yield { kind: 'file', ...named(loc), absPath: loc.abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
   }
 
-  function* walkDir(
-    display: string,
-    abs: string,
-    root: string,
-    inherited: readonly Matcher[],
-    ancestors: ReadonlySet<string>,
-  ): Generator<WalkEntry> {
-    let names: string[];
+  function* walkDir(dir: Loc, root: string, inherited: readonly Matcher[], ancestors: ReadonlySet<string>): Generator<WalkEntry> {
+    let names: Buffer[];
     try {
-      names = readdirSync(abs);
+      names = readdirSync(dir.abs, { encoding: 'buffer' });
     } catch (err) {
-      yield { kind: 'error', path: display, message: `cannot read folder: ${describeError(err)}` };
+      yield { kind: 'error', ...named(dir), message: `cannot read folder: ${describeError(err)}` };
       return;
     }
-    names.sort();
-    const matchers: Matcher[] = options.respectIgnore ? [...inherited, ...matchersIn(abs)] : [...inherited];
-    if (options.respectIgnore && names.includes('.git')) {
-      const exclude = readIgnoreFile(path.join(abs, '.git', 'info', 'exclude'));
-      if (exclude) matchers.push({ base: abs, ig: exclude });
+    names.sort(Buffer.compare);
+    const dirMatch = matchPath(dir);
+    const matchers: Matcher[] = options.respectIgnore ? [...inherited, ...matchersIn(dir.abs, dirMatch)] : [...inherited];
+    if (options.respectIgnore && names.some((n) => n.length === 4 && n.toString() === '.git')) {
+      const exclude = readIgnoreFile(joinFs(dir.abs, '.git/info/exclude'));
+      if (exclude) matchers.push({ base: dirMatch, ig: exclude });
     }
-    for (const name of names) {
+    for (const nameBytes of names) {
+      const name = nameBytes.toString('utf8');
       if (name === '.git') continue;
       if (!options.hidden && name.startsWith('.')) continue;
-      const childAbs = path.join(abs, name);
-      const childDisplay = path.join(display, name);
-      const rel = toPosix(path.relative(root, childAbs));
+      const child = childLoc(dir, nameBytes);
+      const childMatch = matchPath(child);
+      const rel = toPosix(path.relative(root, childMatch));
       let lst: Stats;
       try {
-        lst = lstatSync(childAbs);
+        lst = lstatSync(child.abs);
       } catch (err) {
-        yield { kind: 'error', path: childDisplay, message: describeError(err) };
+        yield { kind: 'error', ...named(child), message: describeError(err) };
         continue;
       }
       let st = lst;
       if (lst.isSymbolicLink()) {
         try {
-          st = statSync(childAbs);
+          st = statSync(child.abs);
         } catch (err) {
           const code = (err as { code?: string }).code;
           const message =
             code === 'ENOENT' ? 'dangling symbolic link (its target does not exist)' : `cannot follow symbolic link: ${describeError(err)}`;
-          yield { kind: 'error', path: childDisplay, message };
+          yield { kind: 'error', ...named(child), message };
           continue;
         }
       }
       if (st.isDirectory()) {
-        if (options.respectIgnore && isIgnored(matchers, childAbs, true)) continue;
+        if (options.respectIgnore && isIgnored(matchers, childMatch, true)) continue;
         if (!globs.allowsDir(rel)) continue;
         if (lst.isSymbolicLink() && !options.follow) {
-          yield { kind: 'skip', path: childDisplay, reason: 'symlink-dir', detail: 'symbolic link to a folder (use --follow)' };
+          yield { kind: 'skip', ...named(child), reason: 'symlink-dir', detail: 'symbolic link to a folder (use --follow)' };
           continue;
         }
         const id = `${st.dev}:${st.ino}`;
         if (ancestors.has(id)) {
-          yield { kind: 'error', path: childDisplay, message: 'symbolic link loop (links back to a folder above it)' };
+          yield { kind: 'error', ...named(child), message: 'symbolic link loop (links back to a folder above it)' };
           continue;
         }
-        yield* walkDir(childDisplay, childAbs, root, matchers, new Set([...ancestors, id]));
+        yield* walkDir(child, root, matchers, new Set([...ancestors, id]));
       } else if (st.isFile()) {
-        if (options.respectIgnore && isIgnored(matchers, childAbs, false)) continue;
+        if (options.respectIgnore && isIgnored(matchers, childMatch, false)) continue;
         if (!globs.allowsFile(rel)) continue;
-        yield* fileEntry(childDisplay, childAbs, st, false);
+        yield* fileEntry(child, st, false);
       } else {
-        yield { kind: 'skip', path: childDisplay, reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
+        yield { kind: 'skip', ...named(child), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
       }
     }
   }
 
   for (const given of roots) {
-    const root = displayRoot(given);
-    const abs = path.resolve(root);
+    const loc = rootLoc(given);
     let st: Stats;
     try {
-      st = statSync(abs);
+      st = statSync(loc.abs);
     } catch (err) {
       const code = (err as { code?: string }).code;
       let message = describeError(err);
-      if (code === 'ENOENT' && existsQuiet(abs)) message = 'dangling symbolic link (its target does not exist)';
-      yield { kind: 'error', path: root, message };
+      if (code === 'ENOENT' && existsQuiet(loc.abs)) message = 'dangling symbolic link (its target does not exist)';
+      yield { kind: 'error', ...named(loc), message };
       continue;
     }
     if (st.isDirectory()) {
       const id = `${st.dev}:${st.ino}`;
       if (seen.has(`dir:${id}`)) {
-        yield { kind: 'skip', path: root, reason: 'duplicate-path', detail: 'folder already scanned' };
+        yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'folder already scanned' };
         continue;
       }
       seen.add(`dir:${id}`);
+      const abs = matchPath(loc);
       let inherited = options.respectIgnore ? ancestorMatchers(abs) : [];
       // A folder named explicitly is scanned even when rules above it ignore it (as ripgrep
       // does); only the ignore files inside it apply then.
       if (isIgnored(inherited, abs, true)) inherited = [];
-      yield* walkDir(root, abs, abs, inherited, new Set([id]));
+      yield* walkDir(loc, abs, inherited, new Set([id]));
     } else if (st.isFile()) {
-      yield* fileEntry(root, abs, st, true);
+      yield* fileEntry(loc, st, true);
     } else {
-      yield { kind: 'skip', path: root, reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
+      yield { kind: 'skip', ...named(loc), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
     }
   }
 }

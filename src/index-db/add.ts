@@ -84,7 +84,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     };
     for (let start = 0; start < files.length; start += options.batchSize) {
       const batch = files.slice(start, start + options.batchSize);
-      const keys = batch.map((f) => index.paths.keyOf(f.absPath));
+      const keys = batch.map((f) => index.paths.keyOf(String(f.absPath)));
       const known = await store.lookup(keys);
       const put: NewEntry[] = [];
       const remove: string[] = [];

@@ -99,7 +99,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       const read = readDocument(file, options.maxFileSize, records);
       const loaded = read && sketchDocument(read, sketcher, docs.length, records);
       if (loaded) docs.push(loaded);
-      given.add(index.paths.keyOf(file.absPath));
+      given.add(index.paths.keyOf(String(file.absPath)));
     });
     records.emit({ type: 'progress', done: files.length, total: files.length });
 

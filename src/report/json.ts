@@ -4,7 +4,7 @@
  */
 import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
 import { jsonAlignment } from './compare.js';
-import type { DocumentInfo, Group, ScanResult, ScanStats, ScoredPair } from '../types.js';
+import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../types.js';
 import type { ReportContext } from './index.js';
 import { VERSION } from '../version.js';
 
@@ -13,6 +13,14 @@ export const JSON_SCHEMA_VERSION = 1;
 /** Scores are rounded to 4 decimals (reported pairs are verified before rounding). */
 export function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
+}
+
+/** A place's optional fields (records: source, line; names that are not UTF-8: pathBytes). */
+function placeFields(p: Place): { source?: string; line?: number; pathBytes?: string } {
+  return {
+    ...(p.source === undefined ? {} : { source: p.source, line: p.line }),
+    ...(p.pathBytes === undefined ? {} : { pathBytes: p.pathBytes }),
+  };
 }
 
 /** The similarity settings, as every machine format and the baseline file record them. */
@@ -64,7 +72,7 @@ export function jsonGroup(documents: readonly DocumentInfo[], g: Group, ctx: Pic
     size: g.members.length,
     members: g.members.map((m) => {
       const d = documents[m]!;
-      return { path: d.path, bytes: d.bytes, chars: d.chars, shingles: d.shingles };
+      return { path: d.path, ...(d.id === undefined ? {} : { id: d.id }), ...placeFields(d), bytes: d.bytes, chars: d.chars, shingles: d.shingles };
     }),
     pairs: g.pairs.map((p) => ({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) })),
   };
@@ -80,14 +88,14 @@ export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
     schema: 'neardup/scan',
     version: JSON_SCHEMA_VERSION,
     tool: { name: 'neardup', version: VERSION },
-    settings: jsonSettings(result.settings),
+    settings: { ...jsonSettings(result.settings), records: result.settings.records, textField: result.settings.textField, idField: result.settings.idField ?? null },
     counts: jsonCounts(result.stats),
     ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
     groups: result.groups.map((g) => jsonGroup(documents, g, ctx)),
     pairs: result.pairs.map((p) => ({ ...jsonPair(documents, p), group: groupOf.get(p.a)! })),
-    skipped: result.skipped.map((x) => ({ path: x.path, reason: x.reason, detail: x.detail })),
-    errors: result.errors.map((x) => ({ path: x.path, message: x.message })),
-    warnings: result.warnings.map((x) => ({ path: x.path, message: x.message })),
+    skipped: result.skipped.map((x) => ({ path: x.path, ...placeFields(x), reason: x.reason, detail: x.detail })),
+    errors: result.errors.map((x) => ({ path: x.path, ...placeFields(x), message: x.message })),
+    warnings: result.warnings.map((x) => ({ path: x.path, ...placeFields(x), message: x.message })),
   };
 }
 

@@ -1,29 +1,38 @@
 /**
- * Loading one document: read -> extract -> sketch. The unit of work the worker pool runs; the
+ * Loading one document: read -> extract -> sketch (or, for a record, sketch its text). The unit of work the worker pool runs; the
  * same function runs in-process with --threads 1, so both paths give the same result.
  */
+import { createHash } from 'node:crypto';
 import { extractText, type DocumentKind } from '../corpus/extract.js';
-import { readTextFile, type Encoding } from '../corpus/read.js';
+import { readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
 import type { SkipReason } from '../types.js';
-import { contentHash } from './hash.js';
-import type { Sketcher } from './sketch.js';
+import type { Sketch, Sketcher } from './sketch.js';
 
-export interface LoadTask {
-  /** Position of the document in path order. */
+/** A file to read, extract and sketch. */
+export interface FileLoadTask {
+  /** Echoed in the result. */
   index: number;
   path: string;
-  absPath: string;
+  absPath: FsPath;
   size: number;
   kind: DocumentKind;
+  /** Decompress (a `.gz` file). */
+  gzip: boolean;
   maxFileSize: number;
   /** Return the shingle set too (for verification), or only the signature. */
   wantSet: boolean;
-  /**
-   * Where a returned set lives: 'arena' (shared memory, kept for the whole scan) or 'own' (its
-   * own buffer, transferred to the caller and freed by its garbage collector once dropped).
-   */
-  setMemory?: 'arena' | 'own';
 }
+
+/** Text already read (a record of a JSONL, JSON or CSV file) to sketch. */
+export interface TextLoadTask {
+  index: number;
+  text: string;
+  encoding: Encoding;
+  bytes: number;
+  wantSet: boolean;
+}
+
+export type LoadTask = FileLoadTask | TextLoadTask;
 
 export interface LoadedMeta {
   encoding: Encoding;
@@ -39,35 +48,70 @@ export type LoadResult =
   | { index: number; status: 'skip'; reason: SkipReason; detail: string; warning?: string }
   | { index: number; status: 'error'; message: string };
 
+/** 64-bit content hash of the extracted text, as 16 hex digits (native, fast). */
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 16);
+}
+
 export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
-  const { index } = task;
-  const r = readTextFile(task.absPath, task.size, task.maxFileSize);
-  if (!r.ok) {
-    return 'error' in r ? { index, status: 'error', message: r.error } : { index, status: 'skip', reason: r.skip, detail: r.detail };
+  if ('text' in task) {
+    const r = { encoding: task.encoding, bytes: task.bytes };
+    return loaded(task, r, sketcher.sketch(task.text), task.text.length, textHash(task.text), 'empty text');
   }
+  // a Buffer path arrives from another thread as a plain Uint8Array
+  const file = typeof task.absPath === 'string' ? task.absPath : Buffer.from(task.absPath);
+  if (task.kind === 'text') {
+    // plain text streams through the sketch: a big file never sits whole in memory
+    let builder = sketcher.builder();
+    let hash = createHash('sha1');
+    let chars = 0;
+    const r = readTextChunks(file, task.size, task.maxFileSize, task.gzip, () => {
+      builder = sketcher.builder();
+      hash = createHash('sha1');
+      chars = 0;
+      return {
+        add(t) {
+          builder.add(t);
+          hash.update(t);
+          chars += t.length;
+        },
+      };
+    });
+    if (!r.ok) return notLoaded(task.index, r);
+    return loaded(task, r, builder.finish(), chars, hash.digest('hex').slice(0, 16), 'empty file');
+  }
+  const r = readTextFile(file, task.size, task.maxFileSize, task.gzip);
+  if (!r.ok) return notLoaded(task.index, r);
   const text = extractText(r.text, task.kind);
-  const own = task.setMemory === 'own';
-  const s = sketcher.sketch(text, task.wantSet && !own);
-  const warning = r.warning;
-  if (s.shingles.length === 0) {
-    const out: LoadResult = { index, status: 'skip', reason: 'empty', detail: text.length ? 'no letters or words to compare' : 'empty file' };
-    if (warning) out.warning = warning;
-    return out;
-  }
-  const out: LoadResult = {
-    index,
-    status: 'ok',
-    meta: {
-      encoding: r.encoding,
-      bytes: r.bytes,
-      chars: text.length,
-      units: s.units,
-      shingles: s.shingles.length,
-      contentHash: contentHash(text),
-    },
-    signature: s.signature,
-    set: task.wantSet ? (own ? s.shingles.slice() : s.shingles) : null,
-  };
-  if (warning) out.warning = warning;
+  return loaded(task, r, sketcher.sketch(text), text.length, textHash(text), 'empty file');
+}
+
+function notLoaded(index: number, r: Exclude<ReadOutcome, { ok: true }>): LoadResult {
+  if ('error' in r) return { index, status: 'error', message: r.error };
+  const out: LoadResult = { index, status: 'skip', reason: r.skip, detail: r.detail };
+  if (r.warning) out.warning = r.warning;
+  return out;
+}
+
+function loaded(
+  task: LoadTask,
+  r: { encoding: Encoding; bytes: number; warning?: string },
+  s: Sketch,
+  chars: number,
+  contentHash: string,
+  emptyDetail: string,
+): LoadResult {
+  const { index } = task;
+  const out: LoadResult =
+    s.shingles.length === 0
+      ? { index, status: 'skip', reason: 'empty', detail: chars ? 'no letters or words to compare' : emptyDetail }
+      : {
+          index,
+          status: 'ok',
+          meta: { encoding: r.encoding, bytes: r.bytes, chars, units: s.units, shingles: s.shingles.length, contentHash },
+          signature: s.signature,
+          set: task.wantSet ? s.shingles : null,
+        };
+  if (r.warning) out.warning = r.warning;
   return out;
 }

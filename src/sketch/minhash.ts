@@ -9,8 +9,6 @@
  */
 import { fmix32 } from './hash.js';
 
-let filledScratch = new Uint8Array(256);
-
 /** The value of every bin of the signature of an empty set. */
 export const EMPTY_BIN = 0xffffffff;
 
@@ -18,22 +16,46 @@ export const EMPTY_BIN = 0xffffffff;
  * `hashes` are the shingle hashes of one document (already seeded and well mixed; duplicates
  * are harmless). Returns a signature of `numPerm` uint32 values.
  */
-export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: number, out?: Uint32Array): Uint32Array {
-  const sig = (out && out.length === numPerm ? out : new Uint32Array(numPerm)).fill(EMPTY_BIN);
-  const filled = filledScratch.length >= numPerm ? filledScratch.fill(0, 0, numPerm) : (filledScratch = new Uint8Array(numPerm));
-  const n = hashes.length;
-  if (n === 0) return sig;
-  for (let i = 0; i < n; i++) {
-    const h = hashes[i]!;
-    // bin = floor(h * numPerm / 2^32); exact in doubles for numPerm < 2^21
-    const bin = Math.floor((h * numPerm) / 4294967296);
-    if (h < sig[bin]! || filled[bin] === 0) {
-      sig[bin] = h;
-      filled[bin] = 1;
+export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: number): Uint32Array {
+  const acc = new MinHashAccumulator(numPerm);
+  acc.add(hashes);
+  return acc.signature(seed);
+}
+
+/**
+ * A signature built from the shingle hashes of a document given in pieces (a big document is
+ * sketched chunk by chunk). The signature is a minimum per bin, so the pieces give exactly the
+ * signature of the whole.
+ */
+export class MinHashAccumulator {
+  private readonly sig: Uint32Array;
+  private readonly filled: Uint8Array;
+
+  constructor(private readonly numPerm: number) {
+    this.sig = new Uint32Array(numPerm).fill(EMPTY_BIN);
+    this.filled = new Uint8Array(numPerm);
+  }
+
+  add(hashes: Uint32Array): void {
+    const { sig, filled, numPerm } = this;
+    const n = hashes.length;
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i]!;
+      // bin = floor(h * numPerm / 2^32); exact in doubles for numPerm < 2^21
+      const bin = Math.floor((h * numPerm) / 4294967296);
+      if (h < sig[bin]! || filled[bin] === 0) {
+        sig[bin] = h;
+        filled[bin] = 1;
+      }
     }
   }
-  densify(sig, filled, numPerm, seed);
-  return sig;
+
+  /** The densified signature (all EMPTY_BIN when nothing was added). */
+  signature(seed: number): Uint32Array {
+    const sig = this.sig.slice();
+    if (this.filled.includes(1)) densify(sig, this.filled, this.numPerm, seed);
+    return sig;
+  }
 }
 
 function densify(sig: Uint32Array, filled: Uint8Array, numPerm: number, seed: number): void {

@@ -11,7 +11,8 @@ import { Sketcher, type SketchSettings } from './sketch.js';
 
 export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verify'; task: VerifyTask };
 
-const sketcher = new Sketcher(workerData as SketchSettings);
+// shingle sets are made in shared memory, so that verification work can go to any worker
+const sketcher = new Sketcher(workerData as SketchSettings, (n) => new Uint32Array(new SharedArrayBuffer(n * 4)));
 
 parentPort!.on('message', (req: WorkerRequest) => {
   if (req.kind === 'verify') {
@@ -19,8 +20,6 @@ parentPort!.on('message', (req: WorkerRequest) => {
     parentPort!.postMessage(out, [out.buffer as ArrayBuffer]);
     return;
   }
-  // Sets and signatures live in the sketcher's arena of SharedArrayBuffers: posting them shares
-  // the memory, nothing is copied.
   const results: LoadResult[] = [];
   const transfer: ArrayBuffer[] = [];
   for (const t of req.tasks) {
@@ -30,7 +29,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
     } catch (err) {
       r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
     }
-    if (r.status === 'ok' && r.set && t.setMemory === 'own') transfer.push(r.set.buffer as ArrayBuffer);
+    if (r.status === 'ok') transfer.push(r.signature.buffer as ArrayBuffer);
     results.push(r);
   }
   parentPort!.postMessage(results, transfer);

@@ -35,6 +35,13 @@ export function scanInput(cmd: ScanCommand): ScanInput & ScanOptionsInput {
     follow: cmd.follow,
     threads: cmd.threads,
     memoryBudget: cmd.memory,
+    textField: cmd.textField,
+    idField: cmd.idField,
+    records: cmd.records,
+    stdinFormat: cmd.stdinFormat,
+    filesFrom: cmd.filesFrom,
+    nullSeparated: cmd.null,
+    stdin: process.stdin,
   };
 }
 
@@ -61,7 +68,8 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     writeReport(undefined, printedConfig(merged, settings, run, 'scan'));
     return 0;
   }
-  const paths = cmd.paths.length ? cmd.paths : ['.'];
+  // with --files-from the listed paths are the input: '.' is the default only without them
+  const paths = cmd.paths.length || cmd.filesFrom ? cmd.paths : ['.'];
   // A baseline that cannot be used fails the run before anything is written.
   const baseline = run.baseline && !run.updateBaseline ? readBaseline(run.baseline) : undefined;
   if (baseline) checkBaselineSettings(baseline, settings, run.baseline!);
@@ -113,7 +121,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     sink.commit();
     return exitCode(
       { errors: found.errors.length, groups: found.groups.length, ...(baseline ? { newGroups: result.groups.length } : {}) },
-      { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: run.updateBaseline },
+      { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: run.updateBaseline, skipErrors: cmd.skipErrors === true },
     );
   } catch (err) {
     sink.abort();
