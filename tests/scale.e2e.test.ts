@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, run } from './helpers.js';
+import { ROOT, prng, run } from './helpers.js';
 
 const TIME = '/usr/bin/time';
 
@@ -15,16 +15,6 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'neardup-scale-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** Runs a JSON scan under /usr/bin/time (when there is one): the report, exit code and peak RSS in MB. */
 function measured(args: string[]): { report: { counts: Record<string, number>; skipped: { reason: string }[] }; code: number; stderr: string; peakMB: number | undefined; seconds: number } {

@@ -426,6 +426,13 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
     yield { kind: 'record', ...place, text: values[textColumn]!, ...(id === undefined ? {} : { id }), bytes, encoding: decoded[textColumn]!.encoding };
   };
 
+  /** A comma ends the field; a line end the field and the record. */
+  const separator = function* (eol: boolean): Generator<ParsedItem> {
+    endField();
+    if (eol) yield* endRecord();
+    else state = C.FieldStart;
+  };
+
   for await (const chunk of chunks) {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
@@ -442,13 +449,8 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
           if (c === 34 && state === C.FieldStart) {
             state = C.Quoted;
             quoted = true;
-          } else if (c === 44) {
-            endField();
-            state = C.FieldStart;
-          } else if (eol) {
-            endField();
-            yield* endRecord();
-          } else {
+          } else if (c === 44 || eol) yield* separator(eol);
+          else {
             if (keep) field.push(c);
             state = C.Unquoted;
           }
@@ -461,13 +463,8 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
           if (c === 34) {
             if (keep) field.push(34);
             state = C.Quoted;
-          } else if (c === 44) {
-            endField();
-            state = C.FieldStart;
-          } else if (eol) {
-            endField();
-            yield* endRecord();
-          } else {
+          } else if (c === 44 || eol) yield* separator(eol);
+          else {
             bad = 'invalid CSV: a character after the closing quote of a field (a quote inside a field must be doubled)';
             state = C.SkipLine;
           }
