@@ -24,7 +24,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'neardup-records-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 /** Pairs as `idA\tidB` (sorted), the ids being dev-set paths (docs/xxxx.txt). */
 function pairSet(report: Report, idOf: (p: string) => string): Set<string> {

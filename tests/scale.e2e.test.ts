@@ -14,7 +14,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'neardup-scale-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 /** Runs a JSON scan under /usr/bin/time (when there is one): the report, exit code and peak RSS in MB. */
 function measured(args: string[]): { report: { counts: Record<string, number>; skipped: { reason: string }[] }; code: number; stderr: string; peakMB: number | undefined; seconds: number } {
