@@ -140,7 +140,7 @@ export async function findNearDuplicates(
         skip({ ...named, reason: entry.reason, detail: entry.detail });
         continue;
       }
-      const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: false } : undefined);
+      const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: /\.gz$/i.test(entry.path) } : undefined);
       if (!kind) {
         skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
         continue;
