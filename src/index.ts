@@ -1,5 +1,6 @@
 /** neardup's library API. The CLI is built on exactly this. */
-export { findNearDuplicates, type ScanHooks, type ScanInput } from './scan.js';
+export { findNearDuplicates, STDIN_NAME, type ScanHooks, type ScanInput } from './scan.js';
+export type { FsPath } from './corpus/read.js';
 export {
   DEFAULTS,
   resolveOptions,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { inputKind, parsePathList, type InputKind } from './corpus/inputs.js';
 import type { FsPath } from './corpus/read.js';
-import { readRecords, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
+import { readRecordAt, readRecords, type ByteRange, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
 import { walk } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { candidatePairs, unpackPair } from './match/candidates.js';
@@ -140,7 +140,7 @@ export async function findNearDuplicates(
         skip({ ...named, reason: entry.reason, detail: entry.detail });
         continue;
       }
-      const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: false } : undefined);
+      const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: /\.gz$/i.test(entry.path) } : undefined);
       if (!kind) {
         skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
         continue;
@@ -205,8 +205,8 @@ interface Doc {
   info: DocumentInfo;
   /** Index of the file in `files` (to reload it). */
   file: number;
-  /** For a record: its position among the records of its file (to read it again). */
-  record?: number;
+  /** For a record: how to read it again (its position among its file's records; its bytes' place). */
+  record?: { ordinal: number; line: number; at?: ByteRange };
   signature: Uint32Array;
   /** Sorted distinct shingles, or null when not kept (over the memory budget). */
   set: Uint32Array | null;
@@ -265,7 +265,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
   const progress = () => sinks.emit({ type: 'progress', done: ++done, total: files.length });
   sinks.emit({ type: 'progress', done: 0, total: files.length });
 
-  const accept = (r: LoadResult, file: number, place: Place, record?: { ordinal: number; id?: string }) => {
+  const accept = (r: LoadResult, file: number, place: Place, record?: { item: Extract<RecordItem, { kind: 'record' }> }) => {
     if (r.status !== 'error' && r.warning) sinks.warn({ ...place, message: r.warning });
     if (r.status === 'error') return sinks.error({ ...place, message: r.message });
     if (r.status === 'skip') return sinks.skip({ ...place, reason: r.reason, detail: r.detail });
@@ -276,8 +276,9 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
     const info: DocumentInfo = { index: docs.length, path: shown, kind: files[file]!.kind.document ?? 'text', ...r.meta, ...where };
     const doc: Doc = { info, file, signature: r.signature, set };
     if (record) {
-      info.id = record.id ?? shown;
-      doc.record = record.ordinal;
+      const { item } = record;
+      info.id = item.id ?? shown;
+      doc.record = item.at ? { ordinal: item.ordinal, line: item.line, at: item.at } : { ordinal: item.ordinal, line: item.line };
       const first = ids.get(info.id);
       if (first === undefined) ids.set(info.id, shown);
       else sinks.warn({ ...place, message: `duplicate id '${info.id}' (first at ${first}); both are compared` });
@@ -306,7 +307,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
       await pool.load(tasks, (r) => {
         reportUpToRecord();
         const item = batch[next++] as Extract<RecordItem, { kind: 'record' }>;
-        accept(r, file, placeOf(f, item), item.id === undefined ? { ordinal: item.ordinal } : { ordinal: item.ordinal, id: item.id });
+        accept(r, file, placeOf(f, item), { item });
       });
       reportUpToRecord();
       items = [];
@@ -350,8 +351,8 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
 }
 
 /**
- * Reads the shingle sets of `need` again: documents in the pool; records by reading their
- * file again (once per file) for the records wanted. A document whose content changed since it
+ * Reads the shingle sets of `need` again: documents in the pool; JSONL records from their place
+ * in the file; other records by reading their file again (once per file) for the records wanted. A document whose content changed since it
  * was first read gets no set (its pairs are dropped).
  */
 async function reloadSets(need: readonly number[], docs: Doc[], files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
@@ -359,11 +360,16 @@ async function reloadSets(need: readonly number[], docs: Doc[], files: readonly 
   const wanted = new Map<number, Map<number, number>>();
   for (const d of need) {
     const doc = docs[d]!;
-    if (doc.record === undefined) tasks.push(fileTask(files[doc.file]!, d, settings));
-    else {
+    const f = files[doc.file]!;
+    if (doc.record === undefined) tasks.push(fileTask(f, d, settings));
+    else if (doc.record.at) {
+      // a JSONL line: read from its place in the file
+      const item = readRecordAt(f.absPath, doc.record.at, doc.record.line, recordOptions(settings, f));
+      if (item) tasks.push(textTask(item, d));
+    } else {
       let ofFile = wanted.get(doc.file);
       if (!ofFile) wanted.set(doc.file, (ofFile = new Map()));
-      ofFile.set(doc.record, d);
+      ofFile.set(doc.record.ordinal, d);
     }
   }
   for (const [file, ofFile] of wanted) {

@@ -62,3 +62,14 @@ export function goldenCases(
     });
   }
 }
+
+/** A seeded pseudo-random number generator (xorshift32) giving numbers in [0, 1). */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindFromPath, extractText } from '../src/corpus/extract.js';
 import { readTextFile } from '../src/corpus/read.js';
-import { ROOT, run } from './helpers.js';
+import { ROOT, prng, run } from './helpers.js';
 
 const DEV = path.join(ROOT, 'bench', 'quality-dev');
 const RECORDS = 100_000;
@@ -24,17 +24,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'neardup-records-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 /** Pairs as `idA\tidB` (sorted), the ids being dev-set paths (docs/xxxx.txt). */
 function pairSet(report: Report, idOf: (p: string) => string): Set<string> {

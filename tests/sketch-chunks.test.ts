@@ -5,6 +5,7 @@ import { minhashSignature } from '../src/sketch/minhash.js';
 import { CHUNK_CHARS, Sketcher, mergeUnique } from '../src/sketch/sketch.js';
 import { prepareText } from '../src/text/normalize.js';
 import { shingleHashes, shingleStream } from '../src/text/shingle.js';
+import { prng } from './helpers.js';
 
 /** The sketch of the whole text at once, the way it was made before chunking. */
 function reference(sk: Sketcher, text: string) {
@@ -14,14 +15,21 @@ function reference(sk: Sketcher, text: string) {
   return { units: units.length, shingles: shingleHashes(units, size, sk.settings.seed), signature: minhashSignature(hashes, sk.settings.numPerm, sk.settings.seed) };
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
+/** Sketched in chunks of `chunk` characters, the text handed over in pieces of `piece` characters. */
+function inPieces(sk: Sketcher, text: string, chunk: number, piece: () => number = () => text.length || 1) {
+  const b = sk.builder(chunk);
+  for (let i = 0; i < text.length; ) {
+    const n = piece();
+    b.add(text.slice(i, i + n));
+    i += n;
+  }
+  return b.finish();
+}
+
+function expectSame(got: ReturnType<Sketcher['sketch']>, want: ReturnType<typeof reference>): void {
+  expect(got.units).toBe(want.units);
+  expect(got.shingles).toEqual(want.shingles);
+  expect(got.signature).toEqual(want.signature);
 }
 
 /** About `chars` characters of words from a mixed-script vocabulary. */
@@ -53,23 +61,13 @@ describe('SketchBuilder', () => {
       const text = words(200_000, 7, [...vocab]);
       const want = reference(sk, text);
       // whole, in 1,000-character chunks
-      const b1 = sk.builder(1000);
-      b1.add(text);
-      const whole = b1.finish();
-      expect(whole.units).toBe(want.units);
-      expect(whole.shingles).toEqual(want.shingles);
-      expect(whole.signature).toEqual(want.signature);
+      expectSame(inPieces(sk, text, 1000), want);
       // fed in pieces of odd sizes, as a reader hands them over
-      const b = sk.builder(1000);
       const r = prng(3);
-      for (let i = 0; i < text.length; ) {
-        const n = 1 + Math.floor(r() * 5000);
-        b.add(text.slice(i, i + n));
-        i += n;
-      }
-      const pieces = b.finish();
-      expect(pieces.shingles).toEqual(want.shingles);
-      expect(pieces.signature).toEqual(want.signature);
+      expectSame(
+        inPieces(sk, text, 1000, () => 1 + Math.floor(r() * 5000)),
+        want,
+      );
     });
   }
 
@@ -77,22 +75,13 @@ describe('SketchBuilder', () => {
     const sk = new Sketcher(resolveOptions({}));
     const r = prng(11);
     const letters = Array.from({ length: 100_000 }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join('') + 'e\u0301'.repeat(5000);
-    const want = reference(sk, letters);
-    const b = sk.builder(1000);
-    b.add(letters);
-    const got = b.finish();
-    expect(got.units).toBe(want.units);
-    expect(got.shingles).toEqual(want.shingles);
-    expect(got.signature).toEqual(want.signature);
+    expectSame(inPieces(sk, letters, 1000), reference(sk, letters));
   });
 
   it('sketches a text of several default chunks as the whole', () => {
     const sk = new Sketcher(resolveOptions({}));
     const text = words(2.2 * CHUNK_CHARS, 5, LATIN);
-    const want = reference(sk, text);
-    const got = sk.sketch(text);
-    expect(got.shingles).toEqual(want.shingles);
-    expect(got.signature).toEqual(want.signature);
+    expectSame(sk.sketch(text), reference(sk, text));
   });
 
   it('keeps the short-document rule: fewer units than the shingle size make one shingle', () => {

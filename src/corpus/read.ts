@@ -83,6 +83,7 @@ function* chunksOf(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer): 
     if (n === 0) return;
     pos += n;
     yield scratch.subarray(0, n);
+    if (n < scratch.length) return; // a short read of a regular file: its end
   }
 }
 
@@ -123,6 +124,15 @@ export function readTextChunks(file: FsPath, size: number, maxFileSize: number, 
   }
 }
 
+/** Decoders are reused (making one per file costs more than decoding a small file). */
+const decoders = new Map<Encoding, InstanceType<typeof TextDecoder>>();
+
+function decoderFor(encoding: Encoding): InstanceType<typeof TextDecoder> {
+  let d = decoders.get(encoding);
+  if (!d) decoders.set(encoding, (d = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true })));
+  return d;
+}
+
 function isDecodeError(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
 }
@@ -137,6 +147,7 @@ function decodeChunks(chunks: Iterable<Uint8Array>, maxFileSize: number, guess: 
   let encoding = guess;
   let bytes = 0;
   let held = '';
+  let finished = false;
   const sink = begin();
   const push = (text: string, last: boolean) => {
     let s = held + text;
@@ -159,7 +170,7 @@ function decodeChunks(chunks: Iterable<Uint8Array>, maxFileSize: number, guess: 
         else if (chunk.length >= 2 && chunk[0] === 0xfe && chunk[1] === 0xff) encoding = 'utf-16be';
         if (encoding.startsWith('utf-16')) body = chunk.subarray(2);
         else if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) body = chunk.subarray(3);
-        decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
+        decoder = decoderFor(encoding);
       }
       if (bytes < SNIFF && !encoding.startsWith('utf-16') && looksBinary(body.subarray(0, SNIFF - bytes))) {
         return { ok: false, skip: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
@@ -169,9 +180,13 @@ function decodeChunks(chunks: Iterable<Uint8Array>, maxFileSize: number, guess: 
       push(decoder.decode(body, { stream: true }), false);
     }
     push(decoder ? decoder.decode() : '', true);
+    finished = true;
   } catch (err) {
     if (isDecodeError(err)) return 'invalid';
     throw err;
+  } finally {
+    // a decoder left in the middle of a stream (an error, a skip) is not reused
+    if (!finished && decoder) decoders.delete(encoding);
   }
   return { ok: true, encoding, bytes };
 }

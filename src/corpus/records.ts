@@ -18,7 +18,7 @@
  * line ends) are ASCII and never occur inside a multi-byte UTF-8 character.
  */
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { describeError } from '../errors.js';
 import type { RecordFormat } from './inputs.js';
@@ -41,7 +41,7 @@ export interface RecordPlace {
 }
 
 export type RecordItem =
-  | (RecordPlace & { kind: 'record'; ordinal: number; text: string; id?: string; bytes: number; encoding: Encoding })
+  | (RecordPlace & { kind: 'record'; ordinal: number; text: string; id?: string; bytes: number; encoding: Encoding; at?: ByteRange })
   | (Partial<RecordPlace> & { kind: 'error'; message: string })
   | (Partial<RecordPlace> & { kind: 'skip'; reason: 'too-large' | 'unsupported-type' | 'binary'; detail: string })
   | (RecordPlace & { kind: 'warning'; message: string });
@@ -51,6 +51,14 @@ type ParsedItem = RecordItem extends infer T ? (T extends { kind: 'record' } ? O
 /** A piece of a record file: the bytes of one record (null when over the size limit). */
 interface RawRecord extends RecordPlace {
   bytes: Buffer | null;
+  length: number;
+  /** Where the bytes are in the file (JSONL lines only). */
+  at?: ByteRange;
+}
+
+/** Where a record's bytes are in its file: it can be read again from there alone. */
+export interface ByteRange {
+  offset: number;
   length: number;
 }
 
@@ -66,9 +74,18 @@ class BinaryData extends Error {}
 export async function* readRecords(file: FsPath, format: RecordFormat, gzip: boolean, opts: RecordOptions): AsyncGenerator<RecordItem> {
   let ordinal = 0;
   try {
-    const bytes = recordBytes(file, gzip);
+    const stream: StreamInfo = { skipped: 0, converted: false };
+    const bytes = recordBytes(file, gzip, stream);
     const items = format === 'jsonl' ? jsonlRecords(bytes, opts) : format === 'json' ? jsonRecords(bytes, opts) : csvRecords(bytes, opts);
-    for await (const item of items) yield item.kind === 'record' ? { ...item, ordinal: ordinal++ } : item;
+    for await (const item of items) {
+      if (item.kind !== 'record') yield item;
+      else if (!item.at) yield { ...item, ordinal: ordinal++ };
+      else {
+        // byte ranges in the file hold only when the bytes were read as they are
+        const { at, ...rest } = item;
+        yield gzip || stream.converted ? { ...rest, ordinal: ordinal++ } : { ...rest, ordinal: ordinal++, at: { offset: at.offset + stream.skipped, length: at.length } };
+      }
+    }
   } catch (err) {
     if (err instanceof BinaryData) yield { kind: 'skip', reason: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
     else if (err instanceof WrongFormat) {
@@ -79,8 +96,14 @@ export async function* readRecords(file: FsPath, format: RecordFormat, gzip: boo
   }
 }
 
+/** What recordBytes did to the file's bytes: bytes dropped at the start (a BOM), conversion. */
+interface StreamInfo {
+  skipped: number;
+  converted: boolean;
+}
+
 /** The file's bytes as UTF-8: decompressed, BOM dropped, UTF-16 converted. */
-async function* recordBytes(file: FsPath, gzip: boolean): AsyncGenerator<Buffer> {
+async function* recordBytes(file: FsPath, gzip: boolean, info: StreamInfo): AsyncGenerator<Buffer> {
   const input = createReadStream(file);
   let stream: NodeJS.ReadableStream = input;
   if (gzip) {
@@ -95,9 +118,12 @@ async function* recordBytes(file: FsPath, gzip: boolean): AsyncGenerator<Buffer>
       let chunk = data as Buffer;
       if (first) {
         first = false;
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-        else if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          chunk = chunk.subarray(3);
+          info.skipped = 3;
+        } else if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
           utf16 = new TextDecoder(chunk[0] === 0xff ? 'utf-16le' : 'utf-16be');
+          info.converted = true;
         }
         if (!utf16 && looksBinary(chunk)) throw new BinaryData();
       }
@@ -188,7 +214,7 @@ function* fromJson(value: unknown, raw: RawRecord & { bytes: Buffer }, encoding:
       yield { kind: 'warning', ...place, message: `${what}: named by its place` };
     }
   }
-  yield { kind: 'record', ...place, text, ...(id === undefined ? {} : { id }), bytes: raw.bytes.length, encoding };
+  yield { kind: 'record', ...place, text, ...(id === undefined ? {} : { id }), bytes: raw.bytes.length, encoding, ...(raw.at ? { at: raw.at } : {}) };
 }
 
 function tooLargeItem(raw: RawRecord, max: number): ParsedItem {
@@ -222,18 +248,26 @@ function* parseJson(raw: RawRecord, opts: RecordOptions): Generator<ParsedItem> 
 // ---------------------------------------------------------------------------------------------
 // JSONL
 
+/** One JSONL line's items: CR dropped, blank lines passed over. */
+function* jsonlLine(raw: RawRecord, opts: RecordOptions): Generator<ParsedItem> {
+  if (raw.bytes !== null) {
+    let end = raw.bytes.length;
+    if (end > 0 && raw.bytes[end - 1] === 13) end--;
+    raw.bytes = raw.bytes.subarray(0, end);
+    if (isBlank(raw.bytes)) return;
+  }
+  yield* parseJson(raw, opts);
+}
+
 async function* jsonlRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): AsyncGenerator<ParsedItem> {
   const line = new Collector(opts.maxRecordBytes);
   let lineNo = 1;
-  const finish = function* (): Generator<ParsedItem> {
+  let lineStart = 0;
+  let consumed = 0;
+  const finish = () => {
     const raw = line.take({ line: lineNo });
-    if (raw.bytes !== null) {
-      let end = raw.bytes.length;
-      if (end > 0 && raw.bytes[end - 1] === 13) end--;
-      raw.bytes = raw.bytes.subarray(0, end);
-      if (isBlank(raw.bytes)) return;
-    }
-    yield* parseJson(raw, opts);
+    raw.at = { offset: lineStart, length: raw.length };
+    return jsonlLine(raw, opts);
   };
   for await (const chunk of chunks) {
     let start = 0;
@@ -244,10 +278,35 @@ async function* jsonlRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions)
       yield* finish();
       lineNo++;
       start = nl + 1;
+      lineStart = consumed + start;
     }
     line.add(chunk, start, chunk.length);
+    consumed += chunk.length;
   }
   if (line.length > 0) yield* finish();
+}
+
+/**
+ * The record of a JSONL file at a byte range that readRecords gave (to read it again without
+ * reading the file from its start); undefined if it is no longer a record there.
+ */
+export function readRecordAt(file: FsPath, at: ByteRange, line: number, opts: RecordOptions): (RecordItem & { kind: 'record' }) | undefined {
+  const bytes = Buffer.alloc(at.length);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (readSync(fd, bytes, 0, at.length, at.offset) !== at.length) return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  for (const item of jsonlLine({ line, bytes, length: at.length }, opts)) if (item.kind === 'record') return { ...item, ordinal: -1 };
+  return undefined;
 }
 
 function isBlank(b: Buffer): boolean {
@@ -426,6 +485,13 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
     yield { kind: 'record', ...place, text: values[textColumn]!, ...(id === undefined ? {} : { id }), bytes, encoding: decoded[textColumn]!.encoding };
   };
 
+  /** A comma ends the field; a line end the field and the record. */
+  const separator = function* (eol: boolean): Generator<ParsedItem> {
+    endField();
+    if (eol) yield* endRecord();
+    else state = C.FieldStart;
+  };
+
   for await (const chunk of chunks) {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
@@ -442,13 +508,8 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
           if (c === 34 && state === C.FieldStart) {
             state = C.Quoted;
             quoted = true;
-          } else if (c === 44) {
-            endField();
-            state = C.FieldStart;
-          } else if (eol) {
-            endField();
-            yield* endRecord();
-          } else {
+          } else if (c === 44 || eol) yield* separator(eol);
+          else {
             if (keep) field.push(c);
             state = C.Unquoted;
           }
@@ -461,13 +522,8 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
           if (c === 34) {
             if (keep) field.push(34);
             state = C.Quoted;
-          } else if (c === 44) {
-            endField();
-            state = C.FieldStart;
-          } else if (eol) {
-            endField();
-            yield* endRecord();
-          } else {
+          } else if (c === 44 || eol) yield* separator(eol);
+          else {
             bad = 'invalid CSV: a character after the closing quote of a field (a quote inside a field must be doubled)';
             state = C.SkipLine;
           }

@@ -2,11 +2,11 @@
  * Loading one document: read -> extract -> sketch (or, for a record, sketch its text). The unit of work the worker pool runs; the
  * same function runs in-process with --threads 1, so both paths give the same result.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { extractText, type DocumentKind } from '../corpus/extract.js';
 import { readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
 import type { SkipReason } from '../types.js';
-import type { Sketch, Sketcher } from './sketch.js';
+import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
 
 /** A file to read, extract and sketch. */
 export interface FileLoadTask {
@@ -62,8 +62,9 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   const file = typeof task.absPath === 'string' ? task.absPath : Buffer.from(task.absPath);
   if (task.kind === 'text') {
     // plain text streams through the sketch: a big file never sits whole in memory
-    let builder = sketcher.builder();
-    let hash = createHash('sha1');
+    // made by begin(), once per decoding attempt
+    let builder: SketchBuilder | undefined;
+    let hash: Hash | undefined;
     let chars = 0;
     const r = readTextChunks(file, task.size, task.maxFileSize, task.gzip, () => {
       builder = sketcher.builder();
@@ -71,14 +72,14 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
       chars = 0;
       return {
         add(t) {
-          builder.add(t);
-          hash.update(t);
+          builder!.add(t);
+          hash!.update(t);
           chars += t.length;
         },
       };
     });
     if (!r.ok) return notLoaded(task.index, r);
-    return loaded(task, r, builder.finish(), chars, hash.digest('hex').slice(0, 16), 'empty file');
+    return loaded(task, r, builder!.finish(), chars, hash!.digest('hex').slice(0, 16), 'empty file');
   }
   const r = readTextFile(file, task.size, task.maxFileSize, task.gzip);
   if (!r.ok) return notLoaded(task.index, r);

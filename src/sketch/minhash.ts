@@ -30,6 +30,7 @@ export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: num
 export class MinHashAccumulator {
   private readonly sig: Uint32Array;
   private readonly filled: Uint8Array;
+  private empty = true;
 
   constructor(private readonly numPerm: number) {
     this.sig = new Uint32Array(numPerm).fill(EMPTY_BIN);
@@ -39,6 +40,7 @@ export class MinHashAccumulator {
   add(hashes: Uint32Array): void {
     const { sig, filled, numPerm } = this;
     const n = hashes.length;
+    if (n > 0) this.empty = false;
     for (let i = 0; i < n; i++) {
       const h = hashes[i]!;
       // bin = floor(h * numPerm / 2^32); exact in doubles for numPerm < 2^21
@@ -50,11 +52,10 @@ export class MinHashAccumulator {
     }
   }
 
-  /** The densified signature (all EMPTY_BIN when nothing was added). */
+  /** The densified signature (all EMPTY_BIN when nothing was added). Call it once, at the end. */
   signature(seed: number): Uint32Array {
-    const sig = this.sig.slice();
-    if (this.filled.includes(1)) densify(sig, this.filled, this.numPerm, seed);
-    return sig;
+    if (!this.empty) densify(this.sig, this.filled, this.numPerm, seed);
+    return this.sig;
   }
 }
 

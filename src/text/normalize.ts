@@ -1,6 +1,6 @@
 /**
- * Text normalisation: Unicode NFKC, then case folding (lower case, with Greek final sigma
- * folded to sigma), and a character classifier that the tokenizer uses to drop punctuation,
+ * Text normalisation: Unicode NFKC, then case folding (lower case; Greek final sigma folded to
+ * sigma and Greek accents dropped, see foldCodePoint), and a character classifier that the tokenizer uses to drop punctuation,
  * digits and whitespace as the shingle mode needs.
  */
 
@@ -66,7 +66,28 @@ export function charClass(cp: number): CharClass {
   return cls;
 }
 
-/** Folds code points that lower-casing leaves distinct but that mean the same letter. */
+/**
+ * Greek letters with accents (tonos, dialytika, and the polytonic marks) to the bare letter:
+ * Greek written in capitals drops its accents ("ΝΗΣΙ" for "νησί"), so a copy in capitals
+ * compares equal only when they are dropped. Other scripts keep their accents.
+ */
+const GREEK_BARE = new Map<number, number>();
+for (const [from, to] of [
+  [0x370, 0x3ff],
+  [0x1f00, 0x1fff],
+]) {
+  for (let cp = from!; cp <= to!; cp++) {
+    const base = String.fromCodePoint(cp).normalize('NFD').toLowerCase().codePointAt(0)!;
+    if (base !== cp && base >= 0x3b1 && base <= 0x3c9) GREEK_BARE.set(cp, base);
+  }
+}
+
+/**
+ * Folds code points that lower-casing leaves distinct but that mean the same letter: Greek final
+ * sigma to sigma, accented Greek letters to bare ones.
+ */
 export function foldCodePoint(cp: number): number {
-  return cp === 0x3c2 ? 0x3c3 : cp; // ς -> σ
+  if (cp < 0x370) return cp;
+  if (cp === 0x3c2) return 0x3c3; // ς -> σ
+  return GREEK_BARE.get(cp) ?? cp;
 }

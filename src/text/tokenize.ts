@@ -144,7 +144,7 @@ function wordUnits(s: string, seed: number, out: U32Builder): Uint32Array {
     for (let i = start; i < end; i++) {
       let c = s.charCodeAt(i);
       if (c >= 65 && c <= 90) c += 32;
-      else if (c === 0x3c2) c = 0x3c3;
+      else if (c >= 0x370) c = foldCodePoint(c);
       h = Math.imul(h ^ c, 0x01000193);
     }
     out.push(h >>> 0);
