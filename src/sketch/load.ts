@@ -6,6 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { extractText, type DocumentKind } from '../corpus/extract.js';
 import { readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
 import type { SkipReason } from '../types.js';
+import { contentHash } from './hash.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
 
 /** A file to read, extract and sketch. */
@@ -48,15 +49,10 @@ export type LoadResult =
   | { index: number; status: 'skip'; reason: SkipReason; detail: string; warning?: string }
   | { index: number; status: 'error'; message: string };
 
-/** 64-bit content hash of the extracted text, as 16 hex digits (native, fast). */
-export function textHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 16);
-}
-
 export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   if ('text' in task) {
     const r = { encoding: task.encoding, bytes: task.bytes };
-    return loaded(task, r, sketcher.sketch(task.text), task.text.length, textHash(task.text), 'empty text');
+    return loaded(task, r, sketcher.sketch(task.text), task.text.length, contentHash(task.text), 'empty text');
   }
   // a Buffer path arrives from another thread as a plain Uint8Array
   const file = typeof task.absPath === 'string' ? task.absPath : Buffer.from(task.absPath);
@@ -84,7 +80,7 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   const r = readTextFile(file, task.size, task.maxFileSize, task.gzip);
   if (!r.ok) return notLoaded(task.index, r);
   const text = extractText(r.text, task.kind);
-  return loaded(task, r, sketcher.sketch(text), text.length, textHash(text), 'empty file');
+  return loaded(task, r, sketcher.sketch(text), text.length, contentHash(text), 'empty file');
 }
 
 function notLoaded(index: number, r: Exclude<ReadOutcome, { ok: true }>): LoadResult {

@@ -45,24 +45,16 @@ export class WorkPool {
     return Math.max(1, this.workers.length);
   }
 
-  /**
-   * Loads every task; `onResult` is called once per task, in task order. `keepSets()` is asked
-   * as each batch is sent out: when it says no, that batch's shingle sets are not returned
-   * (the memory budget is spent).
-   */
-  async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void, keepSets: () => boolean = () => true): Promise<void> {
+  /** Loads every task; `onResult` is called once per task, in task order. */
+  async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
     if (this.inline) {
-      for (const t of tasks) onResult(loadDocument({ ...t, wantSet: t.wantSet && keepSets() }, this.inline));
+      for (const t of tasks) onResult(loadDocument(t, this.inline));
       return;
     }
     const batches = Math.ceil(tasks.length / LOAD_BATCH);
     await this.dispatch<LoadResult[]>(
       batches,
-      (b) => {
-        const keep = keepSets();
-        const batch = tasks.slice(b * LOAD_BATCH, (b + 1) * LOAD_BATCH).map((t) => ({ ...t, wantSet: t.wantSet && keep }));
-        return { kind: 'load', tasks: batch };
-      },
+      (b) => ({ kind: 'load', tasks: tasks.slice(b * LOAD_BATCH, (b + 1) * LOAD_BATCH) }),
       (results) => results.forEach(onResult),
     );
   }
