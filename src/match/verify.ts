@@ -7,6 +7,7 @@ import type { Metric } from '../options.js';
 import { estimateJaccard } from '../sketch/minhash.js';
 import { intersectionSize } from '../text/shingle.js';
 import { PAIR_BASE } from './candidates.js';
+import { SetArena } from './intersect.js';
 
 export interface Scores {
   jaccard: number;
@@ -20,13 +21,17 @@ export interface Scores {
  * known to be under the threshold and its scores are lower bounds).
  */
 export function exactScores(a: Uint32Array, b: Uint32Array, neededShared = 0): Scores {
-  const shared = intersectionSize(a, b, neededShared);
-  const union = a.length + b.length - shared;
-  const smaller = Math.min(a.length, b.length);
+  return scoresOf(intersectionSize(a, b, neededShared), a.length, b.length);
+}
+
+/** The scores of two sets of these sizes sharing `shared` shingles. */
+export function scoresOf(shared: number, sizeA: number, sizeB: number): Scores {
+  const union = sizeA + sizeB - shared;
+  const smaller = Math.min(sizeA, sizeB);
   return {
     shared,
     jaccard: union === 0 ? 1 : shared / union,
-    containment: smaller === 0 ? (a.length === b.length ? 1 : 0) : shared / smaller,
+    containment: smaller === 0 ? (sizeA === sizeB ? 1 : 0) : shared / smaller,
   };
 }
 
@@ -84,21 +89,31 @@ export interface VerifyTask {
   sets: Uint32Array[];
 }
 
+let arena: SetArena | undefined;
+
 /**
- * Scores every pair of the task exactly; returns [packed pair, jaccard, containment] triples
- * for the pairs at or above the threshold, in the task's order.
+ * Scores every pair of the task; returns [packed pair, jaccard, containment] triples for the
+ * pairs at or above the threshold, in the task's order, with exact scores. A pair may be given
+ * up before it is fully counted when it cannot reach the threshold (see intersect.ts).
  */
 export function verifyPairs(task: VerifyTask): Float64Array {
-  const setOf = new Map<number, Uint32Array>();
-  task.docs.forEach((d, k) => setOf.set(d, task.sets[k]!));
+  arena ??= new SetArena();
+  const slot = new Map<number, number>();
+  task.docs.forEach((d, k) => slot.set(d, k));
+  arena.place(task.sets);
   const out: number[] = [];
   const { metric, threshold } = task;
   for (let p = 0; p < task.pairs.length; p++) {
     const code = task.pairs[p]!;
     const i = Math.floor(code / PAIR_BASE);
-    const a = setOf.get(i)!;
-    const b = setOf.get(code - i * PAIR_BASE)!;
-    const s = exactScores(a, b, sharedNeeded(metric, threshold, a.length, b.length));
+    const ka = slot.get(i)!;
+    const kb = slot.get(code - i * PAIR_BASE)!;
+    const la = task.sets[ka]!.length;
+    const lb = task.sets[kb]!.length;
+    const needed = sharedNeeded(metric, threshold, la, lb);
+    const shared = arena.shared(ka, kb, needed);
+    if (shared < needed) continue;
+    const s = scoresOf(shared, la, lb);
     if (meetsThreshold(metric, threshold, s)) out.push(code, s.jaccard, s.containment);
   }
   return Float64Array.from(out);

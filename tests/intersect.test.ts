@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SetArena } from '../src/match/intersect.js';
+import { sharedNeeded, verifyPairs } from '../src/match/verify.js';
+import { PAIR_BASE } from '../src/match/candidates.js';
+import { intersectionSize, sortUnique } from '../src/text/shingle.js';
+
+const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
+
+/** A set of `n` distinct uniform 32-bit values from a small deterministic generator. */
+function uniform(n: number, seed: number): number[] {
+  let s = seed >>> 0 || 1;
+  const out = new Set<number>();
+  while (out.size < n) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out.add(s >>> 0);
+  }
+  return [...out];
+}
+
+describe('SetArena (WebAssembly SIMD intersection)', () => {
+  it('counts exactly what a merge counts, whatever the sizes and values (property)', () => {
+    // small ranges force many equal values; the full range tests the unsigned comparisons
+    const value = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
+    const arb = fc.uniqueArray(value, { maxLength: 300 });
+    fc.assert(
+      fc.property(fc.array(arb, { minLength: 2, maxLength: 5 }), (xs) => {
+        const sets = xs.map(sorted);
+        const arena = new SetArena();
+        arena.place(sets);
+        for (let a = 0; a < sets.length; a++) {
+          for (let b = 0; b < sets.length; b++) {
+            expect(arena.shared(a, b, 0)).toBe(intersectionSize(sets[a]!, sets[b]!));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('returns the exact count when it reaches what is needed, and something below it when not', () => {
+    const arb = fc.record({
+      shared: fc.integer({ min: 0, max: 3000 }),
+      onlyA: fc.integer({ min: 0, max: 3000 }),
+      onlyB: fc.integer({ min: 0, max: 3000 }),
+      needed: fc.integer({ min: 0, max: 6000 }),
+      seed: fc.integer({ min: 1, max: 2 ** 31 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ shared, onlyA, onlyB, needed, seed }) => {
+        const values = uniform(shared + onlyA + onlyB, seed);
+        const a = sorted(values.slice(0, shared + onlyA));
+        const b = sorted([...values.slice(0, shared), ...values.slice(shared + onlyA)]);
+        const arena = new SetArena();
+        arena.place([a, b]);
+        const got = arena.shared(0, 1, needed);
+        if (shared >= needed) expect(got).toBe(shared);
+        else expect(got).toBeLessThan(needed);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives up hopeless pairs early but keeps pairs just above the threshold (statistical stop)', () => {
+    // 4,000 shingles each; containment 0.40 must stop, 0.66 against a 0.65 threshold must not
+    for (const [share, kept] of [
+      [0.4, false],
+      [0.66, true],
+      [0.65, true],
+    ] as const) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const n = 4000;
+        const common = Math.round(share * n);
+        const values = uniform(2 * n - common, seed * 7919);
+        const a = sorted(values.slice(0, n));
+        const b = sorted([...values.slice(0, common), ...values.slice(n)]);
+        const needed = sharedNeeded('containment', 0.65, n, n);
+        const arena = new SetArena();
+        arena.place([a, b]);
+        const got = arena.shared(0, 1, needed);
+        expect(got >= needed).toBe(kept);
+        if (kept) expect(got).toBe(common);
+        // a hopeless pair is given up on a sample: its count stops well short of the truth
+        else expect(got).toBeLessThan(common / 2);
+      }
+    }
+  });
+
+  it('verifyPairs reports exact scores for the pairs at or above the threshold', () => {
+    const n = 1000;
+    const values = uniform(3000, 99);
+    const base = values.slice(0, n);
+    const sets = [
+      sorted(base),
+      sorted([...base.slice(0, 900), ...values.slice(n, n + 100)]), // 0.9 of doc 0
+      sorted([...base.slice(0, 500), ...values.slice(2000, 2500)]), // 0.5 of doc 0
+    ];
+    const pair = (i: number, j: number) => i * PAIR_BASE + j;
+    const out = verifyPairs({
+      metric: 'containment',
+      threshold: 0.65,
+      pairs: Float64Array.from([pair(10, 11), pair(10, 12), pair(11, 12)]),
+      docs: [10, 11, 12],
+      sets,
+    });
+    expect([...out]).toEqual([pair(10, 11), 900 / 1100, 0.9]);
+  });
+
+  it('the generated module matches intersect.wat (run npm run build:wasm after editing it)', async () => {
+    // @ts-expect-error a script without types
+    const { generate } = (await import('../scripts/build-wasm.mjs')) as { generate: () => Promise<string> };
+    const committed = readFileSync(new URL('../src/match/intersect-wasm.ts', import.meta.url), 'utf8');
+    expect(await generate()).toBe(committed);
+  });
+});
