@@ -15,9 +15,9 @@ import type { FsPath } from './corpus/read.js';
 import { readRecordAt, readRecords, type ByteRange, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
 import { walk } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
-import { candidatePairs, unpackPair } from './match/candidates.js';
+import { PAIR_BASE, candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
-import { estimateCanMatch, jaccardFloor, sizesCanMatch, type VerifyTask } from './match/verify.js';
+import { agreementNeeded, jaccardFloor, signaturesAgree, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
@@ -404,30 +404,43 @@ async function matchDocuments(
 ): Promise<Matched> {
   const { bands, rows, metric, threshold } = settings;
   let t = performance.now();
+  const k = settings.numPerm;
+  // the signatures side by side, in shared memory (the documents keep views of them)
+  const sigs = new Uint32Array(new SharedArrayBuffer(docs.length * k * 4));
   const keys = new Uint32Array(docs.length * bands);
   const scratch = new Uint32Array(bands);
-  for (let d = 0; d < docs.length; d++) keys.set(bandKeys(docs[d]!.signature, bands, rows, scratch), d * bands);
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d]!;
+    sigs.set(doc.signature, d * k);
+    doc.signature = sigs.subarray(d * k, (d + 1) * k);
+    keys.set(bandKeys(doc.signature, bands, rows, scratch), d * bands);
+  }
   const { pairs: packed } = candidatePairs(keys, docs.length, bands, () => true, {
     maxBucket: DEFAULTS.maxBucket,
     window: DEFAULTS.bucketWindow,
   });
 
-  // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low.
+  // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low. The
+  // estimate is tested by the workers (verifyPairs), and here too for a pair whose sets would
+  // have to be read again, so that hopeless pairs are not the reason to read a file twice.
   const toVerify: number[] = [];
   for (let p = 0; p < packed.length; p++) {
-    const [i, j] = unpackPair(packed[p]!);
+    const code = packed[p]!;
+    const i = Math.floor(code / PAIR_BASE);
+    const j = code - i * PAIR_BASE;
     const a = docs[i]!;
     const b = docs[j]!;
     const na = a.info.shingles;
     const nb = b.info.shingles;
     if (!sizesCanMatch(metric, threshold, na, nb)) continue;
-    if (!estimateCanMatch(a.signature, b.signature, jaccardFloor(metric, threshold, na, nb))) continue;
-    toVerify.push(packed[p]!);
+    if ((a.set === null || b.set === null) && !signaturesAgree(sigs, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, na, nb)))) continue;
+    toVerify.push(code);
   }
 
   timings.candidates = performance.now() - t;
   t = performance.now();
   const scored: ScoredPair[] = [];
+  let checked = 0;
   await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk) => {
     // slices small enough to spread over the workers, large enough to amortise a message
     const slice = Math.max(256, Math.ceil(chunk.length / (pool.threads * 8)));
@@ -441,18 +454,19 @@ async function matchDocuments(
         inSlice.add(j);
       }
       const ds = [...inSlice];
-      tasks.push({ metric, threshold, pairs, docs: ds, sets: ds.map((d) => docs[d]!.set!) });
+      tasks.push({ metric, threshold, pairs, docs: ds, sets: ds.map((d) => docs[d]!.set!), signatures: { all: sigs, k } });
     }
-    await pool.verify(tasks, (triples) => {
-      for (let t = 0; t < triples.length; t += 3) {
-        const [a, b] = unpackPair(triples[t]!);
-        scored.push({ a, b, jaccard: triples[t + 1]!, containment: triples[t + 2]! });
+    await pool.verify(tasks, ({ found, checked: n }) => {
+      checked += n;
+      for (let t = 0; t < found.length; t += 3) {
+        const [a, b] = unpackPair(found[t]!);
+        scored.push({ a, b, jaccard: found[t + 1]!, containment: found[t + 2]! });
       }
     });
   });
   timings.verify = performance.now() - t;
   // chunks come in pair order, so `scored` is ordered by (a, b)
-  return { scored, candidates: packed.length, checked: toVerify.length };
+  return { scored, candidates: packed.length, checked };
 }
 
 /**

@@ -106,7 +106,8 @@ describe('SetArena (WebAssembly SIMD intersection)', () => {
       docs: [10, 11, 12],
       sets,
     });
-    expect([...out]).toEqual([pair(10, 11), 900 / 1100, 0.9]);
+    expect([...out.found]).toEqual([pair(10, 11), 900 / 1100, 0.9]);
+    expect(out.checked).toBe(3);
   });
 
   it('the generated module matches intersect.wat (run npm run build:wasm after editing it)', async () => {
@@ -114,5 +115,30 @@ describe('SetArena (WebAssembly SIMD intersection)', () => {
     const { generate } = (await import('../scripts/build-wasm.mjs')) as { generate: () => Promise<string> };
     const committed = readFileSync(new URL('../src/match/intersect-wasm.ts', import.meta.url), 'utf8');
     expect(await generate()).toBe(committed);
+  });
+});
+
+describe('agreementNeeded / signaturesAgree', () => {
+  it('keep exactly the pairs estimateCanMatch keeps (property)', async () => {
+    const { estimateCanMatch, agreementNeeded, signaturesAgree } = await import('../src/match/verify.js');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 256 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (k, floor, seed) => {
+          const a = Uint32Array.from(uniform(k, seed + 1));
+          const b = a.slice();
+          // make a seeded number of positions disagree
+          const differ = seed % (k + 1);
+          for (let i = 0; i < differ; i++) b[(i * 7919) % k] = a[(i * 7919) % k]! + 1;
+          const all = new Uint32Array(2 * k);
+          all.set(a);
+          all.set(b, k);
+          expect(signaturesAgree(all, 0, k, k, agreementNeeded(k, floor))).toBe(estimateCanMatch(a, b, floor));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -69,9 +69,34 @@ export function sizesCanMatch(metric: Metric, threshold: number, sizeA: number, 
  */
 export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: number): boolean {
   const k = sigA.length;
-  const est = estimateJaccard(sigA, sigB);
+  return estimateKeeps(estimateJaccard(sigA, sigB), k, floor);
+}
+
+function estimateKeeps(est: number, k: number, floor: number): boolean {
   const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
   return est + 4 * sd + 1 / k >= floor;
+}
+
+/**
+ * The fewest agreeing positions of two signatures of length `k` for estimateCanMatch to keep a
+ * pair with this Jaccard floor (the same rule, as a count, so a scan can stop comparing early).
+ */
+export function agreementNeeded(k: number, floor: number): number {
+  const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
+  let same = Math.max(0, Math.min(k, Math.ceil((floor - 4 * sd - 1 / k) * k)));
+  while (same > 0 && estimateKeeps((same - 1) / k, k, floor)) same--;
+  while (same <= k && !estimateKeeps(same / k, k, floor)) same++;
+  return same;
+}
+
+/** Whether positions [a, a+k) and [b, b+k) of `sigs` agree in at least `needed` places. */
+export function signaturesAgree(sigs: Uint32Array, a: number, b: number, k: number, needed: number): boolean {
+  let misses = k - needed;
+  if (misses < 0) return false;
+  for (let i = 0; i < k; i++) {
+    if (sigs[a + i] !== sigs[b + i] && --misses < 0) return false;
+  }
+  return true;
 }
 
 export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {
@@ -87,34 +112,53 @@ export interface VerifyTask {
   /** Document indices and, at the same positions, their sorted shingle sets. */
   docs: number[];
   sets: Uint32Array[];
+  /**
+   * Every document's signature, side by side (document d at d*k; shared memory): a pair whose
+   * estimate is hopeless (estimateCanMatch) is not counted.
+   */
+  signatures?: { all: Uint32Array; k: number };
+}
+
+export interface Verified {
+  /** [packed pair, jaccard, containment] for the pairs at or above the threshold, in task order. */
+  found: Float64Array;
+  /** Pairs counted (the others ruled out by their signatures). */
+  checked: number;
 }
 
 let arena: SetArena | undefined;
 
 /**
- * Scores every pair of the task; returns [packed pair, jaccard, containment] triples for the
- * pairs at or above the threshold, in the task's order, with exact scores. A pair may be given
- * up before it is fully counted when it cannot reach the threshold (see intersect.ts).
+ * Scores every pair of the task whose signatures do not rule it out, with exact scores. A pair
+ * may be given up before it is fully counted when it cannot reach the threshold (see
+ * intersect.ts).
  */
-export function verifyPairs(task: VerifyTask): Float64Array {
+export function verifyPairs(task: VerifyTask): Verified {
   arena ??= new SetArena();
   const slot = new Map<number, number>();
   task.docs.forEach((d, k) => slot.set(d, k));
   arena.place(task.sets);
   const out: number[] = [];
-  const { metric, threshold } = task;
+  const { metric, threshold, signatures } = task;
+  let checked = 0;
   for (let p = 0; p < task.pairs.length; p++) {
     const code = task.pairs[p]!;
     const i = Math.floor(code / PAIR_BASE);
+    const j = code - i * PAIR_BASE;
     const ka = slot.get(i)!;
-    const kb = slot.get(code - i * PAIR_BASE)!;
+    const kb = slot.get(j)!;
     const la = task.sets[ka]!.length;
     const lb = task.sets[kb]!.length;
+    if (signatures) {
+      const { all, k } = signatures;
+      if (!signaturesAgree(all, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, la, lb)))) continue;
+    }
+    checked++;
     const needed = sharedNeeded(metric, threshold, la, lb);
     const shared = arena.shared(ka, kb, needed);
     if (shared < needed) continue;
     const s = scoresOf(shared, la, lb);
     if (meetsThreshold(metric, threshold, s)) out.push(code, s.jaccard, s.containment);
   }
-  return Float64Array.from(out);
+  return { found: Float64Array.from(out), checked };
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { verifyPairs, type VerifyTask } from '../match/verify.js';
+import { verifyPairs, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import type { WorkerRequest } from './worker.js';
@@ -59,13 +59,13 @@ export class WorkPool {
     );
   }
 
-  /** Verifies every task; `onResult` gets each task's [pair, jaccard, containment] triples, in task order. */
-  async verify(tasks: readonly VerifyTask[], onResult: (triples: Float64Array) => void): Promise<void> {
+  /** Verifies every task; `onResult` gets each task's result, in task order. */
+  async verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
     if (this.inline) {
       for (const t of tasks) onResult(verifyPairs(t));
       return;
     }
-    await this.dispatch<Float64Array>(tasks.length, (i) => ({ kind: 'verify', task: tasks[i]! }), onResult);
+    await this.dispatch<Verified>(tasks.length, (i) => ({ kind: 'verify', task: tasks[i]! }), onResult);
   }
 
   /**

@@ -17,7 +17,7 @@ const sketcher = new Sketcher(workerData as SketchSettings, (n) => new Uint32Arr
 parentPort!.on('message', (req: WorkerRequest) => {
   if (req.kind === 'verify') {
     const out = verifyPairs(req.task);
-    parentPort!.postMessage(out, [out.buffer as ArrayBuffer]);
+    parentPort!.postMessage(out, [out.found.buffer as ArrayBuffer]);
     return;
   }
   const results: LoadResult[] = [];
