@@ -21,7 +21,7 @@ import { agreementNeeded, jaccardFloor, signaturesAgree, sizesCanMatch, type Ver
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
-import { WorkPool, defaultThreads } from './sketch/pool.js';
+import { WorkPool, defaultThreads, smallScan } from './sketch/pool.js';
 import type { DocumentInfo, ErrorRecord, Group, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
 export interface ScanHooks {
@@ -118,11 +118,19 @@ export async function findNearDuplicates(
   const files: FileTask[] = [];
   let fileCount = 0;
   let spooled: string | undefined;
+  // Worker threads start while the walk goes on, once the scan is big enough to be worth them.
+  let pool: WorkPool | undefined;
+  let bytes = 0;
+  const found = (task: FileTask) => {
+    files.push(task);
+    bytes += task.size;
+    if (!pool && settings.threads !== 1 && !smallScan(files.length, bytes)) pool = new WorkPool(settings, settings.threads || defaultThreads());
+  };
   try {
     if (roots.includes('-')) {
       const { dir, task } = await spoolStdin(stdin(), settings);
       spooled = dir;
-      files.push(task);
+      found(task);
       fileCount++;
     }
     const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
@@ -147,11 +155,14 @@ export async function findNearDuplicates(
       }
       const task: FileTask = { path: entry.path, absPath: entry.absPath, size: entry.size, kind, explicit: entry.explicit };
       if (entry.pathBytes) task.pathBytes = entry.pathBytes;
-      files.push(task);
+      found(task);
     }
     files.sort(byPath);
-    return await scanFiles(files, fileCount, settings, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
+    // a small scan runs in this thread unless threads were asked for: starting them costs more
+    pool ??= new WorkPool(settings, settings.threads || 1);
+    return await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
   } finally {
+    await pool?.close();
     if (spooled) rmSync(spooled, { recursive: true, force: true });
   }
 }
@@ -160,13 +171,13 @@ async function scanFiles(
   files: FileTask[],
   fileCount: number,
   settings: ResolvedOptions,
+  pool: WorkPool,
   sinks: Sinks,
   found: Pick<ScanResult, 'errors' | 'skipped' | 'warnings'>,
   started: number,
 ): Promise<ScanResult> {
   const timings = { walk: performance.now() - started, load: 0, candidates: 0, verify: 0, group: 0 };
-  const pool = new WorkPool(settings, settings.threads || defaultThreads());
-  try {
+  {
     let t = performance.now();
     const docs = await loadAll(files, settings, pool, sinks);
     timings.load = performance.now() - t;
@@ -196,8 +207,6 @@ async function scanFiles(
       elapsedMs: performance.now() - started,
       timings,
     };
-  } finally {
-    await pool.close();
   }
 }
 

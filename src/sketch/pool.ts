@@ -18,6 +18,17 @@ const LOAD_BATCH = 24;
 /** Requests queued at each worker, so it never waits for the main thread between two. */
 const IN_FLIGHT = 2;
 
+/**
+ * Under these sizes (both), a scan with the thread count left to neardup runs in the calling
+ * thread: starting a worker (~60 ms) costs more than it would save.
+ */
+const SMALL_SCAN_FILES = 64;
+const SMALL_SCAN_BYTES = 2 << 20;
+
+export function smallScan(files: number, bytes: number): boolean {
+  return files < SMALL_SCAN_FILES && bytes < SMALL_SCAN_BYTES;
+}
+
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
