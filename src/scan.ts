@@ -21,6 +21,7 @@ import { agreementNeeded, jaccardFloor, signaturesAgree, sizesCanMatch, type Ver
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
+import { setBytes } from './match/intersect.js';
 import { WorkPool, defaultThreads, smallScan } from './sketch/pool.js';
 import type { DocumentInfo, ErrorRecord, Group, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
@@ -124,7 +125,7 @@ export async function findNearDuplicates(
   const found = (task: FileTask) => {
     files.push(task);
     bytes += task.size;
-    if (!pool && settings.threads !== 1 && !smallScan(files.length, bytes)) pool = new WorkPool(settings, settings.threads || defaultThreads());
+    if (!pool && settings.threads !== 1 && !smallScan(files.length, bytes)) pool = new WorkPool(settings, settings.threads || defaultThreads(), settings.memoryBudget);
   };
   try {
     if (roots.includes('-')) {
@@ -159,7 +160,7 @@ export async function findNearDuplicates(
     }
     files.sort(byPath);
     // a small scan runs in this thread unless threads were asked for: starting them costs more
-    pool ??= new WorkPool(settings, settings.threads || 1);
+    pool ??= new WorkPool(settings, settings.threads || 1, settings.memoryBudget);
     return await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
   } finally {
     await pool?.close();
@@ -463,7 +464,9 @@ async function matchDocuments(
         inSlice.add(j);
       }
       const ds = [...inSlice];
-      tasks.push({ metric, threshold, pairs, docs: ds, sets: ds.map((d) => docs[d]!.set!), signatures: { all: sigs, k } });
+      const places = new Uint32Array(2 * ds.length);
+      ds.forEach((d, x) => places.set(pool.sets.placeOf(docs[d]!.set!)!, 2 * x));
+      tasks.push({ metric, threshold, pairs, docs: ds, places, signatures: { all: sigs, k } });
     }
     await pool.verify(tasks, ({ found, checked: n }) => {
       checked += n;
@@ -496,14 +499,20 @@ async function inChunksWithSets(
   let need: number[] = [];
   const needed = new Set<number>();
   let bytes = 0;
+  // sets read again are made above what loading kept, and freed after their chunk
+  const mark = pool.sets.used;
   const run = async () => {
-    if (need.length) await reloadSets(need, docs, files, settings, pool);
+    if (need.length) {
+      pool.sets.limit = mark + bytes;
+      await reloadSets(need, docs, files, settings, pool);
+    }
     // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
     await verify(chunk.filter((code) => {
       const [i, j] = unpackPair(code);
       return docs[i]!.set !== null && docs[j]!.set !== null;
     }));
     for (const d of need) docs[d]!.set = null;
+    pool.sets.release(mark);
     chunk = [];
     need = [];
     needed.clear();
@@ -515,7 +524,7 @@ async function inChunksWithSets(
       if (docs[d]!.set === null && !needed.has(d)) {
         needed.add(d);
         need.push(d);
-        bytes += docs[d]!.info.shingles * 4;
+        bytes += setBytes(docs[d]!.info.shingles);
       }
     }
     chunk.push(code);

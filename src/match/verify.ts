@@ -7,7 +7,7 @@ import type { Metric } from '../options.js';
 import { estimateJaccard } from '../sketch/minhash.js';
 import { intersectionSize } from '../text/shingle.js';
 import { PAIR_BASE } from './candidates.js';
-import { SetArena } from './intersect.js';
+import type { SetPlace, SharedSets } from './intersect.js';
 
 export interface Scores {
   jaccard: number;
@@ -103,15 +103,15 @@ export function meetsThreshold(metric: Metric, threshold: number, s: Scores): bo
   return (metric === 'jaccard' ? s.jaccard : s.containment) >= threshold;
 }
 
-/** A slice of candidate pairs to score, with the shingle sets of the documents in it. */
+/** A slice of candidate pairs to score, naming the shingle sets of the documents in it. */
 export interface VerifyTask {
   metric: Metric;
   threshold: number;
   /** Packed pairs (see candidates.ts). */
   pairs: Float64Array;
-  /** Document indices and, at the same positions, their sorted shingle sets. */
+  /** Document indices and, at 2k and 2k+1, where document k's sorted shingle set is in the shared memory. */
   docs: number[];
-  sets: Uint32Array[];
+  places: Uint32Array;
   /**
    * Every document's signature, side by side (document d at d*k; shared memory): a pair whose
    * estimate is hopeless (estimateCanMatch) is not counted.
@@ -126,18 +126,14 @@ export interface Verified {
   checked: number;
 }
 
-let arena: SetArena | undefined;
-
 /**
  * Scores every pair of the task whose signatures do not rule it out, with exact scores. A pair
  * may be given up before it is fully counted when it cannot reach the threshold (see
  * intersect.ts).
  */
-export function verifyPairs(task: VerifyTask): Verified {
-  arena ??= new SetArena();
-  const slot = new Map<number, number>();
-  task.docs.forEach((d, k) => slot.set(d, k));
-  arena.place(task.sets);
+export function verifyPairs(task: VerifyTask, sets: SharedSets): Verified {
+  const place = new Map<number, SetPlace>();
+  task.docs.forEach((d, k) => place.set(d, [task.places[2 * k]!, task.places[2 * k + 1]!]));
   const out: number[] = [];
   const { metric, threshold, signatures } = task;
   let checked = 0;
@@ -145,17 +141,17 @@ export function verifyPairs(task: VerifyTask): Verified {
     const code = task.pairs[p]!;
     const i = Math.floor(code / PAIR_BASE);
     const j = code - i * PAIR_BASE;
-    const ka = slot.get(i)!;
-    const kb = slot.get(j)!;
-    const la = task.sets[ka]!.length;
-    const lb = task.sets[kb]!.length;
+    const a = place.get(i)!;
+    const b = place.get(j)!;
+    const la = a[1];
+    const lb = b[1];
     if (signatures) {
       const { all, k } = signatures;
       if (!signaturesAgree(all, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, la, lb)))) continue;
     }
     checked++;
     const needed = sharedNeeded(metric, threshold, la, lb);
-    const shared = arena.shared(ka, kb, needed);
+    const shared = sets.shared(a, b, needed);
     if (shared < needed) continue;
     const s = scoresOf(shared, la, lb);
     if (meetsThreshold(metric, threshold, s)) out.push(code, s.jaccard, s.containment);

@@ -8,10 +8,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
-import type { WorkerRequest } from './worker.js';
+import type { WorkerData, WorkerRequest } from './worker.js';
 
 /** Documents per load message: enough to amortise messaging, few enough to balance the load. */
 const LOAD_BATCH = 24;
@@ -43,13 +44,19 @@ function workersAvailable(): boolean {
 export class WorkPool {
   private readonly workers: Worker[] = [];
   private readonly inline: Sketcher | undefined;
+  /** Where loading makes shingle sets (up to its limit) and verification reads them. */
+  readonly sets: SharedSets;
 
-  constructor(settings: SketchSettings, threads: number) {
+  /** `setBytes`: the most the shared set memory may hold. */
+  constructor(settings: SketchSettings, threads: number, setBytes: number) {
+    this.sets = SharedSets.create(setBytes);
     if (threads <= 1 || !workersAvailable()) {
-      this.inline = new Sketcher(settings);
+      const sets = this.sets;
+      this.inline = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
       return;
     }
-    for (let i = 0; i < threads; i++) this.workers.push(new Worker(WORKER_URL, { workerData: settings }));
+    const workerData: WorkerData = { settings, memory: this.sets.memory };
+    for (let i = 0; i < threads; i++) this.workers.push(new Worker(WORKER_URL, { workerData }));
   }
 
   get threads(): number {
@@ -59,7 +66,12 @@ export class WorkPool {
   /** Loads every task; `onResult` is called once per task, in task order. */
   async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
     if (this.inline) {
-      for (const t of tasks) onResult(loadDocument(t, this.inline));
+      for (const t of tasks) {
+        const r = loadDocument(t, this.inline);
+        // a set over the memory limit was made outside the shared memory: not kept
+        if (r.status === 'ok' && r.set && !(r.set.buffer instanceof SharedArrayBuffer)) r.set = null;
+        onResult(r);
+      }
       return;
     }
     const batches = Math.ceil(tasks.length / LOAD_BATCH);
@@ -73,7 +85,7 @@ export class WorkPool {
   /** Verifies every task; `onResult` gets each task's result, in task order. */
   async verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
     if (this.inline) {
-      for (const t of tasks) onResult(verifyPairs(t));
+      for (const t of tasks) onResult(verifyPairs(t, this.sets));
       return;
     }
     await this.dispatch<Verified>(tasks.length, (i) => ({ kind: 'verify', task: tasks[i]! }), onResult);
