@@ -43,7 +43,7 @@ let sortScratch = new Uint32Array(1024);
 let bucketCounts = new Uint32Array(65537);
 
 /**
- * Sorts uint32 values: one counting pass on the top bits (about 8 values a bucket), then one
+ * Sorts uint32 values: one counting pass on the top bits (about 2 values a bucket), then one
  * insertion-sort pass, which never moves a value out of its bucket. About twice as fast as
  * TypedArray#sort on shingle sets. Returns a view of a scratch buffer holding the result.
  */
@@ -51,7 +51,7 @@ function bucketSort(a: Uint32Array): Uint32Array {
   const n = a.length;
   if (sortScratch.length < n) sortScratch = new Uint32Array(Math.max(n, sortScratch.length * 2));
   const out = sortScratch;
-  let bits = Math.ceil(Math.log2(n / 8));
+  let bits = Math.ceil(Math.log2(n / 2));
   bits = bits < 1 ? 1 : bits > 16 ? 16 : bits;
   const shift = 32 - bits;
   const buckets = 1 << bits;
