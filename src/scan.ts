@@ -17,12 +17,13 @@ import { walk } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { PAIR_BASE, candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
-import { agreementNeeded, jaccardFloor, signaturesAgree, sizesCanMatch, type VerifyTask } from './match/verify.js';
+import { estimateKeeps, jaccardFloor, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
 import { setBytes } from './match/intersect.js';
 import { WorkPool, defaultThreads, smallScan } from './sketch/pool.js';
+import type { SpillPlace } from './sketch/spill.js';
 import type { DocumentInfo, ErrorRecord, Group, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
 export interface ScanHooks {
@@ -220,6 +221,8 @@ interface Doc {
   signature: Uint32Array;
   /** Sorted distinct shingles, or null when not kept (over the memory budget). */
   set: Uint32Array | null;
+  /** Where the set was written when it was not kept (read back to verify). */
+  spill?: SpillPlace;
 }
 
 interface Sinks {
@@ -285,6 +288,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
     const { path: shown, ...where } = place;
     const info: DocumentInfo = { index: docs.length, path: shown, kind: files[file]!.kind.document ?? 'text', ...r.meta, ...where };
     const doc: Doc = { info, file, signature: r.signature, set };
+    if (r.spill) doc.spill = r.spill;
     if (record) {
       const { item } = record;
       info.id = item.id ?? shown;
@@ -361,9 +365,10 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
 }
 
 /**
- * Reads the shingle sets of `need` again: documents in the pool; JSONL records from their place
- * in the file; other records by reading their file again (once per file) for the records wanted. A document whose content changed since it
- * was first read gets no set (its pairs are dropped).
+ * Makes the shingle sets of `need` again: a set spilled when it was first made is read back
+ * from its file; otherwise documents are read again in the pool, JSONL records from their place
+ * in the file, other records by reading their file again (once per file) for the records wanted.
+ * A document whose content changed since it was first read gets no set (its pairs are dropped).
  */
 async function reloadSets(need: readonly number[], docs: Doc[], files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
   const tasks: LoadTask[] = [];
@@ -371,6 +376,11 @@ async function reloadSets(need: readonly number[], docs: Doc[], files: readonly 
   for (const d of need) {
     const doc = docs[d]!;
     const f = files[doc.file]!;
+    if (doc.spill) {
+      // written when it was first made: one read
+      doc.set = pool.readSpilled(doc.spill);
+      if (doc.set) continue;
+    }
     if (doc.record === undefined) tasks.push(fileTask(f, d, settings));
     else if (doc.record.at) {
       // a JSONL line: read from its place in the file
@@ -415,8 +425,11 @@ async function matchDocuments(
   const { bands, rows, metric, threshold } = settings;
   let t = performance.now();
   const k = settings.numPerm;
-  // the signatures side by side, in shared memory (the documents keep views of them)
-  const sigs = new Uint32Array(new SharedArrayBuffer(docs.length * k * 4));
+  // the signatures side by side, in the shared set memory after the sets loading kept (the
+  // documents keep views of them)
+  pool.sets.limit = pool.sets.used + setBytes(docs.length * k);
+  const sigs = pool.sets.alloc(docs.length * k)!;
+  const sigsAt = pool.sets.placeOf(sigs)![0];
   const keys = new Uint32Array(docs.length * bands);
   const scratch = new Uint32Array(bands);
   for (let d = 0; d < docs.length; d++) {
@@ -434,16 +447,22 @@ async function matchDocuments(
   // estimate is tested by the workers (verifyPairs), and here too for a pair whose sets would
   // have to be read again, so that hopeless pairs are not the reason to read a file twice.
   const toVerify: number[] = [];
+  const sizes = new Float64Array(docs.length);
+  const kept = new Uint8Array(docs.length);
+  for (let d = 0; d < docs.length; d++) {
+    sizes[d] = docs[d]!.info.shingles;
+    kept[d] = docs[d]!.set === null ? 0 : 1;
+  }
   for (let p = 0; p < packed.length; p++) {
     const code = packed[p]!;
     const i = Math.floor(code / PAIR_BASE);
     const j = code - i * PAIR_BASE;
-    const a = docs[i]!;
-    const b = docs[j]!;
-    const na = a.info.shingles;
-    const nb = b.info.shingles;
+    const na = sizes[i]!;
+    const nb = sizes[j]!;
     if (!sizesCanMatch(metric, threshold, na, nb)) continue;
-    if ((a.set === null || b.set === null) && !signaturesAgree(sigs, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, na, nb)))) continue;
+    if (kept[i]! + kept[j]! < 2 && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) {
+      continue;
+    }
     toVerify.push(code);
   }
 
@@ -466,7 +485,7 @@ async function matchDocuments(
       const ds = [...inSlice];
       const places = new Uint32Array(2 * ds.length);
       ds.forEach((d, x) => places.set(pool.sets.placeOf(docs[d]!.set!)!, 2 * x));
-      tasks.push({ metric, threshold, pairs, docs: ds, places, signatures: { all: sigs, k } });
+      tasks.push({ metric, threshold, pairs, docs: ds, places, signatures: { at: sigsAt, k } });
     }
     await pool.verify(tasks, ({ found, checked: n }) => {
       checked += n;
@@ -518,15 +537,17 @@ async function inChunksWithSets(
     needed.clear();
     bytes = 0;
   };
-  for (const code of pairs) {
-    const [i, j] = unpackPair(code);
-    for (const d of [i, j]) {
-      if (docs[d]!.set === null && !needed.has(d)) {
-        needed.add(d);
-        need.push(d);
-        bytes += setBytes(docs[d]!.info.shingles);
-      }
+  const want = (d: number) => {
+    if (docs[d]!.set === null && !needed.has(d)) {
+      needed.add(d);
+      need.push(d);
+      bytes += setBytes(docs[d]!.info.shingles);
     }
+  };
+  for (const code of pairs) {
+    const i = Math.floor(code / PAIR_BASE);
+    want(i);
+    want(code - i * PAIR_BASE);
     chunk.push(code);
     if (bytes > settings.memoryBudget / 2) await run();
   }

@@ -152,9 +152,9 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
   });
 });
 
-describe('agreementNeeded / signaturesAgree', () => {
-  it('keep exactly the pairs estimateCanMatch keeps (property)', async () => {
-    const { estimateCanMatch, agreementNeeded, signaturesAgree } = await import('../src/match/verify.js');
+describe('signature agreement in the shared memory', () => {
+  it('keeps exactly the pairs estimateCanMatch keeps (property)', async () => {
+    const { estimateCanMatch, estimateKeeps } = await import('../src/match/verify.js');
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 256 }),
@@ -169,7 +169,10 @@ describe('agreementNeeded / signaturesAgree', () => {
           const all = new Uint32Array(2 * k);
           all.set(a);
           all.set(b, k);
-          expect(signaturesAgree(all, 0, k, k, agreementNeeded(k, floor))).toBe(estimateCanMatch(a, b, floor));
+          const { mem, at } = placed([all]);
+          const same = mem.agreement(at[0]![0], at[0]![0] + k, k);
+          expect(same).toBe(k - differ);
+          expect(estimateKeeps(same / k, k, floor)).toBe(estimateCanMatch(a, b, floor));
         },
       ),
       { numRuns: 500 },

@@ -48,12 +48,14 @@ export class SharedSets {
   private readonly header: Int32Array;
   private view: Uint32Array;
   private readonly count: (a: number, ea: number, b: number, eb: number) => number;
+  private readonly agreeing: (a: number, b: number, k: number) => number;
 
   private constructor(readonly memory: WebAssembly.Memory) {
     try {
       compiled ??= new WebAssembly.Module(Buffer.from(INTERSECT_WASM, 'base64'));
       const instance = new WebAssembly.Instance(compiled, { neardup: { memory } });
       this.count = instance.exports.count as SharedSets['count'];
+      this.agreeing = instance.exports.agree as SharedSets['agreeing'];
     } catch (err) {
       throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
     }
@@ -117,6 +119,11 @@ export class SharedSets {
       }
     }
     return new Uint32Array(this.memory.buffer, start * UNIT, n);
+  }
+
+  /** In how many of k positions the values at element offsets a and b agree (two signatures allocated here; SIMD). */
+  agreement(a: number, b: number, k: number): number {
+    return this.agreeing(a * 4, b * 4, k);
   }
 
   /** Where a set allocated here is; undefined for an array of another memory. */

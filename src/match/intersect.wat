@@ -46,4 +46,26 @@
         (local.set $a (i32.add (local.get $a) (i32.shl (i32.le_u (local.get $x) (local.get $y)) (i32.const 2))))
         (local.set $b (i32.add (local.get $b) (i32.shl (i32.le_u (local.get $y) (local.get $x)) (i32.const 2))))
         (br $values)))
+    (local.get $n))
+  ;; agree(a, b, k): how many of the k uint32 values at byte offsets a and b are equal, position
+  ;; by position (two MinHash signatures), 4 positions at a time.
+  (func (export "agree") (param $a i32) (param $b i32) (param $k i32) (result i32)
+    (local $n i32) (local $end4 i32) (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $a) (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))
+    (block $done4
+      (loop $lanes
+        (br_if $done4 (i32.ge_u (local.get $a) (local.get $end4)))
+        (local.set $n (i32.add (local.get $n)
+          (i32.popcnt (i32x4.bitmask (i32x4.eq (v128.load (local.get $a)) (v128.load (local.get $b)))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $lanes)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $n (i32.add (local.get $n) (i32.eq (i32.load (local.get $a)) (i32.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $rest)))
     (local.get $n)))

@@ -72,31 +72,10 @@ export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: nu
   return estimateKeeps(estimateJaccard(sigA, sigB), k, floor);
 }
 
-function estimateKeeps(est: number, k: number, floor: number): boolean {
+/** estimateCanMatch's rule for an estimate `est` from signatures of length k. */
+export function estimateKeeps(est: number, k: number, floor: number): boolean {
   const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
   return est + 4 * sd + 1 / k >= floor;
-}
-
-/**
- * The fewest agreeing positions of two signatures of length `k` for estimateCanMatch to keep a
- * pair with this Jaccard floor (the same rule, as a count, so a scan can stop comparing early).
- */
-export function agreementNeeded(k: number, floor: number): number {
-  const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
-  let same = Math.max(0, Math.min(k, Math.ceil((floor - 4 * sd - 1 / k) * k)));
-  while (same > 0 && estimateKeeps((same - 1) / k, k, floor)) same--;
-  while (same <= k && !estimateKeeps(same / k, k, floor)) same++;
-  return same;
-}
-
-/** Whether positions [a, a+k) and [b, b+k) of `sigs` agree in at least `needed` places. */
-export function signaturesAgree(sigs: Uint32Array, a: number, b: number, k: number, needed: number): boolean {
-  let misses = k - needed;
-  if (misses < 0) return false;
-  for (let i = 0; i < k; i++) {
-    if (sigs[a + i] !== sigs[b + i] && --misses < 0) return false;
-  }
-  return true;
 }
 
 export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {
@@ -113,10 +92,10 @@ export interface VerifyTask {
   docs: number[];
   places: Uint32Array;
   /**
-   * Every document's signature, side by side (document d at d*k; shared memory): a pair whose
-   * estimate is hopeless (estimateCanMatch) is not counted.
+   * Every document's signature, side by side in the shared set memory (document d's at element
+   * offset at + d*k): a pair whose estimate is hopeless (estimateCanMatch) is not counted.
    */
-  signatures?: { all: Uint32Array; k: number };
+  signatures?: { at: number; k: number };
 }
 
 export interface Verified {
@@ -146,8 +125,8 @@ export function verifyPairs(task: VerifyTask, sets: SharedSets): Verified {
     const la = a[1];
     const lb = b[1];
     if (signatures) {
-      const { all, k } = signatures;
-      if (!signaturesAgree(all, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, la, lb)))) continue;
+      const { at, k } = signatures;
+      if (!estimateKeeps(sets.agreement(at + i * k, at + j * k, k) / k, k, jaccardFloor(metric, threshold, la, lb))) continue;
     }
     checked++;
     const needed = sharedNeeded(metric, threshold, la, lb);

@@ -4,14 +4,16 @@
  * in submission order, whatever the thread count, so everything downstream (events, reports) is
  * deterministic.
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
+import { SpillReader, SpillWriter, spillIfOutside, type SpillPlace } from './spill.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
 
 /** Documents per load message: enough to amortise messaging, few enough to balance the load. */
@@ -44,19 +46,33 @@ function workersAvailable(): boolean {
 export class WorkPool {
   private readonly workers: Worker[] = [];
   private readonly inline: Sketcher | undefined;
+  private readonly inlineSpill: SpillWriter | undefined;
   /** Where loading makes shingle sets (up to its limit) and verification reads them. */
   readonly sets: SharedSets;
+  /** The temporary folder of the sets over the limit (see spill.ts). */
+  private readonly spillDir: string;
+  private readonly spillReader = new SpillReader();
 
   /** `setBytes`: the most the shared set memory may hold. */
   constructor(settings: SketchSettings, threads: number, setBytes: number) {
     this.sets = SharedSets.create(setBytes);
+    this.spillDir = mkdtempSync(path.join(tmpdir(), 'neardup-sets-'));
     if (threads <= 1 || !workersAvailable()) {
       const sets = this.sets;
       this.inline = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
+      this.inlineSpill = new SpillWriter(path.join(this.spillDir, 'main.bin'));
       return;
     }
-    const workerData: WorkerData = { settings, memory: this.sets.memory };
-    for (let i = 0; i < threads; i++) this.workers.push(new Worker(WORKER_URL, { workerData }));
+    for (let i = 0; i < threads; i++) {
+      const workerData: WorkerData = { settings, memory: this.sets.memory, spillFile: path.join(this.spillDir, `worker-${i}.bin`) };
+      this.workers.push(new Worker(WORKER_URL, { workerData }));
+    }
+  }
+
+  /** A spilled set, read back into the shared memory; null when it cannot be (no room, or unreadable). */
+  readSpilled(place: SpillPlace): Uint32Array | null {
+    const set = this.sets.alloc(place.length);
+    return set && this.spillReader.read(place, set) ? set : null;
   }
 
   get threads(): number {
@@ -66,12 +82,8 @@ export class WorkPool {
   /** Loads every task; `onResult` is called once per task, in task order. */
   async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
     if (this.inline) {
-      for (const t of tasks) {
-        const r = loadDocument(t, this.inline);
-        // a set over the memory limit was made outside the shared memory: not kept
-        if (r.status === 'ok' && r.set && !(r.set.buffer instanceof SharedArrayBuffer)) r.set = null;
-        onResult(r);
-      }
+      // a set over the memory limit was made outside the shared memory: spilled
+      for (const t of tasks) onResult(spillIfOutside(loadDocument(t, this.inline), this.inlineSpill!));
       return;
     }
     const batches = Math.ceil(tasks.length / LOAD_BATCH);
@@ -154,6 +166,20 @@ export class WorkPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(
+      this.workers.map(async (w) => {
+        const closed = new Promise<void>((resolve) => {
+          w.once('message', () => resolve());
+          w.once('error', () => resolve());
+          w.once('exit', () => resolve());
+        });
+        w.postMessage({ kind: 'close' } satisfies WorkerRequest);
+        await closed;
+        await w.terminate();
+      }),
+    );
+    this.inlineSpill?.close();
+    this.spillReader.close();
+    rmSync(this.spillDir, { recursive: true, force: true });
   }
 }

@@ -9,22 +9,32 @@ import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type VerifyTask } from '../match/verify.js';
 import { loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
+import { SpillWriter, spillIfOutside } from './spill.js';
 
-export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verify'; task: VerifyTask };
+export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verify'; task: VerifyTask } | { kind: 'close' };
 
 export interface WorkerData {
   settings: SketchSettings;
   /** The shared memory that shingle sets are made in (see SharedSets). */
   memory: WebAssembly.Memory;
+  /** This worker's file for the sets over the memory limit (see spill.ts). */
+  spillFile: string;
 }
 
-const { settings, memory } = workerData as WorkerData;
+const { settings, memory, spillFile } = workerData as WorkerData;
 // shingle sets are made in shared memory, so that verification work can go to any worker; a
-// set over the memory limit is made in this thread's memory and not returned
+// set over the memory limit is made in this thread's memory and spilled to a file
 const sets = SharedSets.attach(memory);
 const sketcher = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
+const spill = new SpillWriter(spillFile);
 
 parentPort!.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'close') {
+    // file descriptors belong to the process: close this thread's before it is terminated
+    spill.close();
+    parentPort!.postMessage('closed');
+    return;
+  }
   if (req.kind === 'verify') {
     const out = verifyPairs(req.task, sets);
     parentPort!.postMessage(out, [out.found.buffer as ArrayBuffer]);
@@ -35,8 +45,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
   for (const t of req.tasks) {
     let r: LoadResult;
     try {
-      r = loadDocument(t, sketcher);
-      if (r.status === 'ok' && r.set && !(r.set.buffer instanceof SharedArrayBuffer)) r.set = null;
+      r = spillIfOutside(loadDocument(t, sketcher), spill);
     } catch (err) {
       r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
     }
