@@ -3,8 +3,9 @@
  * -> estimate filter -> exact verification -> groups. Returns data; never prints.
  *
  * Memory: signatures are kept for every document; shingle sets (needed only to verify
- * candidates) are kept up to `memoryBudget` bytes, and recomputed in bounded batches for the
- * documents with candidates when they were not kept.
+ * candidates) are kept up to `memoryBudget` bytes in the shared set memory; the others are
+ * spilled to a temporary file as they are made, and read back in bounded batches for the
+ * documents with candidates (or made again, when the file could not be written).
  */
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -503,8 +504,8 @@ async function matchDocuments(
 /**
  * Calls `verify` on consecutive chunks of `pairs` (kept in order) such that, during each call,
  * the shingle sets of every document in the chunk are in memory. Sets that were not kept at
- * load time are recomputed in the pool for one chunk at a time, within half the memory budget,
- * and dropped after it.
+ * load time are read back (or made again) for one chunk at a time, within half the memory
+ * budget, and freed after it.
  */
 async function inChunksWithSets(
   docs: Doc[],
