@@ -144,11 +144,15 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
     expect(mem.placeOf(new Uint32Array(4))).toBeUndefined();
   });
 
-  it('the generated module matches intersect.wat (run npm run build:wasm after editing it)', async () => {
+  it('the generated modules match their .wat sources (run npm run build:wasm after editing one)', async () => {
+    type Source = { source: string; target: string; name: string };
     // @ts-expect-error a script without types
-    const { generate } = (await import('../scripts/build-wasm.mjs')) as { generate: () => Promise<string> };
-    const committed = readFileSync(new URL('../src/match/intersect-wasm.ts', import.meta.url), 'utf8');
-    expect(await generate()).toBe(committed);
+    const { generate, MODULES } = (await import('../scripts/build-wasm.mjs')) as { generate: (m: Source) => Promise<string>; MODULES: Source[] };
+    expect(MODULES.map((m) => m.source)).toEqual(['src/match/intersect.wat', 'src/text/sort.wat']);
+    for (const m of MODULES) {
+      const committed = readFileSync(new URL(`../${m.target}`, import.meta.url), 'utf8');
+      expect(await generate(m)).toBe(committed);
+    }
   });
 });
 
@@ -177,5 +181,24 @@ describe('signature agreement in the shared memory', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('sortUnique (WebAssembly bucket sort)', () => {
+  it('gives the distinct values in ascending order, whatever the size (property)', () => {
+    const value = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, 2 ** 32 - 1));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 3000 }), (xs) => {
+        const expected = [...new Set(xs)].sort((x, y) => x - y);
+        expect([...sortUnique(Uint32Array.from(xs))]).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('sorts a large array (the kernel memory grows)', () => {
+    const xs = uniform(300_000, 5);
+    const got = sortUnique(Uint32Array.from([...xs, ...xs.slice(0, 1000)]));
+    expect(got.length).toBe(300_000);
+    for (let i = 1; i < got.length; i++) expect(got[i]! > got[i - 1]!).toBe(true);
   });
 });
