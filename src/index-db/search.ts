@@ -11,12 +11,12 @@
 import { statSync } from 'node:fs';
 import { candidatePairs, unpackPair } from '../match/candidates.js';
 import { LSH_RECALL, lshTarget, type IndexOptionsInput, type ResolvedOptions } from '../options.js';
-import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, sketchDocument, type LoadedDocument } from '../pipeline.js';
+import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type LoadedDocument } from '../pipeline.js';
 import { bandKeys, candidateProbability } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
-import { decodeSortedU32, sharesAtLeast } from '../store/codec.js';
+import { QueryKernel } from '../store/kernel.js';
 import type { StoredEntry } from '../store/store.js';
-import { sharedNeeded } from '../match/verify.js';
+import { meetsThreshold, scoresOf, sharedNeeded, type Scores } from '../match/verify.js';
 import { NearDupError, describeError } from '../errors.js';
 import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../types.js';
 import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
@@ -60,8 +60,27 @@ export function scanWithIndex(paths: readonly string[], input: IndexOptionsInput
   return searchIndex(paths, input, hooks, true);
 }
 
-/** Shingle sets loaded from the store at a time (bounds memory when a query has many candidates). */
-const VERIFY_BATCH = 256;
+/**
+ * Stored shingle sets loaded at a time: up to this many documents, or this many shingles
+ * (about 3.3 bytes each), whichever comes first: memory stays bounded when a query has many
+ * candidates or large ones, and a usual query reads all of its sets in one statement.
+ */
+const VERIFY_BATCH = 2048;
+const VERIFY_BATCH_SHINGLES = 1 << 22;
+
+/** The candidates to verify, in batches of VERIFY_BATCH documents or VERIFY_BATCH_SHINGLES shingles. */
+function* batches<C extends { size: number }>(candidates: readonly C[]): Generator<C[]> {
+  let start = 0;
+  while (start < candidates.length) {
+    let end = start;
+    let shingles = 0;
+    // at least one a batch, however large
+    do shingles += candidates[end++]!.size;
+    while (end < candidates.length && end - start < VERIFY_BATCH && shingles + candidates[end]!.size <= VERIFY_BATCH_SHINGLES);
+    yield candidates.slice(start, end);
+    start = end;
+  }
+}
 
 /** A match to be reported: a given document and an indexed one. */
 interface IndexHit {
@@ -121,50 +140,62 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       }
     }
 
-    // Candidates in the index, by document.
-    const wanted: number[][] = [];
-    const ids = new Set<number>();
-    for (let d = 0; d < docs.length; d++) {
-      wanted[d] = await store.candidates(keys[d]!);
-      for (const id of wanted[d]!) ids.add(id);
-    }
-    const entries = new Map((await store.entries([...ids].sort((x, y) => x - y))).map((e) => [e.id, e]));
-    // The cheap tests first (sizes, signatures), then exact verification of what is left.
-    const toVerify: { doc: number; entry: StoredEntry }[] = [];
+    // Candidates in the index, by document: the cheap tests (sizes, signatures) on all of them
+    // at once, then exact verification of what is left, on stored shingles as they decode.
+    const storeShingles = index.recorded.storeShingles;
+    const kernel = new QueryKernel();
+    const reread = new Rereader(index.paths, sketcher, records);
+    const verified: { doc: number; id: number; jaccard: number; containment: number }[] = [];
     for (let d = 0; d < docs.length; d++) {
       const doc = docs[d]!;
-      for (const id of wanted[d]!) {
-        const entry = entries.get(id)!;
-        if (given.has(entry.key)) continue;
+      const own = doc.shingles;
+      const k = doc.signature.length;
+      const sketches = await store.candidateSketches(keys[d]!);
+      kernel.load(own, doc.signature);
+      const agree = kernel.agreements(sketches.signatures, sketches.ids.length);
+      const toVerify: { id: number; size: number }[] = [];
+      sketches.ids.forEach((id, c) => {
+        if (given.has(sketches.keys[c]!)) return;
         candidates++;
-        if (mayMatch(options, doc.shingles.length, entry.shingleCount, doc.signature, entry.signature)) toVerify.push({ doc: d, entry });
+        const size = sketches.shingleCounts[c]!;
+        if (signaturesMayMatch(options, own.length, size, agree[c]!, k)) toVerify.push({ id, size });
+      });
+      const keep = (id: number, s: Scores | undefined) => {
+        if (s && meetsThreshold(options.metric, options.threshold, s)) verified.push({ doc: d, id, jaccard: s.jaccard, containment: s.containment });
+      };
+      if (!storeShingles) {
+        for (const entry of await store.entries(toVerify.map((c) => c.id))) {
+          const shingles = reread.shingles(entry);
+          if (shingles) keep(entry.id, scorePair(options, own, shingles));
+        }
+        continue;
       }
-    }
-    const reread = new Rereader(index.paths, sketcher, records);
-    const hits: IndexHit[] = [];
-    for (let start = 0; start < toVerify.length; start += VERIFY_BATCH) {
-      const batch = toVerify.slice(start, start + VERIFY_BATCH);
-      const stored = batch.some((c) => c.entry.hasShingles) ? await store.shingles(batch.map((c) => c.entry.id)) : [];
-      batch.forEach(({ doc, entry }, i) => {
-        const own = docs[doc]!.shingles;
-        let shingles: Uint32Array | undefined;
-        if (entry.hasShingles) {
+      for (const batch of batches(toVerify)) {
+        const stored = await store.shingles(batch.map((c) => c.id));
+        for (let i = 0; i < batch.length; i++) {
+          const { id, size } = batch[i]!;
           const bytes = stored[i];
           if (!bytes) {
-            records.error({ path: index.paths.displayOf(entry.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
-            return;
+            const [entry] = await store.entries([id]);
+            records.error({ path: index.paths.displayOf(entry!.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
+            continue;
           }
-          // exact: a pair that cannot share enough shingles is dropped before its set is decoded
-          const needed = sharedNeeded(options.metric, options.threshold, own.length, entry.shingleCount);
-          if (!sharesAtLeast(own, bytes, entry.shingleCount, needed)) return;
-          shingles = decodeSortedU32(bytes);
-        } else {
-          shingles = reread.shingles(entry);
+          // exact: the count stops only once the pair cannot reach what it needs
+          const needed = sharedNeeded(options.metric, options.threshold, own.length, size);
+          const shared = kernel.shared(bytes, size, needed);
+          if (shared < 0) {
+            const [entry] = await store.entries([id]);
+            throw new NearDupError('EINDEX', `index ${options.db} is damaged: the shingles of ${index.paths.displayOf(entry!.key)} do not decode (run neardup index verify)`);
+          }
+          if (shared >= needed) keep(id, scoresOf(shared, own.length, size));
         }
-        const s = shingles && scorePair(options, own, shingles);
-        if (s) hits.push({ doc, entry, jaccard: s.jaccard, containment: s.containment, source: entry.hasShingles ? 'index' : 'file' });
-      });
+      }
     }
+    // the matched documents' metadata, once each
+    const matched = [...new Set(verified.map((f) => f.id))].sort((x, y) => x - y);
+    const entries = new Map((await store.entries(matched)).map((e) => [e.id, e]));
+    const source: VerificationSource = storeShingles ? 'index' : 'file';
+    const hits: IndexHit[] = verified.map((f) => ({ doc: f.doc, entry: entries.get(f.id)!, jaccard: f.jaccard, containment: f.containment, source }));
 
     return {
       ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),

@@ -21,11 +21,12 @@ import { NearDupError, describeError } from '../errors.js';
 import type { IndexSettings } from '../options.js';
 import { bandKeys } from '../sketch/lsh.js';
 import { VERSION } from '../version.js';
-import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE } from './codec.js';
+import { LITTLE_ENDIAN, decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE } from './codec.js';
 import {
   SCHEMA_VERSION,
   type Batch,
   type BatchOutcome,
+  type CandidateSketches,
   type IndexStore,
   type NewEntry,
   type OpenMode,
@@ -185,10 +186,28 @@ function checkFile(file: string, shown: string, mode: OpenMode, create: boolean)
   return { exists: size > 0, writable };
 }
 
+/** An object whose properties are made by these functions on first use, once each. */
+function lazily<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const key of Object.keys(make) as (keyof T & string)[]) {
+    Object.defineProperty(out, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = make[key]();
+        Object.defineProperty(out, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return out;
+}
+
 export class SqliteStore implements IndexStore {
   readonly backend = 'sqlite';
   private settings: IndexSettings | undefined;
   private readonly stmt;
+  private readonly sketchStmts = new Map<number, Database.Statement<number[], [number, string, number, Buffer]>>();
   /** One deferred transaction around a function (made once: better-sqlite3 prepares its BEGIN and COMMIT). */
   private readonly inTransaction: (fn: () => unknown) => unknown;
 
@@ -200,27 +219,50 @@ export class SqliteStore implements IndexStore {
     private readonly options: SqliteStoreOptions,
   ) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    this.stmt = {
-      meta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
-      byKey: db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE path = ?`),
-      byId: db.prepare<[number], DocRow>(`${SELECT_DOC} WHERE id = ?`),
-      page: db.prepare<[number, number], DocRow>(`${SELECT_DOC} WHERE id > ? ORDER BY id LIMIT ?`),
-      shingles: db.prepare<[number], Buffer>('SELECT data FROM shingles WHERE doc = ?').pluck(),
-      count: db.prepare<[], number>('SELECT count(*) FROM docs').pluck(),
-      hash: db.prepare<[string], string>('SELECT content_hash FROM docs WHERE path = ?').pluck(),
-      keys: db.prepare<[], string>('SELECT path FROM docs ORDER BY path').pluck(),
-      band: db.prepare<[number], number>('SELECT doc FROM lsh WHERE bk = ?').pluck(),
-      hasBand: db.prepare<[number, number], number>('SELECT 1 FROM lsh WHERE bk = ? AND doc = ?').pluck(),
-      insertDoc: db.prepare(
+    // prepared on first use: a query prepares the few it runs, not the writer's
+    this.stmt = lazily({
+      meta: () => db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+      byKey: () => db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE path = ?`),
+      byId: () => db.prepare<[number], DocRow>(`${SELECT_DOC} WHERE id = ?`),
+      byIds: () => db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE id IN (SELECT value FROM json_each(?))`),
+      page: () => db.prepare<[number, number], DocRow>(`${SELECT_DOC} WHERE id > ? ORDER BY id LIMIT ?`),
+      shingles: () => db.prepare<[number], Buffer>('SELECT data FROM shingles WHERE doc = ?').pluck(),
+      shinglesOfIds: () => db.prepare<[string], [number, Buffer]>('SELECT doc, data FROM shingles WHERE doc IN (SELECT value FROM json_each(?)) ORDER BY doc').raw(),
+      count: () => db.prepare<[], number>('SELECT count(*) FROM docs').pluck(),
+      hash: () => db.prepare<[string], string>('SELECT content_hash FROM docs WHERE path = ?').pluck(),
+      keys: () => db.prepare<[], string>('SELECT path FROM docs ORDER BY path').pluck(),
+      band: () => db.prepare<[number], number>('SELECT doc FROM lsh WHERE bk = ?').pluck(),
+      hasBand: () => db.prepare<[number, number], number>('SELECT 1 FROM lsh WHERE bk = ? AND doc = ?').pluck(),
+      insertDoc: () => db.prepare(
         `INSERT INTO docs (path, content_hash, kind, encoding, bytes, chars, units, shingle_count, signature)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertShingles: db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
-      deleteShingles: db.prepare('DELETE FROM shingles WHERE doc = ?'),
-      insertBand: db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
-      deleteBand: db.prepare('DELETE FROM lsh WHERE bk = ? AND doc = ?'),
-      deleteDoc: db.prepare('DELETE FROM docs WHERE id = ?'),
-    };
+      insertShingles: () => db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
+      deleteShingles: () => db.prepare('DELETE FROM shingles WHERE doc = ?'),
+      insertBand: () => db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
+      deleteBand: () => db.prepare('DELETE FROM lsh WHERE bk = ? AND doc = ?'),
+      deleteDoc: () => db.prepare('DELETE FROM docs WHERE id = ?'),
+    });
+  }
+
+  /**
+   * The candidates of a query with `bands` band keys, with what the signature test needs, in
+   * id order: one statement (the band table's primary key finds the ids, the documents are
+   * then read in rowid order), prepared once per number of bands.
+   */
+  private sketchesOf(bands: number): Database.Statement<number[], [number, string, number, Buffer]> {
+    let stmt = this.sketchStmts.get(bands);
+    if (!stmt) {
+      stmt = this.db
+        .prepare<number[], [number, string, number, Buffer]>(
+          `SELECT id, path, shingle_count, signature FROM docs
+           WHERE id IN (SELECT doc FROM lsh WHERE bk IN (${Array.from({ length: bands }, () => '?').join(', ')}))
+           ORDER BY id`,
+        )
+        .raw();
+      this.sketchStmts.set(bands, stmt);
+    }
+    return stmt;
   }
 
   /** Opens (for writing: creates when missing) the index file `file`, shown as `shown` in messages. */
@@ -460,7 +502,11 @@ export class SqliteStore implements IndexStore {
   }
 
   async shingles(ids: readonly number[]): Promise<(Uint8Array | undefined)[]> {
-    return this.run(() => ids.map((id) => this.stmt.shingles.get(id)));
+    if (ids.length === 0) return [];
+    const rows = this.run(() => this.stmt.shinglesOfIds.all(JSON.stringify(ids)));
+    const byId = new Map<number, Uint8Array>();
+    for (const [id, data] of rows) byId.set(id, data);
+    return ids.map((id) => byId.get(id));
   }
 
   async count(): Promise<number> {
@@ -468,13 +514,37 @@ export class SqliteStore implements IndexStore {
   }
 
   async entries(ids: readonly number[]): Promise<StoredEntry[]> {
-    return this.run(() =>
-      ids.map((id) => {
-        const row = this.stmt.byId.get(id);
-        if (!row) throw new NearDupError('EINTERNAL', `index ${this.location} has no document ${id}`);
-        return this.toEntry(row);
-      }),
-    );
+    if (ids.length === 0) return [];
+    const rows = this.run(() => this.stmt.byIds.all(JSON.stringify(ids)));
+    const byId = new Map<number, DocRow>();
+    for (const row of rows) byId.set(row.id, row);
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) throw new NearDupError('EINTERNAL', `index ${this.location} has no document ${id}`);
+      return this.toEntry(row);
+    });
+  }
+
+  async candidateSketches(keys: Uint32Array): Promise<CandidateSketches> {
+    const bks = Array.from(keys, (key, band) => band * BAND_BASE + key);
+    const rows = this.run(() => this.sketchesOf(bks.length).all(...bks));
+    const n = rows.length;
+    const ids: number[] = new Array<number>(n);
+    const paths: string[] = new Array<string>(n);
+    const shingleCounts: number[] = new Array<number>(n);
+    const width = n > 0 ? rows[0]![3].length : 0;
+    const signatures = new Uint32Array((n * width) / 4);
+    const bytes = new Uint8Array(signatures.buffer);
+    for (let c = 0; c < n; c++) {
+      const [id, key, count, signature] = rows[c]!;
+      if (signature.length !== width) throw indexError(`index ${this.location} is damaged: the signatures of its documents differ in length (run neardup index verify)`);
+      ids[c] = id;
+      paths[c] = key;
+      shingleCounts[c] = count;
+      if (LITTLE_ENDIAN) bytes.set(signature, c * width);
+      else signatures.set(decodeU32LE(signature), (c * width) / 4);
+    }
+    return { ids, keys: paths, shingleCounts, signatures };
   }
 
   async *allEntries(): AsyncIterable<StoredEntry & { shingles?: Uint32Array }> {
