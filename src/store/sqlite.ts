@@ -14,7 +14,8 @@
  * A file is checked before anything is written to it: a file that is not SQLite, an SQLite file
  * of another application, another schema version or a read-only file is refused untouched.
  */
-import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { NearDupError, describeError } from '../errors.js';
@@ -41,6 +42,30 @@ const BAND_BASE = 2 ** 32;
 const PAGE = 256;
 /** Page cache: the band table of a large index stays in memory while a batch is written. */
 const CACHE_KIB = 64 * 1024;
+/**
+ * A connection that only reads maps the file into memory (up to this much) instead of copying
+ * each page it reads: a query reads hundreds of stored shingle sets, a page or two each.
+ */
+const READ_MMAP_BYTES = 256 * 2 ** 20;
+
+let addonPath: string | undefined | null;
+/**
+ * better-sqlite3's compiled addon, named directly: without a name it searches a dozen places
+ * for it (through the `bindings` package) the first time a database opens, which is a good part
+ * of a query's opening. Undefined (the search) when it is not where an install puts it.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    addonPath = null;
+    try {
+      const file = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+      if (existsSync(file)) addonPath = file;
+    } catch {
+      // the package's layout is not the usual one: let it find its addon
+    }
+  }
+  return addonPath ?? undefined;
+}
 
 const SELECT_DOC = 'SELECT * FROM docs';
 
@@ -280,12 +305,13 @@ export class SqliteStore implements IndexStore {
       // Reading a file we may write goes through a read-write connection all the same (it only
       // reads): the last connection to close then removes the WAL and shared-memory files, where
       // a read-only one would leave them behind.
-      db = new Database(file, { readonly: !writable, fileMustExist: exists, timeout: options.busyTimeoutMs });
+      db = new Database(file, { readonly: !writable, fileMustExist: exists, timeout: options.busyTimeoutMs, nativeBinding: nativeBinding() });
     } catch (err) {
       throw indexError(`index ${shown}: cannot open: ${describeError(err)}`, err);
     }
     try {
       db.pragma(`cache_size = -${CACHE_KIB}`);
+      if (mode === 'read') db.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
       const isNew = SqliteStore.checkContent(db, shown, mode);
       if (mode === 'write') SqliteStore.prepareForWriting(db, isNew, options);
       return new SqliteStore(db, file, shown, mode, options);
