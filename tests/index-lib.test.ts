@@ -19,6 +19,7 @@ import {
 } from '../src/index.js';
 import fc from 'fast-check';
 import { mayMatch, signaturesMayMatch } from '../src/pipeline.js';
+import { IndexPaths } from '../src/index-db/open.js';
 import { ROOT } from './helpers.js';
 import { MemoryStore } from './memory-store.js';
 
@@ -227,6 +228,24 @@ describe('the signature test in bulk', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('IndexPaths', () => {
+  it('shows a key as path.relative shows it, working each folder out once (property)', () => {
+    const segment = fc.constantFrom('a', 'b', 'c', 'docs', '..', 'x.txt');
+    const rel = fc.array(segment, { minLength: 1, maxLength: 5 }).map((xs) => xs.join('/'));
+    fc.assert(
+      fc.property(rel, rel, rel, fc.array(rel, { minLength: 1, maxLength: 6 }), (cwdRel, dbRel, nameTail, keys) => {
+        const cwd = path.resolve('/r/s', cwdRel);
+        const paths = new IndexPaths(path.join(dbRel, 'index.db'), cwd);
+        for (const key of [...keys, `${keys[0]}/${nameTail}`, path.relative(paths.root, cwd).split(path.sep).join('/')]) {
+          if (key === '') continue;
+          expect([key, paths.displayOf(key)]).toEqual([key, path.relative(cwd, paths.absOf(key)) || '.']);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

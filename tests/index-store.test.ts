@@ -99,6 +99,11 @@ describe('query kernel', () => {
             if (shared >= needed) expect(expected).toBe(shared);
           }
         }
+        // the same as one batch (sets side by side in the kernel's memory)
+        const encoded = sets.map((b) => encodeSortedU32(b));
+        const needed = sets.map((b, i) => (i % 3 === 0 ? 0 : Math.ceil(0.65 * Math.min(own.length, b.length))));
+        const expected = sets.map((b, i) => sharedWithEncoded(own, encoded[i]!, b.length, needed[i]!));
+        for (const k of [wasm!, js!]) expect([...k.sharedMany(encoded, sets.map((b) => b.length), needed)]).toEqual(expected);
       }),
       { numRuns: 300 },
     );
@@ -115,6 +120,9 @@ describe('query kernel', () => {
     for (const k of kernels()) {
       k.load(own, new Uint32Array(1));
       for (const [why, bytes, size] of bad) expect([why, k.shared(Uint8Array.from(bytes), size, 0)]).toEqual([why, -1]);
+      // a bad set in a batch spoils only its own count
+      expect([...k.sharedMany([encodeSortedU32(own), Uint8Array.from([5, 0]), encodeSortedU32(own)], [own.length, 2, own.length], [0, 0, 0])]).toEqual([own.length, -1, own.length]);
+      expect([...k.sharedMany([], [], [])]).toEqual([]);
       expect(k.shared(encodeSortedU32(own), own.length, 0)).toBe(own.length);
       expect(k.shared(new Uint8Array(0), 0, 0)).toBe(0);
     }

@@ -172,22 +172,30 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       }
       for (const batch of batches(toVerify)) {
         const stored = await store.shingles(batch.map((c) => c.id));
+        const present: { id: number; size: number; needed: number; bytes: Uint8Array }[] = [];
         for (let i = 0; i < batch.length; i++) {
           const { id, size } = batch[i]!;
           const bytes = stored[i];
-          if (!bytes) {
+          if (bytes) present.push({ id, size, bytes, needed: sharedNeeded(options.metric, options.threshold, own.length, size) });
+          else {
             const [entry] = await store.entries([id]);
             records.error({ path: index.paths.displayOf(entry!.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
-            continue;
           }
-          // exact: the count stops only once the pair cannot reach what it needs
-          const needed = sharedNeeded(options.metric, options.threshold, own.length, size);
-          const shared = kernel.shared(bytes, size, needed);
-          if (shared < 0) {
+        }
+        // exact: a count stops early only once its pair cannot reach what it needs
+        const shared = kernel.sharedMany(
+          present.map((c) => c.bytes),
+          present.map((c) => c.size),
+          present.map((c) => c.needed),
+        );
+        for (let i = 0; i < present.length; i++) {
+          const { id, size, needed } = present[i]!;
+          const n = shared[i]!;
+          if (n < 0) {
             const [entry] = await store.entries([id]);
             throw new NearDupError('EINDEX', `index ${options.db} is damaged: the shingles of ${index.paths.displayOf(entry!.key)} do not decode (run neardup index verify)`);
           }
-          if (shared >= needed) keep(id, scoresOf(shared, own.length, size));
+          if (n >= needed) keep(id, scoresOf(n, own.length, size));
         }
       }
     }

@@ -2,8 +2,8 @@
  * What an index query computes over its candidates, for one query document at a time:
  * - how many signature positions each candidate shares with the query's signature (the
  *   signature test before exact verification);
- * - how many shingles the query shares with a stored shingle set, merged as its bytes decode
- *   (exact verification, stopped once the threshold is out of reach).
+ * - how many shingles the query shares with stored shingle sets, merged as their bytes decode
+ *   (exact verification, stopped once the threshold is out of reach), a batch of sets at once.
  *
  * In WebAssembly (kernel.wat): a query is often the only work of its process, and there these
  * loops would run in the interpreter (boxing uint32 values) before the optimizing compiler
@@ -17,6 +17,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   agreements: (q: number, sigs: number, n: number, k: number, out: number) => void;
   shared: (a: number, ea: number, b: number, eb: number, nb: number, needed: number) => number;
+  shared_many: (a: number, ea: number, table: number, n: number) => void;
 }
 
 const PAGE = 65536;
@@ -110,5 +111,37 @@ export class QueryKernel {
     this.reserve(encoded.length);
     this.bytes.set(encoded, this.scratch);
     return this.wasm.shared(0, this.ownEnd, this.scratch, this.scratch + encoded.length, size, needed);
+  }
+
+  /**
+   * shared() for many sets at once: `sets[i]` holds `sizes[i]` values and needs `needed[i]`.
+   * One copy into the kernel's memory and one call for the whole batch.
+   */
+  sharedMany(sets: readonly Uint8Array[], sizes: readonly number[], needed: readonly number[]): Int32Array {
+    const n = sets.length;
+    const out = new Int32Array(n);
+    if (!this.wasm) {
+      for (let i = 0; i < n; i++) out[i] = sharedWithEncoded(this.own, sets[i]!, sizes[i]!, needed[i]!);
+      return out;
+    }
+    let bytes = 0;
+    for (const set of sets) bytes += set.length;
+    // the sets side by side, then (4-aligned, past the decoder's slack) the table
+    const tableAt = this.scratch + ((bytes + SLACK + 3) & ~3);
+    this.reserve(tableAt - this.scratch + n * 16);
+    const table = new Int32Array(this.bytes.buffer, tableAt, n * 4);
+    let at = this.scratch;
+    for (let i = 0; i < n; i++) {
+      const set = sets[i]!;
+      this.bytes.set(set, at);
+      table[4 * i] = at;
+      table[4 * i + 1] = at + set.length;
+      table[4 * i + 2] = sizes[i]!;
+      table[4 * i + 3] = needed[i]!;
+      at += set.length;
+    }
+    this.wasm.shared_many(0, this.ownEnd, tableAt, n);
+    for (let i = 0; i < n; i++) out[i] = table[4 * i + 3]!;
+    return out;
   }
 }

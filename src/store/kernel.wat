@@ -40,7 +40,7 @@
   ;; then the gaps between neighbours, each an LEB128 varint). Exact when it is at least
   ;; `needed`; the count stops early, under `needed`, once what is left of either set cannot
   ;; bring it up to `needed`. -1 when the bytes do not hold nb ascending values.
-  (func (export "shared") (param $a i32) (param $ea i32) (param $b i32) (param $eb i32) (param $nb i32) (param $needed i32) (result i32)
+  (func $shared (export "shared") (param $a i32) (param $ea i32) (param $b i32) (param $eb i32) (param $nb i32) (param $needed i32) (result i32)
     (local $left i32) (local $v i32) (local $w i32) (local $d i32) (local $end i32) (local $shared i32) (local $x i32) (local $restA i32)
     (local.set $left (local.get $nb))
     (block $done
@@ -94,4 +94,20 @@
           (i32.add (local.get $shared) (select (local.get $restA) (local.get $left) (i32.lt_u (local.get $restA) (local.get $left))))
           (local.get $needed)))
         (br $next)))
-    (local.get $shared)))
+    (local.get $shared))
+
+  ;; shared_many(a, ea, table, n): shared() for n encoded sets, one call: entry c of the table
+  ;; (at table + 16c) holds b, eb, nb and needed as int32s; its count replaces `needed`.
+  (func (export "shared_many") (param $a i32) (param $ea i32) (param $table i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $n) (i32.const 4))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $table) (local.get $end)))
+        (i32.store offset=12 (local.get $table)
+          (call $shared (local.get $a) (local.get $ea)
+            (i32.load (local.get $table)) (i32.load offset=4 (local.get $table))
+            (i32.load offset=8 (local.get $table)) (i32.load offset=12 (local.get $table))))
+        (local.set $table (i32.add (local.get $table) (i32.const 16)))
+        (br $next)))))
+

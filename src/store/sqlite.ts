@@ -15,8 +15,8 @@
  * of another application, another schema version or a read-only file is refused untouched.
  */
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { NearDupError, describeError } from '../errors.js';
 import type { IndexSettings } from '../options.js';
@@ -58,10 +58,12 @@ function nativeBinding(): string | undefined {
   if (addonPath === undefined) {
     addonPath = null;
     try {
-      const file = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+      // the package's main module is lib/index.js
+      const main = fileURLToPath(import.meta.resolve('better-sqlite3'));
+      const file = path.join(path.dirname(main), '..', 'build', 'Release', 'better_sqlite3.node');
       if (existsSync(file)) addonPath = file;
     } catch {
-      // the package's layout is not the usual one: let it find its addon
+      // not resolvable here (a bundler, a test runner): let it find its addon
     }
   }
   return addonPath ?? undefined;
@@ -377,6 +379,15 @@ export class SqliteStore implements IndexStore {
     }
   }
 
+  /** Runs one statement that only reads (atomic by itself: no transaction around it): retried while busy, errors mapped. */
+  private read1<T>(fn: () => T): T {
+    try {
+      return retryBusy(fn, this.options.busyTimeoutMs);
+    } catch (err) {
+      throw SqliteStore.mapError(err, this.location);
+    }
+  }
+
   /** Runs a write transaction `fn` opens itself (BEGIN IMMEDIATE): retried while busy, errors mapped. */
   private runWrite<T>(fn: () => T): T {
     try {
@@ -398,7 +409,7 @@ export class SqliteStore implements IndexStore {
   }
 
   async readSettings(): Promise<IndexSettings | undefined> {
-    return this.run(() => this.readSettingsSync());
+    return this.read1(() => this.readSettingsSync());
   }
 
   async initSettings(settings: IndexSettings): Promise<IndexSettings> {
@@ -424,7 +435,7 @@ export class SqliteStore implements IndexStore {
   }
 
   async keys(): Promise<string[]> {
-    return this.run(() => this.stmt.keys.all());
+    return this.read1(() => this.stmt.keys.all());
   }
 
   private bandKeysOf(signature: Uint32Array): Uint32Array {
@@ -529,19 +540,19 @@ export class SqliteStore implements IndexStore {
 
   async shingles(ids: readonly number[]): Promise<(Uint8Array | undefined)[]> {
     if (ids.length === 0) return [];
-    const rows = this.run(() => this.stmt.shinglesOfIds.all(JSON.stringify(ids)));
+    const rows = this.read1(() => this.stmt.shinglesOfIds.all(JSON.stringify(ids)));
     const byId = new Map<number, Uint8Array>();
     for (const [id, data] of rows) byId.set(id, data);
     return ids.map((id) => byId.get(id));
   }
 
   async count(): Promise<number> {
-    return this.run(() => this.stmt.count.get()!);
+    return this.read1(() => this.stmt.count.get()!);
   }
 
   async entries(ids: readonly number[]): Promise<StoredEntry[]> {
     if (ids.length === 0) return [];
-    const rows = this.run(() => this.stmt.byIds.all(JSON.stringify(ids)));
+    const rows = this.read1(() => this.stmt.byIds.all(JSON.stringify(ids)));
     const byId = new Map<number, DocRow>();
     for (const row of rows) byId.set(row.id, row);
     return ids.map((id) => {
@@ -553,7 +564,7 @@ export class SqliteStore implements IndexStore {
 
   async candidateSketches(keys: Uint32Array): Promise<CandidateSketches> {
     const bks = Array.from(keys, (key, band) => band * BAND_BASE + key);
-    const rows = this.run(() => this.sketchesOf(bks.length).all(...bks));
+    const rows = this.read1(() => this.sketchesOf(bks.length).all(...bks));
     const n = rows.length;
     const ids: number[] = new Array<number>(n);
     const paths: string[] = new Array<string>(n);
