@@ -23,6 +23,8 @@ interface Exports {
 const PAGE = 65536;
 /** Readable bytes kept after an encoded set (the decoder reads a word, and a fifth byte, at a time). */
 const SLACK = 8;
+/** Bytes [0, DECODED) are the kernel's own: the values of a chunk as it decodes them. */
+const DECODED = 256;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -42,7 +44,7 @@ export class QueryKernel {
   private bytes: Uint8Array = new Uint8Array(0);
   private own: Uint32Array = new Uint32Array(0);
   private signature: Uint32Array = new Uint32Array(0);
-  /** Where the query's set ends and its signature starts; scratch space starts after it. */
+  /** The query's set is at [DECODED, ownEnd), its signature after it, then scratch space. */
   private ownEnd = 0;
   private scratch = 0;
 
@@ -61,10 +63,10 @@ export class QueryKernel {
     this.own = own;
     this.signature = signature;
     if (!this.wasm) return;
-    this.ownEnd = own.length * 4;
+    this.ownEnd = DECODED + own.length * 4;
     this.scratch = this.ownEnd + signature.length * 4;
     this.reserve(0);
-    this.bytes.set(new Uint8Array(own.buffer, own.byteOffset, own.byteLength), 0);
+    this.bytes.set(new Uint8Array(own.buffer, own.byteOffset, own.byteLength), DECODED);
     this.bytes.set(new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength), this.ownEnd);
   }
 
@@ -110,7 +112,7 @@ export class QueryKernel {
     if (!this.wasm) return sharedWithEncoded(this.own, encoded, size, needed);
     this.reserve(encoded.length);
     this.bytes.set(encoded, this.scratch);
-    return this.wasm.shared(0, this.ownEnd, this.scratch, this.scratch + encoded.length, size, needed);
+    return this.wasm.shared(DECODED, this.ownEnd, this.scratch, this.scratch + encoded.length, size, needed);
   }
 
   /**
@@ -140,7 +142,7 @@ export class QueryKernel {
       table[4 * i + 3] = needed[i]!;
       at += set.length;
     }
-    this.wasm.shared_many(0, this.ownEnd, tableAt, n);
+    this.wasm.shared_many(DECODED, this.ownEnd, tableAt, n);
     for (let i = 0; i < n; i++) out[i] = table[4 * i + 3]!;
     return out;
   }

@@ -7,7 +7,8 @@
 ;; Why WebAssembly: a query runs once in a fresh process, where JavaScript loops over uint32
 ;; values start in the interpreter (which boxes every value over 2^31) and wait for the
 ;; optimizing compiler; this module is compiled before its first call. The caller keeps at
-;; least 4 readable bytes after any encoded set (the decoder reads a word at a time).
+;; least 8 readable bytes after any encoded set (the decoder reads a word at a time), and keeps
+;; bytes [0, 256) free for the decoder.
 (module
   (memory (export "memory") 1)
 
@@ -40,60 +41,72 @@
   ;; then the gaps between neighbours, each an LEB128 varint). Exact when it is at least
   ;; `needed`; the count stops early, under `needed`, once what is left of either set cannot
   ;; bring it up to `needed`. -1 when the bytes do not hold nb ascending values.
+  ;; B is decoded 64 values at a time into bytes [0, 256) (kept free by the caller), and each
+  ;; chunk merged with A without a branch on the values' order (a merge of two random sets
+  ;; mispredicts every other branch); what is left is tested after each chunk.
   (func $shared (export "shared") (param $a i32) (param $ea i32) (param $b i32) (param $eb i32) (param $nb i32) (param $needed i32) (result i32)
-    (local $left i32) (local $v i32) (local $w i32) (local $d i32) (local $end i32) (local $shared i32) (local $x i32) (local $restA i32)
+    (local $left i32) (local $v i32) (local $w i32) (local $d i32) (local $end i32) (local $x i32) (local $y i32)
+    (local $shared i32) (local $p i32) (local $ce i32) (local $q i32) (local $restA i32) (local $restB i32)
     (local.set $left (local.get $nb))
     (block $done
-      (loop $next
+      (loop $chunk
         ;; B decoded to its end, or A passed: the count is final
         (br_if $done (i32.eqz (local.get $left)))
         (br_if $done (i32.ge_u (local.get $a) (local.get $ea)))
-        ;; one varint from the word at b: its last byte is the first without the high bit
-        (local.set $w (i32.load align=1 (local.get $b)))
-        (local.set $end (i32.and (i32.xor (local.get $w) (i32.const -1)) (i32.const 0x80808080)))
-        (if (i32.eqz (local.get $end))
-          (then
-            ;; five bytes: the fifth holds the top 4 bits
-            (local.set $x (i32.load8_u offset=4 (local.get $b)))
-            (if (i32.gt_u (local.get $x) (i32.const 0x0f)) (then (return (i32.const -1))))
-            (local.set $d (i32.or
-              (i32.or
+        ;; decode min(left, 64) values into [0, ce)
+        (local.set $ce (i32.shl (select (local.get $left) (i32.const 64) (i32.lt_u (local.get $left) (i32.const 64))) (i32.const 2)))
+        (local.set $p (i32.const 0))
+        (loop $decode
+          ;; one varint from the word at b: its last byte is the first without the high bit
+          (local.set $w (i32.load align=1 (local.get $b)))
+          (local.set $end (i32.and (i32.xor (local.get $w) (i32.const -1)) (i32.const 0x80808080)))
+          (if (i32.eqz (local.get $end))
+            (then
+              ;; five bytes: the fifth holds the top 4 bits
+              (local.set $x (i32.load8_u offset=4 (local.get $b)))
+              (if (i32.gt_u (local.get $x) (i32.const 0x0f)) (then (return (i32.const -1))))
+              (local.set $d (i32.or
+                (i32.or
+                  (i32.or (i32.and (local.get $w) (i32.const 0x7f)) (i32.and (i32.shr_u (local.get $w) (i32.const 1)) (i32.const 0x3f80)))
+                  (i32.or (i32.and (i32.shr_u (local.get $w) (i32.const 2)) (i32.const 0x1fc000)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0xfe00000))))
+                (i32.shl (local.get $x) (i32.const 28))))
+              (local.set $b (i32.add (local.get $b) (i32.const 5))))
+            (else
+              ;; 1 to 4 bytes: keep the bytes up to the end bit (bit 8n-1), then their 7-bit groups
+              (local.set $end (i32.ctz (local.get $end)))
+              (local.set $w (i32.and (local.get $w) (i32.sub (i32.shl (i32.const 2) (local.get $end)) (i32.const 1))))
+              (local.set $d (i32.or
                 (i32.or (i32.and (local.get $w) (i32.const 0x7f)) (i32.and (i32.shr_u (local.get $w) (i32.const 1)) (i32.const 0x3f80)))
-                (i32.or (i32.and (i32.shr_u (local.get $w) (i32.const 2)) (i32.const 0x1fc000)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0xfe00000))))
-              (i32.shl (local.get $x) (i32.const 28))))
-            (local.set $b (i32.add (local.get $b) (i32.const 5))))
-          (else
-            ;; 1 to 4 bytes: keep the bytes up to the end bit (bit 8n-1), then their 7-bit groups
-            (local.set $end (i32.ctz (local.get $end)))
-            (local.set $w (i32.and (local.get $w) (i32.sub (i32.shl (i32.const 2) (local.get $end)) (i32.const 1))))
-            (local.set $d (i32.or
-              (i32.or (i32.and (local.get $w) (i32.const 0x7f)) (i32.and (i32.shr_u (local.get $w) (i32.const 1)) (i32.const 0x3f80)))
-              (i32.or (i32.and (i32.shr_u (local.get $w) (i32.const 2)) (i32.const 0x1fc000)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0xfe00000)))))
-            (local.set $b (i32.add (local.get $b) (i32.shr_u (i32.add (local.get $end) (i32.const 1)) (i32.const 3))))))
-        ;; a varint past the end, a zero gap after the first value, or a value past 2^32: not ours
-        (if (i32.gt_u (local.get $b) (local.get $eb)) (then (return (i32.const -1))))
-        (if (i32.and (i32.eqz (local.get $d)) (i32.ne (local.get $left) (local.get $nb))) (then (return (i32.const -1))))
-        (local.set $v (i32.add (local.get $v) (local.get $d)))
-        (if (i32.lt_u (local.get $v) (local.get $d)) (then (return (i32.const -1))))
-        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
-        ;; A moves past its values below v; a value equal to v is shared
-        (block $placed
-          (loop $skip
+                (i32.or (i32.and (i32.shr_u (local.get $w) (i32.const 2)) (i32.const 0x1fc000)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0xfe00000)))))
+              (local.set $b (i32.add (local.get $b) (i32.shr_u (i32.add (local.get $end) (i32.const 1)) (i32.const 3))))))
+          ;; a varint past the end, a zero gap after the first value, or a value past 2^32: not ours
+          (if (i32.gt_u (local.get $b) (local.get $eb)) (then (return (i32.const -1))))
+          (if (i32.and (i32.eqz (local.get $d)) (i32.or (i32.ne (local.get $p) (i32.const 0)) (i32.ne (local.get $left) (local.get $nb))))
+            (then (return (i32.const -1))))
+          (local.set $v (i32.add (local.get $v) (local.get $d)))
+          (if (i32.lt_u (local.get $v) (local.get $d)) (then (return (i32.const -1))))
+          (i32.store (local.get $p) (local.get $v))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br_if $decode (i32.lt_u (local.get $p) (local.get $ce))))
+        (local.set $left (i32.sub (local.get $left) (i32.shr_u (local.get $ce) (i32.const 2))))
+        ;; merge: the lower side moves on (both when equal), an equal pair is counted
+        (local.set $q (i32.const 0))
+        (block $merged
+          (loop $merge
+            (br_if $merged (i32.or (i32.ge_u (local.get $a) (local.get $ea)) (i32.ge_u (local.get $q) (local.get $ce))))
             (local.set $x (i32.load (local.get $a)))
-            (br_if $placed (i32.ge_u (local.get $x) (local.get $v)))
-            (local.set $a (i32.add (local.get $a) (i32.const 4)))
-            (br_if $skip (i32.lt_u (local.get $a) (local.get $ea)))
-            (br $done)))
-        (if (i32.eq (local.get $x) (local.get $v))
-          (then
-            (local.set $shared (i32.add (local.get $shared) (i32.const 1)))
-            (local.set $a (i32.add (local.get $a) (i32.const 4)))))
+            (local.set $y (i32.load (local.get $q)))
+            (local.set $shared (i32.add (local.get $shared) (i32.eq (local.get $x) (local.get $y))))
+            (local.set $a (i32.add (local.get $a) (i32.shl (i32.le_u (local.get $x) (local.get $y)) (i32.const 2))))
+            (local.set $q (i32.add (local.get $q) (i32.shl (i32.le_u (local.get $y) (local.get $x)) (i32.const 2))))
+            (br $merge)))
         ;; what is left of either set bounds what can still be shared
         (local.set $restA (i32.shr_u (i32.sub (local.get $ea) (local.get $a)) (i32.const 2)))
+        (local.set $restB (i32.add (local.get $left) (i32.shr_u (i32.sub (local.get $ce) (local.get $q)) (i32.const 2))))
         (br_if $done (i32.lt_u
-          (i32.add (local.get $shared) (select (local.get $restA) (local.get $left) (i32.lt_u (local.get $restA) (local.get $left))))
+          (i32.add (local.get $shared) (select (local.get $restA) (local.get $restB) (i32.lt_u (local.get $restA) (local.get $restB))))
           (local.get $needed)))
-        (br $next)))
+        (br $chunk)))
     (local.get $shared))
 
   ;; shared_many(a, ea, table, n): shared() for n encoded sets, one call: entry c of the table
