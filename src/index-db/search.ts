@@ -151,6 +151,9 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       const own = doc.shingles;
       const k = doc.signature.length;
       const sketches = await store.candidateSketches(keys[d]!);
+      if (sketches.signatures.length !== sketches.ids.length * k) {
+        throw new NearDupError('EINDEX', `index ${options.db} is damaged: its signatures are not of ${k} values (run neardup index verify)`);
+      }
       kernel.load(own, doc.signature);
       const agree = kernel.agreements(sketches.signatures, sketches.ids.length);
       const toVerify: { id: number; size: number }[] = [];
