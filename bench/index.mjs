@@ -192,7 +192,7 @@ lines.push(
     'signatures in one statement and compares them at once, then reads the stored shingle sets of those left in one statement and counts ' +
     'what each shares with the query as its bytes decode (in WebAssembly, compiled before its first call), dropping a set once the ' +
     'threshold is out of reach. An unrelated text has a handful of candidates. A first call in a fresh process also pays for ' +
-    'compiling the code it runs; for the larger near-copies most of that is sketching (the 16 KB one: about 20 ms of sketching).',
+    'compiling the code it runs; for the larger near-copies much of it is sketching (the 16 KB one: 10 to 25 ms of sketching in a fresh process).',
 );
 
 const section = lines.join('\n');
