@@ -10,12 +10,13 @@
 //   alternating, after one read of every file so the page cache is warm for both);
 // - a second `index add` of the unchanged corpus (the incremental path);
 // - queries of one new document each (near-copies of 20 indexed mails, 4 unrelated texts): open
-//   the index, sketch, find candidates, verify, close; the first query of the process apart;
+//   the index, sketch, find candidates, verify, close; and the first query of a fresh process
+//   (node started and the library imported first, not timed), each near-copy in 3 processes;
 // - the index's size on disk per document, with and without stored shingles.
 // Under both the defaults (char:9, containment 0.65) and the usual settings of other tools
 // (word:5, Jaccard 0.8).
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, ensureSpamAssassin, listFiles } from './corpus.mjs';
@@ -23,6 +24,8 @@ import { ROOT, ensureSpamAssassin, listFiles } from './corpus.mjs';
 const { addToIndex, findNearDuplicates, indexStats, queryIndex } = await import(path.join(ROOT, 'dist', 'index.js'));
 
 const write = !process.argv.includes('--no-write');
+// the machine may be shared: its load when the run starts and ends goes with the figures
+const loadAtStart = loadavg()[0];
 const dir = ensureSpamAssassin();
 const files = listFiles(dir);
 const corpusBytes = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -89,16 +92,27 @@ for (const { name, options } of SETTINGS) {
   for (const f of unrelated) other.push(await query(f));
   const byTime = (xs) => [...xs].sort((a, b) => a.ms - b.ms);
   const queries = { near: byTime(near), other: byTime(other) };
-  // The first query of a fresh process (the library imported first, not timed), and the CLI's
-  // wall time (process start included), for the slowest near-copy.
-  const slowestFile = nearCopies[near.indexOf(queries.near.at(-1))];
-  const script = `const m = await import(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
-const t = performance.now(); await m.queryIndex([${JSON.stringify(slowestFile)}], { db: ${JSON.stringify(db)} });
+  // The first query of a fresh process: a process that imports the library (not timed), then
+  // runs one query (timed: open, sketch, candidates, verification, close). Each near-copy in 3
+  // such processes: the machine is shared, so a single process's figure is partly the scheduler's.
+  const firstCall = (file) => {
+    const script = `const m = await import(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
+const t = performance.now(); await m.queryIndex([${JSON.stringify(file)}], { db: ${JSON.stringify(db)} });
 console.log(performance.now() - t);`;
-  queries.coldMs = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  };
+  const cold = nearCopies.map((file, i) => {
+    const runs = [firstCall(file), firstCall(file), firstCall(file)].sort((a, b) => a - b);
+    return { ms: runs[1], worst: runs[2], candidates: near[i].candidates, pairs: near[i].pairs };
+  });
+  queries.cold = byTime(cold);
+  // the heaviest: the 3 near-copies with the most candidates; the CLI's wall time (process start
+  // included) for the one with the most
+  const heaviest = [...cold.keys()].sort((a, b) => cold[b].candidates - cold[a].candidates || a - b).slice(0, 3);
+  queries.coldHeaviest = heaviest.map((i) => cold[i]);
   t = performance.now();
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'neardup.js'), 'index', 'query', slowestFile, '--db', db], { stdio: 'ignore' });
+    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'neardup.js'), 'index', 'query', nearCopies[heaviest[0]], '--db', db], { stdio: 'ignore' });
   } catch (e) {
     if (e.status !== 1) throw e;
   }
@@ -113,7 +127,7 @@ console.log(performance.now() - t);`;
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
 const lines = [];
-lines.push(`${date} · ${machine}`);
+lines.push(`${date} · ${machine} · load average ${fmt(loadAtStart, 1)} at the start, ${fmt(loadavg()[0], 1)} at the end`);
 lines.push('');
 lines.push('    npm run bench:index');
 lines.push('');
@@ -131,14 +145,21 @@ for (const r of results) {
 lines.push('');
 lines.push('Query of one new document (open the index, sketch, candidates, exact verification, close), each the median of 3:');
 lines.push('');
-lines.push('| settings | 20 near-copies of indexed mails: median / 90th pct / slowest | candidates, matches of the slowest | 4 unrelated texts: median / slowest | slowest near-copy: first call in a fresh process / CLI wall time |');
-lines.push('| --- | --- | --- | --- | --- |');
+lines.push(
+  '| settings | 20 near-copies of indexed mails: median / 90th pct / slowest | candidates, matches of the slowest | 4 unrelated texts: median / slowest | ' +
+    'first call in a fresh process, median of 3 processes each: the 3 near-copies with the most candidates (candidates, matches) / all 20: median, slowest | ' +
+    'CLI wall time, most candidates |',
+);
+lines.push('| --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
-  const { near, other, coldMs, cliMs } = r.queries;
+  const { near, other, cold, cliMs } = r.queries;
   const slowest = near.at(-1);
+  const coldest = cold.at(-1);
   lines.push(
     `| ${r.name} | ${fmt(near[9].ms, 1)} / ${fmt(near[17].ms, 1)} / ${fmt(slowest.ms, 1)} ms | ${fmt(slowest.candidates)}, ${slowest.pairs} | ` +
-      `${fmt(other[1].ms, 1)} / ${fmt(other.at(-1).ms, 1)} ms | ${fmt(coldMs, 1)} ms / ${fmt(cliMs)} ms |`,
+      `${fmt(other[1].ms, 1)} / ${fmt(other.at(-1).ms, 1)} ms | ` +
+      `${r.queries.coldHeaviest.map((c) => `${fmt(c.ms, 1)} (${fmt(c.candidates)}, ${c.pairs})`).join(', ')} ms / ` +
+      `${fmt(cold[9].ms, 1)}, ${fmt(coldest.ms, 1)} ms (${fmt(coldest.candidates)}, ${coldest.pairs}) | ${fmt(cliMs)} ms |`,
   );
 }
 lines.push('');
@@ -155,18 +176,23 @@ for (const r of results) {
 const worstQuery = Math.max(...results.map((r) => Math.max(r.queries.near.at(-1).ms, r.queries.other.at(-1).ms)));
 const worstRatio = Math.min(...results.map((r) => r.scanMs / r.addMs));
 lines.push('');
-const worstCold = Math.max(...results.map((r) => r.queries.coldMs));
+const worstCold = Math.max(...results.map((r) => r.queries.cold.at(-1).ms));
+const worstColdRun = Math.max(...results.flatMap((r) => r.queries.cold.map((c) => c.worst)));
 lines.push(
-  `Targets: query under 100 ms: ${worstQuery < 100 ? 'met' : 'NOT met'} in a running process (slowest of all ${fmt(worstQuery, 1)} ms); ` +
-    `the first call in a fresh process (JIT not warm) ${worstCold < 100 ? 'also under' : 'over'} it for the slowest document (${fmt(worstCold, 1)} ms). ` +
+  `Targets: query under 100 ms: ${worstQuery < 100 ? 'met' : 'NOT met'} in a running process (slowest of all ${fmt(worstQuery, 1)} ms), ` +
+    `and ${worstCold < 100 ? 'met' : 'NOT met'} by the first call in a fresh process (JIT not warm; process start and module import excluded) ` +
+    `for every near-copy (slowest ${fmt(worstCold, 1)} ms, median of 3 processes; the worst single process ${fmt(worstColdRun, 1)} ms). ` +
     `Add throughput at least half of scan's: ${worstRatio >= 0.5 ? 'met' : 'NOT met'} (lowest ratio ${fmt(worstRatio, 2)}).`,
 );
 lines.push('');
 lines.push(
   'Why some queries take longer: under the defaults (tuned for containment 0.65) a near-copy of a mail from a large ' +
     'cluster (mailing-list mail shares its headers) has hundreds of LSH candidates, and every candidate the signature test keeps is ' +
-    'verified exactly, as scan verifies it (which is why a default scan of this corpus takes seconds). Stored shingle sets are merged as they ' +
-    'decode and dropped once the threshold is out of reach. An unrelated text has a handful of candidates.',
+    'verified exactly, as scan verifies it (which is why a default scan of this corpus takes seconds). A query reads its candidates\' ' +
+    'signatures in one statement and compares them at once, then reads the stored shingle sets of those left in one statement and counts ' +
+    'what each shares with the query as its bytes decode (in WebAssembly, compiled before its first call), dropping a set once the ' +
+    'threshold is out of reach. An unrelated text has a handful of candidates. A first call in a fresh process also pays for ' +
+    'compiling the code it runs; for the larger near-copies much of it is sketching (the 16 KB one: 10 to 25 ms of sketching in a fresh process).',
 );
 
 const section = lines.join('\n');

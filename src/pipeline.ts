@@ -9,7 +9,7 @@ import { extractText, kindFromPath, type DocumentKind } from './corpus/extract.j
 import { readTextFile, type Encoding, type FsPath } from './corpus/read.js';
 import { walk } from './corpus/walk.js';
 import { components } from './match/cluster.js';
-import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from './match/verify.js';
+import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from './match/verify.js';
 import type { ResolvedOptions } from './options.js';
 import { contentHash } from './sketch/hash.js';
 import type { Sketcher } from './sketch/sketch.js';
@@ -138,6 +138,16 @@ export function mayMatch(settings: MatchSettings, sizeA: number, sizeB: number, 
   const { metric, threshold } = settings;
   if (!sizesCanMatch(metric, threshold, sizeA, sizeB)) return false;
   return estimateCanMatch(sigA, sigB, jaccardFloor(metric, threshold, sizeA, sizeB));
+}
+
+/**
+ * mayMatch for signatures compared elsewhere (many at once): a pair of these sizes whose
+ * signatures, of `k` values, agree in `agreeing` positions.
+ */
+export function signaturesMayMatch(settings: MatchSettings, sizeA: number, sizeB: number, agreeing: number, k: number): boolean {
+  const { metric, threshold } = settings;
+  if (!sizesCanMatch(metric, threshold, sizeA, sizeB)) return false;
+  return estimateKeeps(agreeing / k, k, jaccardFloor(metric, threshold, sizeA, sizeB));
 }
 
 /** Exact scores of a pair, or undefined when it is below the threshold. */

@@ -17,6 +17,9 @@ import {
   type IndexScanResult,
   type ScanEvent,
 } from '../src/index.js';
+import fc from 'fast-check';
+import { mayMatch, signaturesMayMatch } from '../src/pipeline.js';
+import { IndexPaths } from '../src/index-db/open.js';
 import { ROOT } from './helpers.js';
 import { MemoryStore } from './memory-store.js';
 
@@ -183,10 +186,67 @@ describe('index query', () => {
     expect((await verifyIndex({ db }, { store })).ok).toBe(true);
   });
 
+  it('says which indexed document cannot be verified when its stored shingles are missing or damaged', async () => {
+    await addToIndex([at('docs')], { db });
+    const [incoming] = put({ 'incoming/again.txt': `Breaking: ${article}` });
+    const raw = new Database(db);
+    const id = (key: string) => raw.prepare('SELECT id FROM docs WHERE path = ?').pluck().get(key) as number;
+    raw.prepare('DELETE FROM shingles WHERE doc = ?').run(id('../docs/article-copy.txt'));
+    const missing = await queryIndex([incoming!], { db });
+    expect(pairsOf(missing)).toEqual([['docs/article.txt', 'incoming/again.txt', 'index']]);
+    expect(missing.errors.map((e) => [names([e.path])[0], e.message])).toEqual([
+      ['docs/article-copy.txt', 'indexed document cannot be verified: its shingles are missing (run neardup index verify)'],
+    ]);
+    // a zero gap: not a set the index wrote
+    raw.prepare('UPDATE shingles SET data = ? WHERE doc = ?').run(Buffer.from([5, 0, 0, 0]), id('../docs/article.txt'));
+    raw.close();
+    await expect(queryIndex([incoming!], { db })).rejects.toThrow(/is damaged: the shingles of \S*docs\/article\.txt do not decode \(run neardup index verify\)/);
+  });
+
   it('refuses an index nothing was added to, and a missing one', async () => {
     await expect(queryIndex([at('docs')], { db })).rejects.toThrow(/does not exist/);
     const store = new MemoryStore();
     await expect(queryIndex([at('docs')], { db }, { store })).rejects.toThrow(/is empty: nothing has been added to it yet/);
+  });
+});
+
+describe('the signature test in bulk', () => {
+  it('signaturesMayMatch, given the agreeing positions, passes exactly the pairs mayMatch passes (property)', () => {
+    const k = 32;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('jaccard' as const, 'containment' as const),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: k }),
+        (metric, threshold, sizeA, sizeB, same) => {
+          const a = Uint32Array.from({ length: k }, (_, i) => i);
+          const b = Uint32Array.from({ length: k }, (_, i) => (i < same ? i : i + 1000));
+          const settings = { metric, threshold };
+          expect(signaturesMayMatch(settings, sizeA, sizeB, same, k)).toBe(mayMatch(settings, sizeA, sizeB, a, b));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('IndexPaths', () => {
+  it('shows a key as path.relative shows it, working each folder out once (property)', () => {
+    const segment = fc.constantFrom('a', 'b', 'c', 'docs', '..', 'x.txt');
+    const rel = fc.array(segment, { minLength: 1, maxLength: 5 }).map((xs) => xs.join('/'));
+    fc.assert(
+      fc.property(rel, rel, rel, fc.array(rel, { minLength: 1, maxLength: 6 }), (cwdRel, dbRel, nameTail, keys) => {
+        const cwd = path.resolve('/r/s', cwdRel);
+        const paths = new IndexPaths(path.join(dbRel, 'index.db'), cwd);
+        for (const key of [...keys, `${keys[0]}/${nameTail}`, path.relative(paths.root, cwd).split(path.sep).join('/')]) {
+          if (key === '') continue;
+          expect([key, paths.displayOf(key)]).toEqual([key, path.relative(cwd, paths.absOf(key)) || '.']);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 

@@ -9,7 +9,9 @@ import { NearDupError } from '../src/errors.js';
 import { resolveIndexOptions, indexSettingsOf } from '../src/options.js';
 import { bandKeys } from '../src/sketch/lsh.js';
 import { Sketcher } from '../src/sketch/sketch.js';
-import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE, sharesAtLeast } from '../src/store/codec.js';
+import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE, sharedWithEncoded } from '../src/store/codec.js';
+import { QueryKernel } from '../src/store/kernel.js';
+import { KERNEL_WASM } from '../src/store/kernel-wasm.js';
 import { APPLICATION_ID, SqliteStore, retryBusy } from '../src/store/sqlite.js';
 import { SCHEMA_VERSION, type IndexStore, type NewEntry } from '../src/store/store.js';
 import { ROOT } from './helpers.js';
@@ -40,12 +42,14 @@ describe('codec', () => {
     expect(() => decodeSortedU32(Uint8Array.from([5, 0]))).toThrow(/order/);
     expect(() => decodeSortedU32(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f, 1]))).toThrow(/32 bits/);
   });
-  it('sharesAtLeast agrees with the exact intersection size for every threshold (property)', () => {
+  it('sharedWithEncoded counts exactly what is shared whenever it reaches what is needed (property)', () => {
     const set = fc.uniqueArray(fc.integer({ min: 0, max: 3000 }), { maxLength: 120 }).map((xs) => Uint32Array.from(xs).sort());
     fc.assert(
       fc.property(set, set, fc.integer({ min: 0, max: 130 }), (a, b, needed) => {
         const shared = a.filter((x) => b.includes(x)).length;
-        expect(sharesAtLeast(a, encodeSortedU32(b), b.length, needed)).toBe(shared >= needed);
+        const counted = sharedWithEncoded(a, encodeSortedU32(b), b.length, needed);
+        if (shared >= needed) expect(counted).toBe(shared);
+        else expect(counted).toBeLessThan(needed);
       }),
     );
   });
@@ -54,6 +58,96 @@ describe('codec', () => {
     expect([...encodeU32LE(sig)]).toEqual([1, 0, 0, 0, 0xef, 0xbe, 0xad, 0xde]);
     expect(decodeU32LE(encodeU32LE(sig))).toEqual(sig);
     expect(() => decodeU32LE(new Uint8Array(3))).toThrow();
+  });
+});
+
+describe('query kernel', () => {
+  const kernels = () => [new QueryKernel(), new QueryKernel({ useWasm: false })];
+  // small ranges force many shared values; the full range tests unsigned order and 5-byte varints
+  const value = fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
+  const set = fc.uniqueArray(value, { maxLength: 200 }).map((xs) => Uint32Array.from(xs).sort());
+
+  it('is the module compiled from kernel.wat', async () => {
+    const { default: wabtInit } = await import('wabt');
+    const wabt = await wabtInit();
+    const wat = path.join(ROOT, 'src', 'store', 'kernel.wat');
+    const module = wabt.parseWat('kernel.wat', readFileSync(wat, 'utf8'));
+    module.validate();
+    const b64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
+    module.destroy();
+    if (process.env.NEARDUP_WRITE_WASM) {
+      const lines = b64.match(/.{1,96}/g)!.map((l) => `  '${l}'`).join(' +\n');
+      writeFileSync(path.join(ROOT, 'src', 'store', 'kernel-wasm.ts'), `// Generated from kernel.wat (see there how). Do not edit.\nexport const KERNEL_WASM =\n${lines};\n`);
+      return;
+    }
+    expect(KERNEL_WASM).toBe(b64);
+    expect(new QueryKernel().webAssembly).toBe(true);
+  });
+  it('counts shared shingles exactly whenever they reach what is needed, in WebAssembly and in JavaScript (property)', () => {
+    const [wasm, js] = kernels();
+    fc.assert(
+      fc.property(fc.array(set, { minLength: 1, maxLength: 6 }), fc.nat(), (sets, pick) => {
+        const own = sets[pick % sets.length]!;
+        for (const k of [wasm!, js!]) k.load(own, new Uint32Array(4));
+        for (const b of sets) {
+          const bytes = encodeSortedU32(b);
+          const shared = own.filter((x) => b.includes(x)).length;
+          for (const needed of [0, 1, shared, shared + 1, Math.ceil(0.65 * Math.min(own.length, b.length))]) {
+            // the exact count when it reaches what is needed, else any count under it
+            const expected = shared >= needed ? shared : `under ${needed}`;
+            const seen = (n: number) => (n >= needed ? n : `under ${needed}`);
+            expect(seen(sharedWithEncoded(own, bytes, b.length, needed))).toBe(expected);
+            expect(seen(wasm!.shared(bytes, b.length, needed))).toBe(expected);
+            expect(seen(js!.shared(bytes, b.length, needed))).toBe(expected);
+          }
+        }
+        // the same as one batch (sets side by side in the kernel's memory)
+        const encoded = sets.map((b) => encodeSortedU32(b));
+        const needed = sets.map((b, i) => (i % 3 === 0 ? 0 : Math.ceil(0.65 * Math.min(own.length, b.length))));
+        const expected = sets.map((b, i) => {
+          const shared = own.filter((x) => b.includes(x)).length;
+          return shared >= needed[i]! ? shared : -2;
+        });
+        for (const k of [wasm!, js!]) {
+          const got = [...k.sharedMany(encoded, sets.map((b) => b.length), needed)];
+          expect(got.map((n, i) => (n >= needed[i]! ? n : n >= 0 ? -2 : n))).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('refuses bytes that do not decode, in WebAssembly and in JavaScript', () => {
+    const own = Uint32Array.from([0, 1, 2, 5, 6, 200, 0xfffffffe, 0xffffffff]);
+    const bad: [string, number[], number][] = [
+      ['a varint past the end', [0x80], 1],
+      ['fewer values than said', [1, 1], 3],
+      ['a zero gap', [5, 0], 2],
+      ['a varint over 32 bits', [0xff, 0xff, 0xff, 0xff, 0x1f], 1],
+      ['a value past 2^32', [0xfe, 0xff, 0xff, 0xff, 0x0f, 2], 2],
+    ];
+    for (const k of kernels()) {
+      k.load(own, new Uint32Array(1));
+      for (const [why, bytes, size] of bad) expect([why, k.shared(Uint8Array.from(bytes), size, 0)]).toEqual([why, -1]);
+      // a bad set in a batch spoils only its own count
+      expect([...k.sharedMany([encodeSortedU32(own), Uint8Array.from([5, 0]), encodeSortedU32(own)], [own.length, 2, own.length], [0, 0, 0])]).toEqual([own.length, -1, own.length]);
+      expect([...k.sharedMany([], [], [])]).toEqual([]);
+      expect(k.shared(encodeSortedU32(own), own.length, 0)).toBe(own.length);
+      expect(k.shared(new Uint8Array(0), 0, 0)).toBe(0);
+    }
+  });
+  it('counts the agreeing positions of many signatures at once, whatever the memory already held', () => {
+    for (const k of kernels()) {
+      const q = Uint32Array.from([1, 2, 0xffffffff, 4]);
+      k.load(Uint32Array.from({ length: 50_000 }, (_, i) => i * 7), q);
+      const sigs = Uint32Array.from([1, 2, 0xffffffff, 4, 0, 2, 3, 4, 9, 9, 9, 9, 1, 0, 0xffffffff, 0]);
+      expect([...k.agreements(sigs, 4)]).toEqual([4, 2, 0, 2]);
+      expect([...k.agreements(sigs, 0)]).toEqual([]);
+      // a large batch grows the memory; the query stays where it was
+      const many = new Uint32Array(4 * 100_000).fill(2);
+      expect(k.agreements(many, 100_000).every((n) => n === 1)).toBe(true);
+      expect(k.shared(encodeSortedU32(Uint32Array.from([7, 14, 15])), 3, 0)).toBe(2);
+      expect(() => k.agreements(sigs, 5)).toThrow(RangeError);
+    }
   });
 });
 
@@ -121,6 +215,17 @@ for (const [name, open] of backends) {
       expect(stored!.signature).toEqual(a.signature);
       expect((await store.shingles([idA!])).map((b) => b && decodeSortedU32(b))).toEqual([a.shingles]);
       expect(await store.countBandKeys(idA!, a.bandKeys)).toBe(settings.bands);
+      // the candidates with what the signature test needs, in one call
+      const sketches = await store.candidateSketches(a.bandKeys);
+      expect(sketches.ids).toEqual(await store.candidates(a.bandKeys));
+      const k = a.signature.length;
+      const rows = await store.entries(sketches.ids);
+      expect(sketches.keys).toEqual(rows.map((e) => e.key));
+      expect(sketches.shingleCounts).toEqual(rows.map((e) => e.shingleCount));
+      rows.forEach((e, c) => expect(sketches.signatures.subarray(c * k, (c + 1) * k)).toEqual(e.signature));
+      expect(await store.candidateSketches(new Uint32Array(settings.bands).fill(7))).toEqual({ ids: [], keys: [], shingleCounts: [], signatures: new Uint32Array(0) });
+      expect(await store.entries([])).toEqual([]);
+      expect(await store.shingles([])).toEqual([]);
       // a key of band 0 asked for in band 1 finds nothing
       const shifted = new Uint32Array(settings.bands).fill(0x12345678);
       shifted[1] = a.bandKeys[0]!;

@@ -75,6 +75,14 @@ export class MemoryStore implements IndexStore {
     keys.forEach((k, b) => this.bands.get(`${b}:${k}`)?.forEach((id) => ids.add(id)));
     return [...ids].sort((x, y) => x - y);
   }
+  async candidateSketches(keys: Uint32Array) {
+    const ids = await this.candidates(keys);
+    const docs = ids.map((id) => this.docs.get(id)!);
+    const k = docs[0]?.signature.length ?? 0;
+    const signatures = new Uint32Array(ids.length * k);
+    docs.forEach((d, c) => signatures.set(d.signature, c * k));
+    return { ids, keys: docs.map((d) => d.key), shingleCounts: docs.map((d) => d.shingleCount), signatures };
+  }
   private entry(id: number): StoredEntry {
     const { key, contentHash, kind, encoding, bytes, chars, units, shingleCount, signature, shingles } = this.docs.get(id)!;
     return { id, key, contentHash, kind, encoding, bytes, chars, units, shingleCount, signature, hasShingles: shingles !== undefined };

@@ -2,21 +2,23 @@
  * The actions of `neardup index add|remove|stats|verify`, and the engine and report of scans
  * that use an index (`index query`, `scan --db`), which otherwise run exactly as `scan` does.
  */
-import { addToIndex } from '../index-db/add.js';
-import { indexStats, removeFromIndex, verifyIndex } from '../index-db/admin.js';
-import { queryIndex, scanWithIndex } from '../index-db/search.js';
 import type { IndexOptionsInput } from '../options.js';
-import { renderAdd, renderRemove, renderStats, renderVerify, type IndexFormat } from '../report/index-report.js';
-import { findNearDuplicates } from '../scan.js';
+import type { IndexFormat } from '../report/index-report.js';
+import type { findNearDuplicates } from '../scan.js';
 import { stderrEvents } from './events.js';
 import { EXIT } from './exit.js';
 import type { IndexCommand, ScanCommand } from './program.js';
 
+// Each action loads only the modules it runs (index stats, for one, not the scan engine): loading
+// modules is much of a short command's time.
+
 /** What runs a scan command: the plain scan, or one with an index (scan --db, index query). */
 export function scanEngine(cmd: Pick<ScanCommand, 'db' | 'indexQuery'>): typeof findNearDuplicates {
-  if (cmd.db === undefined && !cmd.indexQuery) return findNearDuplicates;
-  const search = cmd.indexQuery ? queryIndex : scanWithIndex;
-  return (paths, input, hooks) => search(paths.map(String), { ...input, db: cmd.db }, hooks);
+  if (cmd.db === undefined && !cmd.indexQuery) return async (...args) => (await import('../scan.js')).findNearDuplicates(...args);
+  return async (paths, input, hooks) => {
+    const { queryIndex, scanWithIndex } = await import('../index-db/search.js');
+    return (cmd.indexQuery ? queryIndex : scanWithIndex)(paths.map(String), { ...input, db: cmd.db }, hooks);
+  };
 }
 
 /** The command's options as the library takes them (names differ only for the walk's). */
@@ -37,18 +39,23 @@ export async function runIndex(cmd: IndexCommand): Promise<void> {
   const { onEvent } = events;
   let report: string;
   let code: number;
+  const reports = await import('../report/index-report.js');
   if (cmd.action === 'add') {
+    const { addToIndex } = await import('../index-db/add.js');
     const r = await addToIndex(cmd.paths, input, { onEvent });
-    [report, code] = [renderAdd(r, format), indexExitCode(r)];
+    [report, code] = [reports.renderAdd(r, format), indexExitCode(r)];
   } else if (cmd.action === 'remove') {
+    const { removeFromIndex } = await import('../index-db/admin.js');
     const r = await removeFromIndex(cmd.paths, input, { onEvent });
-    [report, code] = [renderRemove(r, format), indexExitCode(r)];
+    [report, code] = [reports.renderRemove(r, format), indexExitCode(r)];
   } else if (cmd.action === 'stats') {
+    const { indexStats } = await import('../index-db/admin.js');
     const r = await indexStats(input);
-    [report, code] = [renderStats(r, format), EXIT.clean];
+    [report, code] = [reports.renderStats(r, format), EXIT.clean];
   } else {
+    const { verifyIndex } = await import('../index-db/admin.js');
     const r = await verifyIndex(input);
-    [report, code] = [renderVerify(r, format), indexExitCode(r)];
+    [report, code] = [reports.renderVerify(r, format), indexExitCode(r)];
     if (!r.ok) process.stderr.write(`neardup: index ${r.db} failed verification: ${r.problems.length} problem(s)\n`);
   }
   events.finish();

@@ -35,6 +35,7 @@ export interface OpenedIndex {
 export class IndexPaths {
   /** The folder the keys are relative to: the index file's folder. */
   readonly root: string;
+  private readonly folders = new Map<string, { abs: string; shown: string }>();
   constructor(
     db: string,
     readonly cwd: string,
@@ -49,6 +50,24 @@ export class IndexPaths {
   }
   /** As shown in reports: relative to the working folder. */
   displayOf(key: string): string {
+    // a file's folder is worked out once: a report lists many files of few folders
+    const slash = key.lastIndexOf('/');
+    const name = key.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..') return this.displayUncached(key);
+    const folderKey = slash < 0 ? '' : key.slice(0, slash);
+    let folder = this.folders.get(folderKey);
+    if (folder === undefined) {
+      const abs = this.absOf(folderKey);
+      folder = { abs, shown: path.relative(this.cwd, abs) };
+      this.folders.set(folderKey, folder);
+    }
+    const file = folder.abs.endsWith(path.sep) ? folder.abs + name : folder.abs + path.sep + name;
+    // the working folder inside the "file" (not a file, then): path.relative's own answer
+    if (`${this.cwd}${path.sep}`.toLowerCase().startsWith(`${file}${path.sep}`.toLowerCase())) return this.displayUncached(key);
+    return folder.shown ? folder.shown + path.sep + name : name;
+  }
+
+  private displayUncached(key: string): string {
     return path.relative(this.cwd, this.absOf(key)) || '.';
   }
 }

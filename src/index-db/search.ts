@@ -11,12 +11,12 @@
 import { statSync } from 'node:fs';
 import { candidatePairs, unpackPair } from '../match/candidates.js';
 import { LSH_RECALL, lshTarget, type IndexOptionsInput, type ResolvedOptions } from '../options.js';
-import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, sketchDocument, type LoadedDocument } from '../pipeline.js';
+import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type LoadedDocument } from '../pipeline.js';
 import { bandKeys, candidateProbability } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
-import { decodeSortedU32, sharesAtLeast } from '../store/codec.js';
+import { QueryKernel } from '../store/kernel.js';
 import type { StoredEntry } from '../store/store.js';
-import { sharedNeeded } from '../match/verify.js';
+import { meetsThreshold, scoresOf, sharedNeeded, type Scores } from '../match/verify.js';
 import { NearDupError, describeError } from '../errors.js';
 import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../types.js';
 import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
@@ -60,8 +60,27 @@ export function scanWithIndex(paths: readonly string[], input: IndexOptionsInput
   return searchIndex(paths, input, hooks, true);
 }
 
-/** Shingle sets loaded from the store at a time (bounds memory when a query has many candidates). */
-const VERIFY_BATCH = 256;
+/**
+ * Stored shingle sets loaded at a time: up to this many documents, or this many shingles
+ * (about 3.3 bytes each), whichever comes first: memory stays bounded when a query has many
+ * candidates or large ones, and a usual query reads all of its sets in one statement.
+ */
+const VERIFY_BATCH = 2048;
+const VERIFY_BATCH_SHINGLES = 1 << 22;
+
+/** The candidates to verify, in batches of VERIFY_BATCH documents or VERIFY_BATCH_SHINGLES shingles. */
+function* batches<C extends { size: number }>(candidates: readonly C[]): Generator<C[]> {
+  let start = 0;
+  while (start < candidates.length) {
+    let end = start;
+    let shingles = 0;
+    // at least one a batch, however large
+    do shingles += candidates[end++]!.size;
+    while (end < candidates.length && end - start < VERIFY_BATCH && shingles + candidates[end]!.size <= VERIFY_BATCH_SHINGLES);
+    yield candidates.slice(start, end);
+    start = end;
+  }
+}
 
 /** A match to be reported: a given document and an indexed one. */
 interface IndexHit {
@@ -121,50 +140,73 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       }
     }
 
-    // Candidates in the index, by document.
-    const wanted: number[][] = [];
-    const ids = new Set<number>();
-    for (let d = 0; d < docs.length; d++) {
-      wanted[d] = await store.candidates(keys[d]!);
-      for (const id of wanted[d]!) ids.add(id);
-    }
-    const entries = new Map((await store.entries([...ids].sort((x, y) => x - y))).map((e) => [e.id, e]));
-    // The cheap tests first (sizes, signatures), then exact verification of what is left.
-    const toVerify: { doc: number; entry: StoredEntry }[] = [];
+    // Candidates in the index, by document: the cheap tests (sizes, signatures) on all of them
+    // at once, then exact verification of what is left, on stored shingles as they decode.
+    const storeShingles = index.recorded.storeShingles;
+    const kernel = new QueryKernel();
+    const reread = new Rereader(index.paths, sketcher, records);
+    const verified: { doc: number; id: number; jaccard: number; containment: number }[] = [];
     for (let d = 0; d < docs.length; d++) {
       const doc = docs[d]!;
-      for (const id of wanted[d]!) {
-        const entry = entries.get(id)!;
-        if (given.has(entry.key)) continue;
+      const own = doc.shingles;
+      const k = doc.signature.length;
+      const sketches = await store.candidateSketches(keys[d]!);
+      if (sketches.signatures.length !== sketches.ids.length * k) {
+        throw new NearDupError('EINDEX', `index ${options.db} is damaged: its signatures are not of ${k} values (run neardup index verify)`);
+      }
+      kernel.load(own, doc.signature);
+      const agree = kernel.agreements(sketches.signatures, sketches.ids.length);
+      const toVerify: { id: number; size: number }[] = [];
+      sketches.ids.forEach((id, c) => {
+        if (given.has(sketches.keys[c]!)) return;
         candidates++;
-        if (mayMatch(options, doc.shingles.length, entry.shingleCount, doc.signature, entry.signature)) toVerify.push({ doc: d, entry });
+        const size = sketches.shingleCounts[c]!;
+        if (signaturesMayMatch(options, own.length, size, agree[c]!, k)) toVerify.push({ id, size });
+      });
+      const keep = (id: number, s: Scores | undefined) => {
+        if (s && meetsThreshold(options.metric, options.threshold, s)) verified.push({ doc: d, id, jaccard: s.jaccard, containment: s.containment });
+      };
+      if (!storeShingles) {
+        for (const entry of await store.entries(toVerify.map((c) => c.id))) {
+          const shingles = reread.shingles(entry);
+          if (shingles) keep(entry.id, scorePair(options, own, shingles));
+        }
+        continue;
+      }
+      for (const batch of batches(toVerify)) {
+        const stored = await store.shingles(batch.map((c) => c.id));
+        const present: { id: number; size: number; needed: number; bytes: Uint8Array }[] = [];
+        for (let i = 0; i < batch.length; i++) {
+          const { id, size } = batch[i]!;
+          const bytes = stored[i];
+          if (bytes) present.push({ id, size, bytes, needed: sharedNeeded(options.metric, options.threshold, own.length, size) });
+          else {
+            const [entry] = await store.entries([id]);
+            records.error({ path: index.paths.displayOf(entry!.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
+          }
+        }
+        // exact: a count stops early only once its pair cannot reach what it needs
+        const shared = kernel.sharedMany(
+          present.map((c) => c.bytes),
+          present.map((c) => c.size),
+          present.map((c) => c.needed),
+        );
+        for (let i = 0; i < present.length; i++) {
+          const { id, size, needed } = present[i]!;
+          const n = shared[i]!;
+          if (n < 0) {
+            const [entry] = await store.entries([id]);
+            throw new NearDupError('EINDEX', `index ${options.db} is damaged: the shingles of ${index.paths.displayOf(entry!.key)} do not decode (run neardup index verify)`);
+          }
+          if (n >= needed) keep(id, scoresOf(n, own.length, size));
+        }
       }
     }
-    const reread = new Rereader(index.paths, sketcher, records);
-    const hits: IndexHit[] = [];
-    for (let start = 0; start < toVerify.length; start += VERIFY_BATCH) {
-      const batch = toVerify.slice(start, start + VERIFY_BATCH);
-      const stored = batch.some((c) => c.entry.hasShingles) ? await store.shingles(batch.map((c) => c.entry.id)) : [];
-      batch.forEach(({ doc, entry }, i) => {
-        const own = docs[doc]!.shingles;
-        let shingles: Uint32Array | undefined;
-        if (entry.hasShingles) {
-          const bytes = stored[i];
-          if (!bytes) {
-            records.error({ path: index.paths.displayOf(entry.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
-            return;
-          }
-          // exact: a pair that cannot share enough shingles is dropped before its set is decoded
-          const needed = sharedNeeded(options.metric, options.threshold, own.length, entry.shingleCount);
-          if (!sharesAtLeast(own, bytes, entry.shingleCount, needed)) return;
-          shingles = decodeSortedU32(bytes);
-        } else {
-          shingles = reread.shingles(entry);
-        }
-        const s = shingles && scorePair(options, own, shingles);
-        if (s) hits.push({ doc, entry, jaccard: s.jaccard, containment: s.containment, source: entry.hasShingles ? 'index' : 'file' });
-      });
-    }
+    // the matched documents' metadata, once each
+    const matched = [...new Set(verified.map((f) => f.id))].sort((x, y) => x - y);
+    const entries = new Map((await store.entries(matched)).map((e) => [e.id, e]));
+    const source: VerificationSource = storeShingles ? 'index' : 'file';
+    const hits: IndexHit[] = verified.map((f) => ({ doc: f.doc, entry: entries.get(f.id)!, jaccard: f.jaccard, containment: f.containment, source }));
 
     return {
       ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),

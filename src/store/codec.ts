@@ -74,7 +74,8 @@ export function encodeU32LE(values: Uint32Array): Uint8Array {
   return out;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** Whether this platform stores numbers little-endian (as the index's bytes are). */
+export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export function decodeU32LE(bytes: Uint8Array): Uint32Array {
   if (bytes.length % 4 !== 0) throw new RangeError(`length ${bytes.length} is not a multiple of 4`);
@@ -87,34 +88,40 @@ export function decodeU32LE(bytes: Uint8Array): Uint32Array {
 }
 
 /**
- * Whether the sorted set `a` and the encoded sorted set `encoded` (of `sizeB` values) share at
- * least `needed` values: a merge over the bytes as they decode, stopped as soon as the values
- * left can no longer bring the count up to `needed`. Exact: false means fewer than `needed` are
- * shared. Most candidates of a query fail this well before the end of their bytes.
+ * How many values the sorted set `a` shares with the encoded sorted set `encoded` (of `sizeB`
+ * values), merged as the bytes decode: exact when it is at least `needed`; the count stops
+ * early, under `needed`, once what is left of either set can no longer bring it up to
+ * `needed` (most candidates of a query fail well before the end of their bytes), and at the
+ * end of `a` (nothing after it can be shared). -1 when the bytes do not hold `sizeB` ascending
+ * values. The query kernel (kernel.wat) answers to the same contract (its counts under
+ * `needed` may stop elsewhere); this is its stand-in where WebAssembly is not available.
  */
-export function sharesAtLeast(a: Uint32Array, encoded: Uint8Array, sizeB: number, needed: number): boolean {
+export function sharedWithEncoded(a: Uint32Array, encoded: Uint8Array, sizeB: number, needed: number): number {
   const la = a.length;
-  if (needed <= 0) return true;
-  if (needed > Math.min(la, sizeB)) return false;
+  const end = encoded.length;
   let i = 0;
   let shared = 0;
   let r = 0;
   let v = 0;
-  for (let j = 0; j < sizeB; j++) {
-    let b = encoded[r++]!;
-    let d = b & 0x7f;
-    for (let shift = 7; b >= 0x80; shift += 7) {
-      b = encoded[r++]!;
+  for (let j = 0; j < sizeB && i < la; j++) {
+    let d = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (r >= end || shift > 28) return -1;
+      const b = encoded[r++]!;
+      if (shift === 28 && b > 0x0f) return -1;
       d = (d | ((b & 0x7f) << shift)) >>> 0;
+      if (b < 0x80) break;
     }
-    v = j === 0 ? d : v + d;
+    if (j > 0 && d === 0) return -1;
+    v += d;
+    if (v > 0xffffffff) return -1;
     while (i < la && a[i]! < v) i++;
     if (i < la && a[i] === v) {
-      if (++shared >= needed) return true;
+      shared++;
       i++;
     }
     // what is left of either set bounds what can still be shared
-    if (shared + Math.min(la - i, sizeB - j - 1) < needed) return false;
+    if (shared + Math.min(la - i, sizeB - j - 1) < needed) return shared;
   }
-  return false;
+  return shared;
 }

@@ -14,18 +14,20 @@
  * A file is checked before anything is written to it: a file that is not SQLite, an SQLite file
  * of another application, another schema version or a read-only file is refused untouched.
  */
-import { accessSync, closeSync, constants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { NearDupError, describeError } from '../errors.js';
 import type { IndexSettings } from '../options.js';
 import { bandKeys } from '../sketch/lsh.js';
 import { VERSION } from '../version.js';
-import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE } from './codec.js';
+import { LITTLE_ENDIAN, decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE } from './codec.js';
 import {
   SCHEMA_VERSION,
   type Batch,
   type BatchOutcome,
+  type CandidateSketches,
   type IndexStore,
   type NewEntry,
   type OpenMode,
@@ -40,6 +42,32 @@ const BAND_BASE = 2 ** 32;
 const PAGE = 256;
 /** Page cache: the band table of a large index stays in memory while a batch is written. */
 const CACHE_KIB = 64 * 1024;
+/**
+ * A connection that only reads maps the file into memory (up to this much) instead of copying
+ * each page it reads: a query reads hundreds of stored shingle sets, a page or two each.
+ */
+const READ_MMAP_BYTES = 256 * 2 ** 20;
+
+let addonPath: string | undefined | null;
+/**
+ * better-sqlite3's compiled addon, named directly: without a name it searches a dozen places
+ * for it (through the `bindings` package) the first time a database opens, which is a good part
+ * of a query's opening. Undefined (the search) when it is not where an install puts it.
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    addonPath = null;
+    try {
+      // the package's main module is lib/index.js
+      const main = fileURLToPath(import.meta.resolve('better-sqlite3'));
+      const file = path.join(path.dirname(main), '..', 'build', 'Release', 'better_sqlite3.node');
+      if (existsSync(file)) addonPath = file;
+    } catch {
+      // not resolvable here (a bundler, a test runner): let it find its addon
+    }
+  }
+  return addonPath ?? undefined;
+}
 
 const SELECT_DOC = 'SELECT * FROM docs';
 
@@ -185,10 +213,28 @@ function checkFile(file: string, shown: string, mode: OpenMode, create: boolean)
   return { exists: size > 0, writable };
 }
 
+/** An object whose properties are made by these functions on first use, once each. */
+function lazily<T extends object>(make: { [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const key of Object.keys(make) as (keyof T & string)[]) {
+    Object.defineProperty(out, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = make[key]();
+        Object.defineProperty(out, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return out;
+}
+
 export class SqliteStore implements IndexStore {
   readonly backend = 'sqlite';
   private settings: IndexSettings | undefined;
   private readonly stmt;
+  private readonly sketchStmts = new Map<number, Database.Statement<number[], [number, string, number, Buffer]>>();
   /** One deferred transaction around a function (made once: better-sqlite3 prepares its BEGIN and COMMIT). */
   private readonly inTransaction: (fn: () => unknown) => unknown;
 
@@ -200,27 +246,50 @@ export class SqliteStore implements IndexStore {
     private readonly options: SqliteStoreOptions,
   ) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
-    this.stmt = {
-      meta: db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
-      byKey: db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE path = ?`),
-      byId: db.prepare<[number], DocRow>(`${SELECT_DOC} WHERE id = ?`),
-      page: db.prepare<[number, number], DocRow>(`${SELECT_DOC} WHERE id > ? ORDER BY id LIMIT ?`),
-      shingles: db.prepare<[number], Buffer>('SELECT data FROM shingles WHERE doc = ?').pluck(),
-      count: db.prepare<[], number>('SELECT count(*) FROM docs').pluck(),
-      hash: db.prepare<[string], string>('SELECT content_hash FROM docs WHERE path = ?').pluck(),
-      keys: db.prepare<[], string>('SELECT path FROM docs ORDER BY path').pluck(),
-      band: db.prepare<[number], number>('SELECT doc FROM lsh WHERE bk = ?').pluck(),
-      hasBand: db.prepare<[number, number], number>('SELECT 1 FROM lsh WHERE bk = ? AND doc = ?').pluck(),
-      insertDoc: db.prepare(
+    // prepared on first use: a query prepares the few it runs, not the writer's
+    this.stmt = lazily({
+      meta: () => db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+      byKey: () => db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE path = ?`),
+      byId: () => db.prepare<[number], DocRow>(`${SELECT_DOC} WHERE id = ?`),
+      byIds: () => db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE id IN (SELECT value FROM json_each(?))`),
+      page: () => db.prepare<[number, number], DocRow>(`${SELECT_DOC} WHERE id > ? ORDER BY id LIMIT ?`),
+      shingles: () => db.prepare<[number], Buffer>('SELECT data FROM shingles WHERE doc = ?').pluck(),
+      shinglesOfIds: () => db.prepare<[string], [number, Buffer]>('SELECT doc, data FROM shingles WHERE doc IN (SELECT value FROM json_each(?)) ORDER BY doc').raw(),
+      count: () => db.prepare<[], number>('SELECT count(*) FROM docs').pluck(),
+      hash: () => db.prepare<[string], string>('SELECT content_hash FROM docs WHERE path = ?').pluck(),
+      keys: () => db.prepare<[], string>('SELECT path FROM docs ORDER BY path').pluck(),
+      band: () => db.prepare<[number], number>('SELECT doc FROM lsh WHERE bk = ?').pluck(),
+      hasBand: () => db.prepare<[number, number], number>('SELECT 1 FROM lsh WHERE bk = ? AND doc = ?').pluck(),
+      insertDoc: () => db.prepare(
         `INSERT INTO docs (path, content_hash, kind, encoding, bytes, chars, units, shingle_count, signature)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertShingles: db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
-      deleteShingles: db.prepare('DELETE FROM shingles WHERE doc = ?'),
-      insertBand: db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
-      deleteBand: db.prepare('DELETE FROM lsh WHERE bk = ? AND doc = ?'),
-      deleteDoc: db.prepare('DELETE FROM docs WHERE id = ?'),
-    };
+      insertShingles: () => db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
+      deleteShingles: () => db.prepare('DELETE FROM shingles WHERE doc = ?'),
+      insertBand: () => db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
+      deleteBand: () => db.prepare('DELETE FROM lsh WHERE bk = ? AND doc = ?'),
+      deleteDoc: () => db.prepare('DELETE FROM docs WHERE id = ?'),
+    });
+  }
+
+  /**
+   * The candidates of a query with `bands` band keys, with what the signature test needs, in
+   * id order: one statement (the band table's primary key finds the ids, the documents are
+   * then read in rowid order), prepared once per number of bands.
+   */
+  private sketchesOf(bands: number): Database.Statement<number[], [number, string, number, Buffer]> {
+    let stmt = this.sketchStmts.get(bands);
+    if (!stmt) {
+      stmt = this.db
+        .prepare<number[], [number, string, number, Buffer]>(
+          `SELECT id, path, shingle_count, signature FROM docs
+           WHERE id IN (SELECT doc FROM lsh WHERE bk IN (${Array.from({ length: bands }, () => '?').join(', ')}))
+           ORDER BY id`,
+        )
+        .raw();
+      this.sketchStmts.set(bands, stmt);
+    }
+    return stmt;
   }
 
   /** Opens (for writing: creates when missing) the index file `file`, shown as `shown` in messages. */
@@ -238,12 +307,13 @@ export class SqliteStore implements IndexStore {
       // Reading a file we may write goes through a read-write connection all the same (it only
       // reads): the last connection to close then removes the WAL and shared-memory files, where
       // a read-only one would leave them behind.
-      db = new Database(file, { readonly: !writable, fileMustExist: exists, timeout: options.busyTimeoutMs });
+      db = new Database(file, { readonly: !writable, fileMustExist: exists, timeout: options.busyTimeoutMs, nativeBinding: nativeBinding() });
     } catch (err) {
       throw indexError(`index ${shown}: cannot open: ${describeError(err)}`, err);
     }
     try {
       db.pragma(`cache_size = -${CACHE_KIB}`);
+      if (mode === 'read') db.pragma(`mmap_size = ${READ_MMAP_BYTES}`);
       const isNew = SqliteStore.checkContent(db, shown, mode);
       if (mode === 'write') SqliteStore.prepareForWriting(db, isNew, options);
       return new SqliteStore(db, file, shown, mode, options);
@@ -309,6 +379,15 @@ export class SqliteStore implements IndexStore {
     }
   }
 
+  /** Runs one statement that only reads (atomic by itself: no transaction around it): retried while busy, errors mapped. */
+  private read1<T>(fn: () => T): T {
+    try {
+      return retryBusy(fn, this.options.busyTimeoutMs);
+    } catch (err) {
+      throw SqliteStore.mapError(err, this.location);
+    }
+  }
+
   /** Runs a write transaction `fn` opens itself (BEGIN IMMEDIATE): retried while busy, errors mapped. */
   private runWrite<T>(fn: () => T): T {
     try {
@@ -330,7 +409,7 @@ export class SqliteStore implements IndexStore {
   }
 
   async readSettings(): Promise<IndexSettings | undefined> {
-    return this.run(() => this.readSettingsSync());
+    return this.read1(() => this.readSettingsSync());
   }
 
   async initSettings(settings: IndexSettings): Promise<IndexSettings> {
@@ -356,7 +435,7 @@ export class SqliteStore implements IndexStore {
   }
 
   async keys(): Promise<string[]> {
-    return this.run(() => this.stmt.keys.all());
+    return this.read1(() => this.stmt.keys.all());
   }
 
   private bandKeysOf(signature: Uint32Array): Uint32Array {
@@ -460,21 +539,49 @@ export class SqliteStore implements IndexStore {
   }
 
   async shingles(ids: readonly number[]): Promise<(Uint8Array | undefined)[]> {
-    return this.run(() => ids.map((id) => this.stmt.shingles.get(id)));
+    if (ids.length === 0) return [];
+    const rows = this.read1(() => this.stmt.shinglesOfIds.all(JSON.stringify(ids)));
+    const byId = new Map<number, Uint8Array>();
+    for (const [id, data] of rows) byId.set(id, data);
+    return ids.map((id) => byId.get(id));
   }
 
   async count(): Promise<number> {
-    return this.run(() => this.stmt.count.get()!);
+    return this.read1(() => this.stmt.count.get()!);
   }
 
   async entries(ids: readonly number[]): Promise<StoredEntry[]> {
-    return this.run(() =>
-      ids.map((id) => {
-        const row = this.stmt.byId.get(id);
-        if (!row) throw new NearDupError('EINTERNAL', `index ${this.location} has no document ${id}`);
-        return this.toEntry(row);
-      }),
-    );
+    if (ids.length === 0) return [];
+    const rows = this.read1(() => this.stmt.byIds.all(JSON.stringify(ids)));
+    const byId = new Map<number, DocRow>();
+    for (const row of rows) byId.set(row.id, row);
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) throw new NearDupError('EINTERNAL', `index ${this.location} has no document ${id}`);
+      return this.toEntry(row);
+    });
+  }
+
+  async candidateSketches(keys: Uint32Array): Promise<CandidateSketches> {
+    const bks = Array.from(keys, (key, band) => band * BAND_BASE + key);
+    const rows = this.read1(() => this.sketchesOf(bks.length).all(...bks));
+    const n = rows.length;
+    const ids: number[] = new Array<number>(n);
+    const paths: string[] = new Array<string>(n);
+    const shingleCounts: number[] = new Array<number>(n);
+    const width = n > 0 ? rows[0]![3].length : 0;
+    const signatures = new Uint32Array((n * width) / 4);
+    const bytes = new Uint8Array(signatures.buffer);
+    for (let c = 0; c < n; c++) {
+      const [id, key, count, signature] = rows[c]!;
+      if (signature.length !== width) throw indexError(`index ${this.location} is damaged: the signatures of its documents differ in length (run neardup index verify)`);
+      ids[c] = id;
+      paths[c] = key;
+      shingleCounts[c] = count;
+      if (LITTLE_ENDIAN) bytes.set(signature, c * width);
+      else signatures.set(decodeU32LE(signature), (c * width) / 4);
+    }
+    return { ids, keys: paths, shingleCounts, signatures };
   }
 
   async *allEntries(): AsyncIterable<StoredEntry & { shingles?: Uint32Array }> {

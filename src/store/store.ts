@@ -48,6 +48,20 @@ export interface StoredEntry extends EntryMeta {
   hasShingles: boolean;
 }
 
+/**
+ * The candidates of one query, with what the tests before exact verification need and nothing
+ * more: in one call, since a query's cost is its number of round trips once the index is
+ * large or remote. Index c of each array is the same document.
+ */
+export interface CandidateSketches {
+  /** Ids of the documents that share at least one band key (same band) with the query, ascending. */
+  ids: number[];
+  keys: string[];
+  shingleCounts: number[];
+  /** Their signatures side by side: document c's at c * numPerm. */
+  signatures: Uint32Array;
+}
+
 /** One atomic write: the removals, then the additions (a key already present is replaced). */
 export interface Batch {
   put: readonly NewEntry[];
@@ -102,6 +116,8 @@ export interface IndexStore {
   write(batch: Batch): Promise<BatchOutcome>;
   /** Ids of the documents that share at least one band key (same band) with `bandKeys`, ascending. */
   candidates(bandKeys: Uint32Array): Promise<number[]>;
+  /** candidates(), with each candidate's key, shingle count and signature, in one call. */
+  candidateSketches(bandKeys: Uint32Array): Promise<CandidateSketches>;
   /** The documents with these ids, in the order asked. */
   entries(ids: readonly number[]): Promise<StoredEntry[]>;
   /**
