@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles each WebAssembly text source into a TypeScript module holding its bytes (base64):
-// src/match/intersect.wat -> src/match/intersect-wasm.ts, src/text/sort.wat -> src/text/sort-wasm.ts.
+// src/match/intersect.wat -> src/match/intersect-wasm.ts, and so on for each entry of MODULES.
 //   npm run build:wasm            writes the files
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULES = [
   { source: 'src/match/intersect.wat', target: 'src/match/intersect-wasm.ts', name: 'INTERSECT_WASM' },
   { source: 'src/text/sort.wat', target: 'src/text/sort-wasm.ts', name: 'SORT_WASM' },
+  { source: 'src/store/kernel.wat', target: 'src/store/kernel-wasm.ts', name: 'KERNEL_WASM' },
 ];
 
 /** The TypeScript text generated from one module's source. */

@@ -11,7 +11,6 @@ import { bandKeys } from '../src/sketch/lsh.js';
 import { Sketcher } from '../src/sketch/sketch.js';
 import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE, sharedWithEncoded } from '../src/store/codec.js';
 import { QueryKernel } from '../src/store/kernel.js';
-import { KERNEL_WASM } from '../src/store/kernel-wasm.js';
 import { APPLICATION_ID, SqliteStore, retryBusy } from '../src/store/sqlite.js';
 import { SCHEMA_VERSION, type IndexStore, type NewEntry } from '../src/store/store.js';
 import { ROOT } from './helpers.js';
@@ -67,20 +66,7 @@ describe('query kernel', () => {
   const value = fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
   const set = fc.uniqueArray(value, { maxLength: 200 }).map((xs) => Uint32Array.from(xs).sort());
 
-  it('is the module compiled from kernel.wat', async () => {
-    const { default: wabtInit } = await import('wabt');
-    const wabt = await wabtInit();
-    const wat = path.join(ROOT, 'src', 'store', 'kernel.wat');
-    const module = wabt.parseWat('kernel.wat', readFileSync(wat, 'utf8'));
-    module.validate();
-    const b64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
-    module.destroy();
-    if (process.env.NEARDUP_WRITE_WASM) {
-      const lines = b64.match(/.{1,96}/g)!.map((l) => `  '${l}'`).join(' +\n');
-      writeFileSync(path.join(ROOT, 'src', 'store', 'kernel-wasm.ts'), `// Generated from kernel.wat (see there how). Do not edit.\nexport const KERNEL_WASM =\n${lines};\n`);
-      return;
-    }
-    expect(KERNEL_WASM).toBe(b64);
+  it('runs in WebAssembly here (the module is compiled from kernel.wat: see tests/intersect.test.ts)', () => {
     expect(new QueryKernel().webAssembly).toBe(true);
   });
   it('counts shared shingles exactly whenever they reach what is needed, in WebAssembly and in JavaScript (property)', () => {

@@ -13,13 +13,13 @@ import { formatShingle, indexSettingsOf, type IndexSettings } from '../options.j
 import type { ScanResult } from '../types.js';
 import { VERSION } from '../version.js';
 import { buildJsonReport, type JsonContext } from './json.js';
+import { nf } from './scores.js';
 
 /** Formats of add, remove, stats and verify. */
 export type IndexFormat = 'text' | 'json';
 export const INDEX_FORMATS: readonly IndexFormat[] = ['text', 'json'];
 export const INDEX_REPORT_VERSION = 1;
 
-const nf = new Intl.NumberFormat('en-US');
 const count = (n: number, one: string, many = `${one}s`) => `${nf.format(n)} ${n === 1 ? one : many}`;
 
 function tool() {

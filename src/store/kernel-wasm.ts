@@ -1,4 +1,4 @@
-// Generated from kernel.wat (see there how). Do not edit.
+// Generated from kernel.wat by scripts/build-wasm.mjs (npm run build:wasm). Do not edit.
 export const KERNEL_WASM =
   'AGFzbQEAAAABGgNgBX9/f39/AGAGf39/f39/AX9gBH9/f38AAwQDAAECBQMBAAEHLgQGbWVtb3J5AgAKYWdyZWVtZW50cwAA' +
   'BnNoYXJlZAABC3NoYXJlZF9tYW55AAIK5AQDbwEDfyAEIAJBAnRqIQUCQANAIAQgBU8NAUEAIQdBACEGAkADQCAGIANPDQEg' +
