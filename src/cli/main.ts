@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
 import { runCompare } from './commands/compare.js';
+import { runDedup } from './commands/dedup.js';
 import { runScan } from './commands/scan.js';
 import { runIndex } from './index-command.js';
 import { EXIT } from './exit.js';
@@ -30,6 +31,9 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await runCompare(cmd, given);
       },
       index: runIndex,
+      dedup: async (cmd, given) => {
+        process.exitCode = await runDedup(cmd, given);
+      },
     },
     {
       writeOut: (s) => process.stdout.write(s),
