@@ -164,13 +164,16 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
   if (!records) {
     mtimeMs = new Float64Array(documents.length);
     for (const d of documents) {
+      let st;
       try {
-        const st = statSync(fsPath(fileOf(d)));
-        bytes[d.index] = st.size;
-        mtimeMs[d.index] = st.mtimeMs;
+        st = statSync(fsPath(fileOf(d)));
       } catch {
         throw changedSinceScan(d);
       }
+      // the scan read this many bytes (a .gz file: decompressed)
+      if (st.size !== d.bytes && !/\.gz$/i.test(d.path)) throw changedSinceScan(d);
+      bytes[d.index] = st.size;
+      mtimeMs[d.index] = st.mtimeMs;
     }
   }
   const plan = planDedup(scan, settings.keep, mtimeMs ? { mtimeMs } : {});
