@@ -202,7 +202,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
             }
       const base = baseOf(roots, cwd);
       outputPaths = [];
-      const folder = writing ? new FolderOutput(path.resolve(bytesOf(cwd), bytesOf(settings.out))) : undefined;
+      const folder = writing ? new FolderOutput(path.resolve(bytesOf(cwd), bytesOf(settings.out)), bytesOf(settings.out)) : undefined;
       if (folder) pending.push(folder);
       for (const d of documents) {
         if (plan.kept[d.index] !== 1) continue;
@@ -224,7 +224,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
           }
         }
       }
-      const file = writing ? new FileOutput(path.resolve(bytesOf(cwd), bytesOf(settings.out)), settings.gzip) : undefined;
+      const file = writing ? new FileOutput(path.resolve(bytesOf(cwd), bytesOf(settings.out)), settings.gzip, bytesOf(settings.out)) : undefined;
       if (file) pending.push(file);
       let lineEnd = Buffer.from('\n');
       if (header) {
@@ -241,7 +241,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
     });
 
     if (writing && settings.manifest !== undefined) {
-      const manifest = new FileOutput(path.resolve(bytesOf(cwd), bytesOf(settings.manifest)));
+      const manifest = new FileOutput(path.resolve(bytesOf(cwd), bytesOf(settings.manifest)), false, bytesOf(settings.manifest));
       pending.push(manifest);
       for (let i = 0; i < plan.removals.length; i++) await manifest.write(manifestLine(documents, plan.removals[i]!, scores[i]!));
     }

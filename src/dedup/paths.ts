@@ -134,11 +134,11 @@ function checkApart(target: string, what: string, roots: readonly Root[], cwd: s
 }
 
 /** The deepest ancestor of `abs` that exists must be a folder (missing ones are created). */
-function checkParent(abs: string, what: string, target: string): void {
+function checkParent(abs: string, what: string, target: string, cwd: string): void {
   for (let p = path.dirname(abs); ; p = path.dirname(p)) {
     const st = statQuiet(p);
     if (st) {
-      if (!st.isDirectory()) refuse(`${what} ${shown(target)}: ${shown(p)} is not a folder`);
+      if (!st.isDirectory()) refuse(`${what} ${shown(target)}: ${shown(path.relative(bytesOf(cwd), p))} is not a folder`);
       return;
     }
     if (path.dirname(p) === p) return;
@@ -162,7 +162,7 @@ export function checkPlaces(p: Places, roots: readonly Root[], cwd: string): voi
   const abs = (b: string) => path.resolve(bytesOf(cwd), b);
   const outAbs = abs(p.out);
   checkApart(p.out, '--out', roots, cwd);
-  checkParent(outAbs, '--out', p.out);
+  checkParent(outAbs, '--out', p.out, cwd);
   const st = statQuiet(outAbs, false);
   if (st) {
     if (p.kind === 'folder') {
@@ -179,7 +179,7 @@ export function checkPlaces(p: Places, roots: readonly Root[], cwd: string): voi
   if (p.manifest === undefined) return;
   const manAbs = abs(p.manifest);
   checkApart(p.manifest, '--manifest', roots, cwd);
-  checkParent(manAbs, '--manifest', p.manifest);
+  checkParent(manAbs, '--manifest', p.manifest, cwd);
   const outReal = realish(outAbs);
   const manReal = realish(manAbs);
   if (manReal === outReal) refuse(`--manifest ${shown(p.manifest)} is the output itself`);

@@ -80,13 +80,17 @@ export class FolderOutput implements Pending {
   private readonly temp: string;
   private readonly made = new Set<string>();
   files = 0;
-  constructor(private readonly final: string) {
-    mkdirSync(fsPath(path.dirname(final)), { recursive: true });
+  /** `final`: where the folder goes (a byte string); `named`: that place as the user named it, for messages. */
+  constructor(
+    private readonly final: string,
+    private readonly named: string = final,
+  ) {
     this.temp = tempNameFor(final);
     try {
+      mkdirSync(fsPath(path.dirname(final)), { recursive: true });
       mkdirSync(fsPath(this.temp));
     } catch (err) {
-      throw cannotWrite(final, err);
+      throw cannotWrite(named, err);
     }
     this.made.add('');
   }
@@ -118,7 +122,7 @@ export class FolderOutput implements Pending {
       }
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const into = shown(path.join(this.final, rel));
+      const into = shown(path.join(this.named, rel));
       if (linkIt && code === 'EXDEV') {
         throw new NearDupError('EOUTPUT', `--link: cannot hard-link ${shownSrc} as ${into}: they are on different file systems (drop --link to copy)`, { cause: err });
       }
@@ -141,7 +145,7 @@ export class FolderOutput implements Pending {
       moveIntoPlace(this.temp, this.final);
     } catch (err) {
       this.abort();
-      throw cannotWrite(this.final, err);
+      throw cannotWrite(this.named, err);
     }
   }
 
@@ -162,16 +166,18 @@ export class FileOutput implements Pending {
   private gzip: Gzip | undefined;
   private failure: unknown;
   bytes = 0;
+  /** `final`: the file (a byte string); `named`: as the user named it, for messages. */
   constructor(
     private readonly final: string,
     compress = false,
+    private readonly named: string = final,
   ) {
     this.temp = tempNameFor(final);
     try {
       mkdirSync(fsPath(path.dirname(final)), { recursive: true });
       this.fd = openSync(fsPath(this.temp), 'wx');
     } catch (err) {
-      throw cannotWrite(final, err);
+      throw cannotWrite(named, err);
     }
     if (compress) {
       this.gzip = createGzip();
@@ -190,7 +196,7 @@ export class FileOutput implements Pending {
   }
 
   private check(): void {
-    if (this.failure !== undefined) throw cannotWrite(this.final, this.failure);
+    if (this.failure !== undefined) throw cannotWrite(this.named, this.failure);
   }
 
   private async flush(): Promise<void> {
@@ -226,7 +232,7 @@ export class FileOutput implements Pending {
       renameSync(fsPath(this.temp), fsPath(this.final));
     } catch (err) {
       this.abort();
-      throw err instanceof NearDupError ? err : cannotWrite(this.final, err);
+      throw err instanceof NearDupError ? err : cannotWrite(this.named, err);
     }
   }
 
