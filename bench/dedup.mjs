@@ -5,6 +5,10 @@
 //   npm run bench:dedup -- --quality          the labelled dev set only
 //   npm run bench:dedup -- --memory [--sizes 25000,50000,100000]   record files only
 //
+// Peak RSS is the process's high-water mark: worker threads, buffers and the garbage V8 has not
+// collected yet included. "Held after the run" is what stays live (heap + buffers after a full
+// GC): the scan's result (signatures and document facts), then dedup's, which adds its plan.
+//
 // Quality: `neardup dedup bench/quality-dev/docs --out DIR` with defaults; for each labelled
 // cluster, how many of its documents are in DIR (exactly one is right), and whether every
 // hard negative (template siblings, quote sharers: each its own cluster) is kept.
@@ -13,7 +17,7 @@
 // copies); `neardup scan` and `neardup dedup` on each, wall time and peak RSS from
 // /usr/bin/time -f '%e %M'; the output checked byte for byte against the input lines kept.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +87,27 @@ function timed(argv) {
   return [Number(last[0]), Number(last[1]) / 1024];
 }
 
+/**
+ * Memory held after the run, in one process (after a full GC): the scan's result, then dedup's
+ * (which holds the scan's): MiB of heap + off-heap buffers. What dedup adds to what the scan keeps.
+ */
+function retained(input) {
+  const script = `
+    const { deduplicate, findNearDuplicates } = await import(${JSON.stringify(path.join(root, 'dist', 'index.js'))});
+    const held = () => { gc(); const m = process.memoryUsage(); return (m.heapUsed + m.arrayBuffers) / 2 ** 20; };
+    let s = await findNearDuplicates([${JSON.stringify(input)}], {});
+    const scan = held();
+    s = undefined;
+    const r = await deduplicate([${JSON.stringify(input)}], { out: ${JSON.stringify(path.join(tmp, 'retained.jsonl'))} });
+    console.log(JSON.stringify([scan, held(), r.counts.documents]));`;
+  const file = path.join(tmp, 'retained.mjs');
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  rmSync(path.join(tmp, 'retained.jsonl'), { force: true });
+  return JSON.parse(r.stdout);
+}
+
 function lines(file) {
   const b = readFileSync(file);
   const out = [];
@@ -98,8 +123,8 @@ function lines(file) {
 function memory() {
   if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (GNU time)');
   console.log('\n## memory: JSONL records, peak RSS (MiB) and wall time (s)');
-  console.log('| records | file | scan | dedup | dedup --memory 16M | dedup − scan |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| records | file | scan | dedup | dedup --memory 16M | dedup − scan | held after the run: scan, dedup |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of sizes) {
     const input = path.join(tmp, `in-${n}.jsonl`);
     writeRecords(input, n);
@@ -113,7 +138,10 @@ function memory() {
     const removed = new Set(readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => Number(JSON.parse(l).removed.split(':').at(-1))));
     const expected = Buffer.concat(lines(input).filter((_, i) => !removed.has(i + 1)));
     const same = readFileSync(out).equals(expected) && readFileSync(path.join(tmp, `low-${n}.jsonl`)).equals(expected);
-    console.log(`| ${n.toLocaleString('en-US')} | ${mb.toFixed(1)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${lm.toFixed(0)} · ${lt.toFixed(1)}s | ${(dm - sm).toFixed(0)} |${same ? '' : ' OUTPUT DIFFERS'}`);
+    const [heldScan, heldDedup] = retained(input);
+    console.log(
+      `| ${n.toLocaleString('en-US')} | ${mb.toFixed(1)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${lm.toFixed(0)} · ${lt.toFixed(1)}s | ${(dm - sm).toFixed(0)} | ${heldScan.toFixed(0)}, ${heldDedup.toFixed(0)} |${same ? '' : ' OUTPUT DIFFERS'}`,
+    );
     for (const f of [input, out, manifest, path.join(tmp, `low-${n}.jsonl`)]) rmSync(f, { force: true });
   }
   console.log('(each output checked: the input lines kept, byte for byte; about 10% of the records are planted near-copies and removed)');
