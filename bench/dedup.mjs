@@ -5,9 +5,9 @@
 //   npm run bench:dedup -- --quality          the labelled dev set only
 //   npm run bench:dedup -- --memory [--sizes 25000,50000,100000]   record files only
 //
-// Peak RSS is the process's high-water mark: worker threads, buffers and the garbage V8 has not
-// collected yet included. "Held after the run" is what stays live (heap + buffers after a full
-// GC): the scan's result (signatures and document facts), then dedup's, which adds its plan.
+// Peak RSS is the process's high-water mark: worker threads, buffers and garbage V8 has not yet
+// collected included (V8 lets the heap grow before it collects, so RSS differences of a few
+// percent are noise; the heap cap shows what each needs).
 //
 // Quality: `neardup dedup bench/quality-dev/docs --out DIR` with defaults; for each labelled
 // cluster, how many of its documents are in DIR (exactly one is right), and whether every
@@ -15,9 +15,11 @@
 //
 // Memory: JSONL files of N records (bench/dedup-corpus.mjs: random words, ~10% planted near-
 // copies); `neardup scan` and `neardup dedup` on each, wall time and peak RSS from
-// /usr/bin/time -f '%e %M'; the output checked byte for byte against the input lines kept.
+// /usr/bin/time -f '%e %M'; both again under one heap cap; then records ten and fifty times
+// longer at the same N (records held in memory would show there). Every output is checked byte
+// for byte against the input lines kept.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,32 +82,11 @@ function quality() {
 }
 
 /** Runs a command under /usr/bin/time: [seconds, peak RSS in MiB]. */
-function timed(argv) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, bin, ...argv], { cwd: tmp, encoding: 'utf8', maxBuffer: 1 << 30 });
+function timed(argv, node = []) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...node, bin, ...argv], { cwd: tmp, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr}`);
   const last = r.stderr.trim().split('\n').at(-1).split(' ');
   return [Number(last[0]), Number(last[1]) / 1024];
-}
-
-/**
- * Memory held after the run, in one process (after a full GC): the scan's result, then dedup's
- * (which holds the scan's): MiB of heap + off-heap buffers. What dedup adds to what the scan keeps.
- */
-function retained(input) {
-  const script = `
-    const { deduplicate, findNearDuplicates } = await import(${JSON.stringify(path.join(root, 'dist', 'index.js'))});
-    const held = () => { gc(); const m = process.memoryUsage(); return (m.heapUsed + m.arrayBuffers) / 2 ** 20; };
-    let s = await findNearDuplicates([${JSON.stringify(input)}], {});
-    const scan = held();
-    s = undefined;
-    const r = await deduplicate([${JSON.stringify(input)}], { out: ${JSON.stringify(path.join(tmp, 'retained.jsonl'))} });
-    console.log(JSON.stringify([scan, held(), r.counts.documents]));`;
-  const file = path.join(tmp, 'retained.mjs');
-  writeFileSync(file, script);
-  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  rmSync(path.join(tmp, 'retained.jsonl'), { force: true });
-  return JSON.parse(r.stdout);
 }
 
 function lines(file) {
@@ -122,29 +103,56 @@ function lines(file) {
 
 function memory() {
   if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (GNU time)');
-  console.log('\n## memory: JSONL records, peak RSS (MiB) and wall time (s)');
-  console.log('| records | file | scan | dedup | dedup --memory 16M | dedup − scan | held after the run: scan, dedup |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  /** dedup of `input`, checked: the output is the input without the removed lines, byte for byte. */
+  const dedup = (input, extra = [], node = []) => {
+    const out = path.join(tmp, 'out.jsonl');
+    const manifest = path.join(tmp, 'removed.jsonl');
+    const [t, m] = timed(['dedup', input, '--out', out, '--manifest', manifest, '--format', 'json', ...extra], node);
+    const removed = new Set(readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => Number(JSON.parse(l).removed.split(':').at(-1))));
+    const expected = Buffer.concat(lines(input).filter((_, i) => !removed.has(i + 1)));
+    if (!readFileSync(out).equals(expected)) throw new Error(`${input}: the output is not the input lines kept`);
+    rmSync(out);
+    rmSync(manifest);
+    return [t, m];
+  };
+  const scan = (input, extra = [], node = []) => timed(['scan', input, '--format', 'json', '--output', path.join(tmp, 'scan.json'), ...extra], node);
+
+  console.log('\n## memory: JSONL records (40 words each, ~10% planted near-copies): peak RSS in MiB · wall time');
+  console.log('| records | file | scan | dedup | dedup − scan |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  let largest;
   for (const n of sizes) {
     const input = path.join(tmp, `in-${n}.jsonl`);
     writeRecords(input, n);
     const mb = statSync(input).size / 2 ** 20;
-    const [st, sm] = timed(['scan', input, '--format', 'json', '--output', path.join(tmp, 'scan.json')]);
-    const out = path.join(tmp, `out-${n}.jsonl`);
-    const manifest = path.join(tmp, `removed-${n}.jsonl`);
-    const [dt, dm] = timed(['dedup', input, '--out', out, '--manifest', manifest, '--format', 'json']);
-    const [lt, lm] = timed(['dedup', input, '--out', path.join(tmp, `low-${n}.jsonl`), '--memory', '16M', '--format', 'json']);
-    // the output is the input without the removed lines, byte for byte
-    const removed = new Set(readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => Number(JSON.parse(l).removed.split(':').at(-1))));
-    const expected = Buffer.concat(lines(input).filter((_, i) => !removed.has(i + 1)));
-    const same = readFileSync(out).equals(expected) && readFileSync(path.join(tmp, `low-${n}.jsonl`)).equals(expected);
-    const [heldScan, heldDedup] = retained(input);
-    console.log(
-      `| ${n.toLocaleString('en-US')} | ${mb.toFixed(1)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${lm.toFixed(0)} · ${lt.toFixed(1)}s | ${(dm - sm).toFixed(0)} | ${heldScan.toFixed(0)}, ${heldDedup.toFixed(0)} |${same ? '' : ' OUTPUT DIFFERS'}`,
-    );
-    for (const f of [input, out, manifest, path.join(tmp, `low-${n}.jsonl`)]) rmSync(f, { force: true });
+    const [st, sm] = scan(input);
+    const [dt, dm] = dedup(input);
+    console.log(`| ${n.toLocaleString('en-US')} | ${mb.toFixed(1)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${Math.round(dm - sm) || 0} |`);
+    if (largest) rmSync(largest.input, { force: true });
+    largest = { input, n };
   }
-  console.log('(each output checked: the input lines kept, byte for byte; about 10% of the records are planted near-copies and removed)');
+  // the heap each needs: both under the same cap
+  const cap = ['--max-old-space-size=300'];
+  const [sct, scm] = scan(largest.input, [], cap);
+  const [dct, dcm] = dedup(largest.input, [], cap);
+  console.log(`\nwith node --max-old-space-size=300 (a 300 MiB heap), ${largest.n.toLocaleString('en-US')} records: scan ${scm.toFixed(0)} MiB · ${sct.toFixed(1)}s, dedup ${dcm.toFixed(0)} MiB · ${dct.toFixed(1)}s (both complete)`);
+  rmSync(largest.input, { force: true });
+
+  // the same number of records, ten and fifty times longer: records held would grow with the file
+  const n = 20_000;
+  console.log(`\n## memory: ${n.toLocaleString('en-US')} records of growing length (--memory 16M: few shingle sets kept), peak RSS in MiB · wall time`);
+  console.log('| words a record | file | scan | dedup | dedup − scan |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const words of [40, 400, 2000]) {
+    const input = path.join(tmp, `long-${words}.jsonl`);
+    writeRecords(input, n, { words });
+    const mb = statSync(input).size / 2 ** 20;
+    const [st, sm] = scan(input, ['--memory', '16M']);
+    const [dt, dm] = dedup(input, ['--memory', '16M']);
+    console.log(`| ${words} | ${mb.toFixed(0)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${Math.round(dm - sm) || 0} |`);
+    rmSync(input, { force: true });
+  }
+  console.log('(every dedup output checked: the input lines kept, byte for byte)');
 }
 
 try {
