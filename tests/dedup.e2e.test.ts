@@ -349,6 +349,21 @@ describe('inputs that cannot be read', () => {
   });
 });
 
+describe('a config file', () => {
+  it('gives dedup its similarity settings; scan report keys in it (format, maxGroups) do not apply', () => {
+    writeFileSync(path.join(dir, '.neardup.json'), JSON.stringify({ metric: 'jaccard', threshold: 0.9, format: 'sarif', maxGroups: 3 }));
+    const printed = goldenDedup('dedup-print-config', ['docs', '--out', 'clean', '--keep', 'longest', '--print-config']);
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout).settings).toMatchObject({ metric: 'jaccard', threshold: 0.9 });
+    const r = dedup(['docs', '--out', 'clean', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.settings).toMatchObject({ metric: 'jaccard', threshold: 0.9 });
+    // Jaccard >= 0.9: the HTML page and the article it carries, the two breads; not the excerpts
+    expect(report.removed.map((x: { removed: string }) => x.removed)).toEqual(['docs/news/lighthouse.txt', 'docs/notes/bread.txt']);
+  });
+});
+
 describe('dedup --help', () => {
   it('golden', () => {
     const r = run(['dedup', '--help']);
