@@ -110,6 +110,7 @@ const ROOT_EXAMPLES = `
 Examples:
   $ neardup scan seeds                  which documents are copies of each other
   $ neardup compare a.txt b.txt         what two documents share, passage by passage
+  $ neardup dedup docs --out clean      the folder without its near-duplicates (see dedup --help)
   $ neardup scan --help                 every scan option (formats, baselines, config)
 `;
 
