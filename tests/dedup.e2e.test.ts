@@ -261,6 +261,20 @@ describe('dedup of records: kept records written unchanged, in input order', () 
     expect(readFileSync(path.join(dir, 'clean.jsonl')).equals(expected)).toBe(true);
   });
 
+  it('several record files: written in path order whatever the order given; the same manifest', () => {
+    writeFileSync(path.join(dir, 'records', 'more.jsonl'), '{"text":"Down to the river, the river runs brown after the spring rains"}\n{"text":"Something else entirely, about the tides and the moon over the bay"}\n');
+    const a = dedup(['records/posts.jsonl', 'records/more.jsonl', '--out', 'a.jsonl', '--manifest', 'ma.jsonl', '--threads', '1']);
+    const b = dedup(['records/more.jsonl', 'records/posts.jsonl', '--out', 'b.jsonl', '--manifest', 'mb.jsonl', '--threads', '2']);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(readFileSync(path.join(dir, 'b.jsonl'))).toEqual(readFileSync(path.join(dir, 'a.jsonl')));
+    expect(readFileSync(path.join(dir, 'mb.jsonl'))).toEqual(readFileSync(path.join(dir, 'ma.jsonl')));
+    // more.jsonl comes first (path order); its river record is kept, posts.jsonl's removed
+    const out = readFileSync(path.join(dir, 'a.jsonl'), 'utf8');
+    expect(out.startsWith('{"text":"Down to the river, the river runs')).toBe(true);
+    expect(manifest('ma.jsonl').map((l) => [l.removed, l.kept])).toContainEqual(['records/posts.jsonl:2', 'records/more.jsonl:1']);
+  });
+
   it('JSONL to .jsonl.gz: the same bytes, compressed', () => {
     expect(dedup(['records/posts.jsonl', '--out', 'plain.jsonl']).code).toBe(0);
     expect(dedup(['records/posts.jsonl', '--out', 'packed.jsonl.gz']).code).toBe(0);
