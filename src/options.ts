@@ -39,7 +39,7 @@ export interface ScanOptionsInput {
   maxFileSize?: number | string;
   /** Worker threads for reading and sketching; 0 or undefined: one per core. */
   threads?: number | string;
-  /** Bytes of shingle sets kept in memory for verification; beyond it sets are recomputed. */
+  /** Bytes of shingle sets kept in memory for verification; beyond it sets are spilled to a temporary file. */
   memoryBudget?: number | string;
   /** Record files: the field holding the text (dots reach into nested objects: `meta.body`). */
   textField?: string;

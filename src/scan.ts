@@ -3,8 +3,9 @@
  * -> estimate filter -> exact verification -> groups. Returns data; never prints.
  *
  * Memory: signatures are kept for every document; shingle sets (needed only to verify
- * candidates) are kept up to `memoryBudget` bytes, and recomputed in bounded batches for the
- * documents with candidates when they were not kept.
+ * candidates) are kept up to `memoryBudget` bytes in the shared set memory; the others are
+ * spilled to a temporary file as they are made, and read back in bounded batches for the
+ * documents with candidates (or made again, when the file could not be written).
  */
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +18,13 @@ import { walk } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { PAIR_BASE, candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
-import { agreementNeeded, jaccardFloor, signaturesAgree, sizesCanMatch, type VerifyTask } from './match/verify.js';
+import { estimateKeeps, jaccardFloor, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
-import { WorkPool, defaultThreads } from './sketch/pool.js';
+import { setBytes } from './match/intersect.js';
+import { WorkPool, defaultThreads, smallScan } from './sketch/pool.js';
+import type { SpillPlace } from './sketch/spill.js';
 import type { DocumentInfo, ErrorRecord, Group, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
 export interface ScanHooks {
@@ -118,11 +121,19 @@ export async function findNearDuplicates(
   const files: FileTask[] = [];
   let fileCount = 0;
   let spooled: string | undefined;
+  // Worker threads start while the walk goes on, once the scan is big enough to be worth them.
+  let pool: WorkPool | undefined;
+  let bytes = 0;
+  const found = (task: FileTask) => {
+    files.push(task);
+    bytes += task.size;
+    if (!pool && settings.threads !== 1 && !smallScan(files.length, bytes)) pool = new WorkPool(settings, settings.threads || defaultThreads(), settings.memoryBudget);
+  };
   try {
     if (roots.includes('-')) {
       const { dir, task } = await spoolStdin(stdin(), settings);
       spooled = dir;
-      files.push(task);
+      found(task);
       fileCount++;
     }
     const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
@@ -147,11 +158,14 @@ export async function findNearDuplicates(
       }
       const task: FileTask = { path: entry.path, absPath: entry.absPath, size: entry.size, kind, explicit: entry.explicit };
       if (entry.pathBytes) task.pathBytes = entry.pathBytes;
-      files.push(task);
+      found(task);
     }
     files.sort(byPath);
-    return await scanFiles(files, fileCount, settings, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
+    // a small scan runs in this thread unless threads were asked for: starting them costs more
+    pool ??= new WorkPool(settings, settings.threads || 1, settings.memoryBudget);
+    return await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
   } finally {
+    await pool?.close();
     if (spooled) rmSync(spooled, { recursive: true, force: true });
   }
 }
@@ -160,13 +174,13 @@ async function scanFiles(
   files: FileTask[],
   fileCount: number,
   settings: ResolvedOptions,
+  pool: WorkPool,
   sinks: Sinks,
   found: Pick<ScanResult, 'errors' | 'skipped' | 'warnings'>,
   started: number,
 ): Promise<ScanResult> {
   const timings = { walk: performance.now() - started, load: 0, candidates: 0, verify: 0, group: 0 };
-  const pool = new WorkPool(settings, settings.threads || defaultThreads());
-  try {
+  {
     let t = performance.now();
     const docs = await loadAll(files, settings, pool, sinks);
     timings.load = performance.now() - t;
@@ -196,8 +210,6 @@ async function scanFiles(
       elapsedMs: performance.now() - started,
       timings,
     };
-  } finally {
-    await pool.close();
   }
 }
 
@@ -210,6 +222,8 @@ interface Doc {
   signature: Uint32Array;
   /** Sorted distinct shingles, or null when not kept (over the memory budget). */
   set: Uint32Array | null;
+  /** Where the set was written when it was not kept (read back to verify). */
+  spill?: SpillPlace;
 }
 
 interface Sinks {
@@ -275,6 +289,7 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
     const { path: shown, ...where } = place;
     const info: DocumentInfo = { index: docs.length, path: shown, kind: files[file]!.kind.document ?? 'text', ...r.meta, ...where };
     const doc: Doc = { info, file, signature: r.signature, set };
+    if (r.spill) doc.spill = r.spill;
     if (record) {
       const { item } = record;
       info.id = item.id ?? shown;
@@ -351,9 +366,10 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
 }
 
 /**
- * Reads the shingle sets of `need` again: documents in the pool; JSONL records from their place
- * in the file; other records by reading their file again (once per file) for the records wanted. A document whose content changed since it
- * was first read gets no set (its pairs are dropped).
+ * Makes the shingle sets of `need` again: a set spilled when it was first made is read back
+ * from its file; otherwise documents are read again in the pool, JSONL records from their place
+ * in the file, other records by reading their file again (once per file) for the records wanted.
+ * A document whose content changed since it was first read gets no set (its pairs are dropped).
  */
 async function reloadSets(need: readonly number[], docs: Doc[], files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
   const tasks: LoadTask[] = [];
@@ -361,6 +377,11 @@ async function reloadSets(need: readonly number[], docs: Doc[], files: readonly 
   for (const d of need) {
     const doc = docs[d]!;
     const f = files[doc.file]!;
+    if (doc.spill) {
+      // written when it was first made: one read
+      doc.set = pool.readSpilled(doc.spill);
+      if (doc.set) continue;
+    }
     if (doc.record === undefined) tasks.push(fileTask(f, d, settings));
     else if (doc.record.at) {
       // a JSONL line: read from its place in the file
@@ -405,8 +426,11 @@ async function matchDocuments(
   const { bands, rows, metric, threshold } = settings;
   let t = performance.now();
   const k = settings.numPerm;
-  // the signatures side by side, in shared memory (the documents keep views of them)
-  const sigs = new Uint32Array(new SharedArrayBuffer(docs.length * k * 4));
+  // the signatures side by side, in the shared set memory after the sets loading kept (the
+  // documents keep views of them)
+  pool.sets.limit = pool.sets.used + setBytes(docs.length * k);
+  const sigs = pool.sets.alloc(docs.length * k)!;
+  const sigsAt = pool.sets.placeOf(sigs)![0];
   const keys = new Uint32Array(docs.length * bands);
   const scratch = new Uint32Array(bands);
   for (let d = 0; d < docs.length; d++) {
@@ -424,16 +448,22 @@ async function matchDocuments(
   // estimate is tested by the workers (verifyPairs), and here too for a pair whose sets would
   // have to be read again, so that hopeless pairs are not the reason to read a file twice.
   const toVerify: number[] = [];
+  const sizes = new Float64Array(docs.length);
+  const kept = new Uint8Array(docs.length);
+  for (let d = 0; d < docs.length; d++) {
+    sizes[d] = docs[d]!.info.shingles;
+    kept[d] = docs[d]!.set === null ? 0 : 1;
+  }
   for (let p = 0; p < packed.length; p++) {
     const code = packed[p]!;
     const i = Math.floor(code / PAIR_BASE);
     const j = code - i * PAIR_BASE;
-    const a = docs[i]!;
-    const b = docs[j]!;
-    const na = a.info.shingles;
-    const nb = b.info.shingles;
+    const na = sizes[i]!;
+    const nb = sizes[j]!;
     if (!sizesCanMatch(metric, threshold, na, nb)) continue;
-    if ((a.set === null || b.set === null) && !signaturesAgree(sigs, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, na, nb)))) continue;
+    if (kept[i]! + kept[j]! < 2 && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) {
+      continue;
+    }
     toVerify.push(code);
   }
 
@@ -454,7 +484,9 @@ async function matchDocuments(
         inSlice.add(j);
       }
       const ds = [...inSlice];
-      tasks.push({ metric, threshold, pairs, docs: ds, sets: ds.map((d) => docs[d]!.set!), signatures: { all: sigs, k } });
+      const places = new Uint32Array(2 * ds.length);
+      ds.forEach((d, x) => places.set(pool.sets.placeOf(docs[d]!.set!)!, 2 * x));
+      tasks.push({ metric, threshold, pairs, docs: ds, places, signatures: { at: sigsAt, k } });
     }
     await pool.verify(tasks, ({ found, checked: n }) => {
       checked += n;
@@ -472,8 +504,8 @@ async function matchDocuments(
 /**
  * Calls `verify` on consecutive chunks of `pairs` (kept in order) such that, during each call,
  * the shingle sets of every document in the chunk are in memory. Sets that were not kept at
- * load time are recomputed in the pool for one chunk at a time, within half the memory budget,
- * and dropped after it.
+ * load time are read back (or made again) for one chunk at a time, within half the memory
+ * budget, and freed after it.
  */
 async function inChunksWithSets(
   docs: Doc[],
@@ -487,28 +519,36 @@ async function inChunksWithSets(
   let need: number[] = [];
   const needed = new Set<number>();
   let bytes = 0;
+  // sets read again are made above what loading kept, and freed after their chunk
+  const mark = pool.sets.used;
   const run = async () => {
-    if (need.length) await reloadSets(need, docs, files, settings, pool);
+    if (need.length) {
+      pool.sets.limit = mark + bytes;
+      await reloadSets(need, docs, files, settings, pool);
+    }
     // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
     await verify(chunk.filter((code) => {
       const [i, j] = unpackPair(code);
       return docs[i]!.set !== null && docs[j]!.set !== null;
     }));
     for (const d of need) docs[d]!.set = null;
+    pool.sets.release(mark);
     chunk = [];
     need = [];
     needed.clear();
     bytes = 0;
   };
-  for (const code of pairs) {
-    const [i, j] = unpackPair(code);
-    for (const d of [i, j]) {
-      if (docs[d]!.set === null && !needed.has(d)) {
-        needed.add(d);
-        need.push(d);
-        bytes += docs[d]!.info.shingles * 4;
-      }
+  const want = (d: number) => {
+    if (docs[d]!.set === null && !needed.has(d)) {
+      needed.add(d);
+      need.push(d);
+      bytes += setBytes(docs[d]!.info.shingles);
     }
+  };
+  for (const code of pairs) {
+    const i = Math.floor(code / PAIR_BASE);
+    want(i);
+    want(code - i * PAIR_BASE);
     chunk.push(code);
     if (bytes > settings.memoryBudget / 2) await run();
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SetArena } from '../src/match/intersect.js';
+import { SharedSets, setBytes, type SetPlace } from '../src/match/intersect.js';
 import { sharedNeeded, verifyPairs } from '../src/match/verify.js';
 import { PAIR_BASE } from '../src/match/candidates.js';
 import { intersectionSize, sortUnique } from '../src/text/shingle.js';
@@ -21,7 +21,23 @@ function uniform(n: number, seed: number): number[] {
   return [...out];
 }
 
-describe('SetArena (WebAssembly SIMD intersection)', () => {
+// one memory for the whole file (each reserves address space up to 4 GiB), emptied before each use
+const shared = SharedSets.create(64 << 20);
+const empty = shared.used;
+
+/** Sets copied into the shared memory (emptied first); returns it and their places. */
+function placed(sets: Uint32Array[]): { mem: SharedSets; at: SetPlace[] } {
+  const mem = shared;
+  mem.release(empty);
+  const at = sets.map((s) => {
+    const v = mem.alloc(s.length)!;
+    v.set(s);
+    return mem.placeOf(v)!;
+  });
+  return { mem, at };
+}
+
+describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
   it('counts exactly what a merge counts, whatever the sizes and values (property)', () => {
     // small ranges force many equal values; the full range tests the unsigned comparisons
     const value = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
@@ -29,11 +45,10 @@ describe('SetArena (WebAssembly SIMD intersection)', () => {
     fc.assert(
       fc.property(fc.array(arb, { minLength: 2, maxLength: 5 }), (xs) => {
         const sets = xs.map(sorted);
-        const arena = new SetArena();
-        arena.place(sets);
+        const { mem, at } = placed(sets);
         for (let a = 0; a < sets.length; a++) {
           for (let b = 0; b < sets.length; b++) {
-            expect(arena.shared(a, b, 0)).toBe(intersectionSize(sets[a]!, sets[b]!));
+            expect(mem.shared(at[a]!, at[b]!, 0)).toBe(intersectionSize(sets[a]!, sets[b]!));
           }
         }
       }),
@@ -54,9 +69,8 @@ describe('SetArena (WebAssembly SIMD intersection)', () => {
         const values = uniform(shared + onlyA + onlyB, seed);
         const a = sorted(values.slice(0, shared + onlyA));
         const b = sorted([...values.slice(0, shared), ...values.slice(shared + onlyA)]);
-        const arena = new SetArena();
-        arena.place([a, b]);
-        const got = arena.shared(0, 1, needed);
+        const { mem, at } = placed([a, b]);
+        const got = mem.shared(at[0]!, at[1]!, needed);
         if (shared >= needed) expect(got).toBe(shared);
         else expect(got).toBeLessThan(needed);
       }),
@@ -78,9 +92,8 @@ describe('SetArena (WebAssembly SIMD intersection)', () => {
         const a = sorted(values.slice(0, n));
         const b = sorted([...values.slice(0, common), ...values.slice(n)]);
         const needed = sharedNeeded('containment', 0.65, n, n);
-        const arena = new SetArena();
-        arena.place([a, b]);
-        const got = arena.shared(0, 1, needed);
+        const { mem, at } = placed([a, b]);
+        const got = mem.shared(at[0]!, at[1]!, needed);
         expect(got >= needed).toBe(kept);
         if (kept) expect(got).toBe(common);
         // a hopeless pair is given up on a sample: its count stops well short of the truth
@@ -99,28 +112,53 @@ describe('SetArena (WebAssembly SIMD intersection)', () => {
       sorted([...base.slice(0, 500), ...values.slice(2000, 2500)]), // 0.5 of doc 0
     ];
     const pair = (i: number, j: number) => i * PAIR_BASE + j;
-    const out = verifyPairs({
-      metric: 'containment',
-      threshold: 0.65,
-      pairs: Float64Array.from([pair(10, 11), pair(10, 12), pair(11, 12)]),
-      docs: [10, 11, 12],
-      sets,
-    });
+    const { mem, at } = placed(sets);
+    const out = verifyPairs(
+      {
+        metric: 'containment',
+        threshold: 0.65,
+        pairs: Float64Array.from([pair(10, 11), pair(10, 12), pair(11, 12)]),
+        docs: [10, 11, 12],
+        places: Uint32Array.from(at.flat()),
+      },
+      mem,
+    );
     expect([...out.found]).toEqual([pair(10, 11), 900 / 1100, 0.9]);
     expect(out.checked).toBe(3);
   });
 
-  it('the generated module matches intersect.wat (run npm run build:wasm after editing it)', async () => {
+  it('allocates within its limit, frees back to a mark, and grows the memory as needed', () => {
+    const mem = SharedSets.create(1 << 20);
+    const start = mem.used;
+    const a = mem.alloc(1000)!;
+    expect(a.length).toBe(1000);
+    expect(mem.used - start).toBe(setBytes(1000));
+    expect(mem.alloc(1 << 20)).toBeNull(); // over the limit
+    const mark = mem.used;
+    mem.limit = mark + (64 << 20);
+    const big = mem.alloc(8 << 20)!; // 32 MB: the memory grows
+    big[big.length - 1] = 7;
+    expect(big[big.length - 1]).toBe(7);
+    mem.release(mark);
+    expect(mem.used).toBe(mark);
+    expect(mem.placeOf(new Uint32Array(4))).toBeUndefined();
+  });
+
+  it('the generated modules match their .wat sources (run npm run build:wasm after editing one)', async () => {
+    type Source = { source: string; target: string; name: string };
     // @ts-expect-error a script without types
-    const { generate } = (await import('../scripts/build-wasm.mjs')) as { generate: () => Promise<string> };
-    const committed = readFileSync(new URL('../src/match/intersect-wasm.ts', import.meta.url), 'utf8');
-    expect(await generate()).toBe(committed);
+    const { generate, MODULES } = (await import('../scripts/build-wasm.mjs')) as { generate: (m: Source) => Promise<string>; MODULES: Source[] };
+    expect(MODULES.map((m) => m.source)).toEqual(['src/match/intersect.wat', 'src/text/sort.wat']);
+    for (const m of MODULES) {
+      const committed = readFileSync(new URL(`../${m.target}`, import.meta.url), 'utf8');
+      expect(await generate(m)).toBe(committed);
+    }
   });
 });
 
-describe('agreementNeeded / signaturesAgree', () => {
-  it('keep exactly the pairs estimateCanMatch keeps (property)', async () => {
-    const { estimateCanMatch, agreementNeeded, signaturesAgree } = await import('../src/match/verify.js');
+describe('signature agreement in the shared memory', () => {
+  it('keeps exactly the pairs estimateCanMatch keeps (property)', async () => {
+    const { estimateCanMatch, estimateKeeps } = await import('../src/match/verify.js');
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 256 }),
@@ -135,10 +173,32 @@ describe('agreementNeeded / signaturesAgree', () => {
           const all = new Uint32Array(2 * k);
           all.set(a);
           all.set(b, k);
-          expect(signaturesAgree(all, 0, k, k, agreementNeeded(k, floor))).toBe(estimateCanMatch(a, b, floor));
+          const { mem, at } = placed([all]);
+          const same = mem.agreement(at[0]![0], at[0]![0] + k, k);
+          expect(same).toBe(k - differ);
+          expect(estimateKeeps(same / k, k, floor)).toBe(estimateCanMatch(a, b, floor));
         },
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('sortUnique (WebAssembly bucket sort)', () => {
+  it('gives the distinct values in ascending order, whatever the size (property)', () => {
+    const value = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(0, 2 ** 32 - 1));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 3000 }), (xs) => {
+        const expected = [...new Set(xs)].sort((x, y) => x - y);
+        expect([...sortUnique(Uint32Array.from(xs))]).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('sorts a large array (the kernel memory grows)', () => {
+    const xs = uniform(300_000, 5);
+    const got = sortUnique(Uint32Array.from([...xs, ...xs.slice(0, 1000)]));
+    expect(got.length).toBe(300_000);
+    for (let i = 1; i < got.length; i++) expect(got[i]! > got[i - 1]!).toBe(true);
   });
 });

@@ -4,10 +4,6 @@
  */
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
-import { runCompare } from './commands/compare.js';
-import { runDedup } from './commands/dedup.js';
-import { runScan } from './commands/scan.js';
-import { runIndex } from './index-command.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
 import { buildProgram } from './program.js';
@@ -24,14 +20,21 @@ export async function main(argv: string[]): Promise<void> {
   handleStdoutErrors();
   const program = buildProgram(
     {
+      // each command's modules are loaded when it runs (startup time is most of a small scan)
       scan: async (cmd, given) => {
+        const { runScan } = await import('./commands/scan.js');
         process.exitCode = await runScan(cmd, given);
       },
       compare: async (cmd, given) => {
+        const { runCompare } = await import('./commands/compare.js');
         process.exitCode = await runCompare(cmd, given);
       },
-      index: runIndex,
+      index: async (...args) => {
+        const { runIndex } = await import('./index-command.js');
+        return runIndex(...args);
+      },
       dedup: async (cmd, given) => {
+        const { runDedup } = await import('./commands/dedup.js');
         process.exitCode = await runDedup(cmd, given);
       },
     },

@@ -12,8 +12,18 @@
  * Output is built in string arrays and joined once, so extraction is linear in the input size.
  */
 
-import { Parser } from 'htmlparser2';
-import { fromMarkdown } from 'mdast-util-from-markdown';
+import { createRequire } from 'node:module';
+
+// The parsers are loaded on first use (together ~70 ms, paid by every worker thread otherwise,
+// and by scans that meet no HTML or Markdown file). mdast-util-from-markdown is an ES module,
+// which require() loads since Node 20.19.
+const requireHere = createRequire(import.meta.url);
+let htmlParser: typeof import('htmlparser2').Parser | undefined;
+let markdownParser: typeof import('mdast-util-from-markdown').fromMarkdown | undefined;
+const Parser = (): typeof import('htmlparser2').Parser =>
+  (htmlParser ??= (requireHere('htmlparser2') as typeof import('htmlparser2')).Parser);
+const fromMarkdown = (): typeof import('mdast-util-from-markdown').fromMarkdown =>
+  (markdownParser ??= (requireHere('mdast-util-from-markdown') as typeof import('mdast-util-from-markdown')).fromMarkdown);
 
 export type DocumentKind = 'text' | 'markdown' | 'html';
 
@@ -307,7 +317,7 @@ function htmlToText(raw: string): string {
     else body.block(sep);
   };
 
-  const parser = new Parser(
+  const parser = new (Parser())(
     {
       onopentag(name, attribs) {
         if (skipDepth === 0 && headDepth > 0 && !HEAD_CONTENT.has(name)) endHead();
@@ -442,7 +452,7 @@ interface MdFrame {
 
 function markdownToText(raw: string): string {
   const source = raw.replace(FRONT_MATTER, '');
-  const root: MdNode = fromMarkdown(source);
+  const root: MdNode = fromMarkdown()(source);
   const sink = new TextSink();
 
   const separate = (sep: Sep): void => {

@@ -1,7 +1,11 @@
 /**
- * Exact |A ∩ B| for many pairs of sorted shingle sets: the sets are copied once into a
- * WebAssembly memory and each pair is counted by a SIMD kernel (src/match/intersect.wat),
- * about three times faster than a merge in JavaScript.
+ * Shingle sets in one memory shared by every thread, and exact |A ∩ B| on them.
+ *
+ * Loading workers allocate each document's sorted shingle set in a shared WebAssembly memory
+ * (an atomic bump allocator, up to a limit the scan sets from its memory budget), so a
+ * verification task names sets by their place instead of carrying them, and each pair is
+ * counted in place by a SIMD kernel (src/match/intersect.wat), about three times faster than a
+ * merge in JavaScript.
  *
  * Verification can stop a pair early. Shingle sets are sorted by hash value, and the hash is
  * uniform, so the values below any cut are a consistent random sample of both sets: the first
@@ -12,7 +16,7 @@
  * `1 / STOP_CHANCE` of reaching it. Every pair that is kept is counted to the end: its scores
  * are exact.
  */
-import { intersectionSize } from '../text/shingle.js';
+import { NearDupError } from '../errors.js';
 import { INTERSECT_WASM } from './intersect-wasm.js';
 
 /** The chance, at each look, that a pair meeting the threshold is given up (see above). */
@@ -20,98 +24,131 @@ export const STOP_CHANCE = 1e-7;
 /** Where the count is tested: after the values below 1/16, 1/8, 1/4 and 1/2 of the hash range. */
 const CUTS = [2 ** 28, 2 ** 29, 2 ** 30, 2 ** 31];
 const LOG_STOP = Math.log(1 / STOP_CHANCE);
-/** The arena stops growing here (the kernel's offsets are 32-bit); beyond it, merge in JavaScript. */
-const ARENA_LIMIT = 1 << 30;
 
-interface Kernel {
-  memory: WebAssembly.Memory;
-  count: (a: number, ea: number, b: number, eb: number) => number;
+const PAGE = 65536;
+/** The kernel's offsets are 32-bit: the memory stops short of 4 GiB. */
+const MAX_PAGES = 65535;
+/** The allocator's header (bump pointer and limit in 16-byte units, maximum pages) fills the first 64 bytes. */
+const HEADER = 64;
+const UNIT = 16;
+/** Grow in steps of this many pages (4 MiB), not a page at a time. */
+const GROW_STEP = 64;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The bytes a set of `n` shingles takes in the shared memory. */
+export function setBytes(n: number): number {
+  return (Math.ceil((n * 4) / UNIT) || 1) * UNIT;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** A place in the shared memory: [offset, length] in uint32 elements. */
+export type SetPlace = readonly [number, number];
 
-function kernel(): Kernel | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(INTERSECT_WASM, 'base64'));
-    } catch {
-      compiled = null; // no WebAssembly SIMD here: merge in JavaScript
-    }
-  }
-  if (!compiled) return null;
-  const exports = new WebAssembly.Instance(compiled).exports as unknown as Kernel;
-  return { memory: exports.memory, count: exports.count };
-}
-
-/** The first index in `v[from, to)` whose value is at least `x` (or `to`). */
-function lowerBound(v: Uint32Array, from: number, to: number, x: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Sets placed side by side in one memory; pairs of them counted. */
-export class SetArena {
-  private readonly k: Kernel | null;
+export class SharedSets {
+  private readonly header: Int32Array;
   private view: Uint32Array;
-  private used = 0;
-  private starts: number[] = [];
-  private ends: number[] = [];
-  private sets: Uint32Array[] = [];
-  private inJs = false;
+  private readonly count: (a: number, ea: number, b: number, eb: number) => number;
+  private readonly agreeing: (a: number, b: number, k: number) => number;
 
-  constructor() {
-    this.k = kernel();
-    this.view = this.k ? new Uint32Array(this.k.memory.buffer) : new Uint32Array(0);
+  private constructor(readonly memory: WebAssembly.Memory) {
+    try {
+      compiled ??= new WebAssembly.Module(Buffer.from(INTERSECT_WASM, 'base64'));
+      const instance = new WebAssembly.Instance(compiled, { neardup: { memory } });
+      this.count = instance.exports.count as SharedSets['count'];
+      this.agreeing = instance.exports.agree as SharedSets['agreeing'];
+    } catch (err) {
+      throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
+    }
+    this.header = new Int32Array(memory.buffer, 0, 3);
+    this.view = new Uint32Array(memory.buffer);
   }
 
-  /** Places these sets (dropping those placed before); set k is then referred to as k. */
-  place(sets: readonly Uint32Array[]): void {
-    this.used = 0;
-    this.starts = [];
-    this.ends = [];
-    this.sets = sets as Uint32Array[];
-    let total = 0;
-    for (const s of sets) total += s.length;
-    this.inJs = !this.k || total * 4 > ARENA_LIMIT;
-    if (this.inJs) return;
-    const k = this.k!;
-    const need = total * 4 - k.memory.buffer.byteLength;
-    if (need > 0) {
-      k.memory.grow(Math.ceil(need / 65536));
-      this.view = new Uint32Array(k.memory.buffer);
+  /** A memory whose allocations may take `bytes` (the limit can be moved later). */
+  static create(bytes: number): SharedSets {
+    // the maximum only reserves address space; pages are committed as they are used
+    const maximum = MAX_PAGES;
+    const memory = new WebAssembly.Memory({ initial: GROW_STEP, maximum, shared: true });
+    const sets = new SharedSets(memory);
+    Atomics.store(sets.header, 0, HEADER / UNIT);
+    Atomics.store(sets.header, 2, maximum);
+    sets.limit = HEADER + bytes;
+    return sets;
+  }
+
+  /** The same memory, seen from another thread. */
+  static attach(memory: WebAssembly.Memory): SharedSets {
+    return new SharedSets(memory);
+  }
+
+  /** Bytes in use (allocations end here). */
+  get used(): number {
+    return Atomics.load(this.header, 0) * UNIT;
+  }
+
+  /** Allocations may not end beyond this byte (set by the thread that owns the scan). */
+  set limit(bytes: number) {
+    const most = Atomics.load(this.header, 2) * PAGE;
+    Atomics.store(this.header, 1, Math.floor(Math.min(bytes, most) / UNIT));
+  }
+
+  /** Frees everything allocated after `used` was `mark` (when no other thread allocates). */
+  release(mark: number): void {
+    Atomics.store(this.header, 0, mark / UNIT);
+  }
+
+  /** A new array of `n` elements in the shared memory, or null when over the limit. */
+  alloc(n: number): Uint32Array | null {
+    const units = setBytes(n) / UNIT;
+    let start: number;
+    for (;;) {
+      start = Atomics.load(this.header, 0);
+      if (start + units > Atomics.load(this.header, 1)) return null;
+      if (Atomics.compareExchange(this.header, 0, start, start + units) === start) break;
     }
-    for (const s of sets) {
-      this.starts.push(this.used);
-      this.view.set(s, this.used);
-      this.used += s.length;
-      this.ends.push(this.used);
+    const end = (start + units) * UNIT;
+    while (this.memory.buffer.byteLength < end) {
+      const pages = this.memory.buffer.byteLength / PAGE;
+      const most = Atomics.load(this.header, 2);
+      try {
+        this.memory.grow(Math.min(Math.max(GROW_STEP, Math.ceil(end / PAGE) - pages), most - pages));
+      } catch (err) {
+        // another thread may have grown it first (the two together past the maximum): look again
+        if (this.memory.buffer.byteLength / PAGE === pages) {
+          throw new NearDupError('EINTERNAL', `cannot grow the memory for shingle sets: ${(err as Error).message}`);
+        }
+      }
     }
+    return new Uint32Array(this.memory.buffer, start * UNIT, n);
+  }
+
+  /** In how many of k positions the values at element offsets a and b agree (two signatures allocated here; SIMD). */
+  agreement(a: number, b: number, k: number): number {
+    return this.agreeing(a * 4, b * 4, k);
+  }
+
+  /** Where a set allocated here is; undefined for an array of another memory. */
+  placeOf(set: Uint32Array): SetPlace | undefined {
+    // (an array that came from another thread has its own SharedArrayBuffer object)
+    if (!(set.buffer instanceof SharedArrayBuffer)) return undefined;
+    return [set.byteOffset / 4, set.length];
   }
 
   /**
-   * |A ∩ B| of placed sets a and b when it is at least `needed`; otherwise possibly less than
-   * the true count, but still below `needed` (the pair was given up, see the module comment).
+   * |A ∩ B| of the sets at these places when it is at least `needed`; otherwise possibly less
+   * than the true count, but still below `needed` (the pair was given up, see the module comment).
    */
-  shared(a: number, b: number, needed: number): number {
-    const A = this.sets[a]!;
-    const B = this.sets[b]!;
+  shared(a: SetPlace, b: SetPlace, needed: number): number {
     // the smaller set is the one sampled
-    if (B.length < A.length || (B.length === A.length && b < a)) return this.shared(b, a, needed);
-    const m = A.length;
+    if (b[1] < a[1] || (b[1] === a[1] && b[0] < a[0])) return this.shared(b, a, needed);
+    const m = a[1];
     if (needed > m) return 0;
-    if (this.inJs) return intersectionSize(A, B, needed);
-    const v = this.view;
-    const a0 = this.starts[a]!;
-    const a1 = this.ends[a]!;
-    const b0 = this.starts[b]!;
-    const b1 = this.ends[b]!;
-    const count = this.k!.count;
+    let v = this.view;
+    const a0 = a[0];
+    const a1 = a0 + m;
+    const b0 = b[0];
+    const b1 = b0 + b[1];
+    if (v.length < a1 || v.length < b1) v = this.view = new Uint32Array(this.memory.buffer);
+    const count = this.count;
     let shared = 0;
     let i = a0;
     let j = b0;
@@ -135,4 +172,16 @@ export class SetArena {
     }
     return shared + count(i * 4, a1 * 4, j * 4, b1 * 4);
   }
+}
+
+/** The first index in `v[from, to)` whose value is at least `x` (or `to`). */
+function lowerBound(v: Uint32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (v[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -7,7 +7,7 @@ import type { Metric } from '../options.js';
 import { estimateJaccard } from '../sketch/minhash.js';
 import { intersectionSize } from '../text/shingle.js';
 import { PAIR_BASE } from './candidates.js';
-import { SetArena } from './intersect.js';
+import type { SetPlace, SharedSets } from './intersect.js';
 
 export interface Scores {
   jaccard: number;
@@ -72,51 +72,30 @@ export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: nu
   return estimateKeeps(estimateJaccard(sigA, sigB), k, floor);
 }
 
-function estimateKeeps(est: number, k: number, floor: number): boolean {
+/** estimateCanMatch's rule for an estimate `est` from signatures of length k. */
+export function estimateKeeps(est: number, k: number, floor: number): boolean {
   const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
   return est + 4 * sd + 1 / k >= floor;
-}
-
-/**
- * The fewest agreeing positions of two signatures of length `k` for estimateCanMatch to keep a
- * pair with this Jaccard floor (the same rule, as a count, so a scan can stop comparing early).
- */
-export function agreementNeeded(k: number, floor: number): number {
-  const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
-  let same = Math.max(0, Math.min(k, Math.ceil((floor - 4 * sd - 1 / k) * k)));
-  while (same > 0 && estimateKeeps((same - 1) / k, k, floor)) same--;
-  while (same <= k && !estimateKeeps(same / k, k, floor)) same++;
-  return same;
-}
-
-/** Whether positions [a, a+k) and [b, b+k) of `sigs` agree in at least `needed` places. */
-export function signaturesAgree(sigs: Uint32Array, a: number, b: number, k: number, needed: number): boolean {
-  let misses = k - needed;
-  if (misses < 0) return false;
-  for (let i = 0; i < k; i++) {
-    if (sigs[a + i] !== sigs[b + i] && --misses < 0) return false;
-  }
-  return true;
 }
 
 export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {
   return (metric === 'jaccard' ? s.jaccard : s.containment) >= threshold;
 }
 
-/** A slice of candidate pairs to score, with the shingle sets of the documents in it. */
+/** A slice of candidate pairs to score, naming the shingle sets of the documents in it. */
 export interface VerifyTask {
   metric: Metric;
   threshold: number;
   /** Packed pairs (see candidates.ts). */
   pairs: Float64Array;
-  /** Document indices and, at the same positions, their sorted shingle sets. */
+  /** Document indices and, at 2k and 2k+1, where document k's sorted shingle set is in the shared memory. */
   docs: number[];
-  sets: Uint32Array[];
+  places: Uint32Array;
   /**
-   * Every document's signature, side by side (document d at d*k; shared memory): a pair whose
-   * estimate is hopeless (estimateCanMatch) is not counted.
+   * Every document's signature, side by side in the shared set memory (document d's at element
+   * offset at + d*k): a pair whose estimate is hopeless (estimateCanMatch) is not counted.
    */
-  signatures?: { all: Uint32Array; k: number };
+  signatures?: { at: number; k: number };
 }
 
 export interface Verified {
@@ -126,18 +105,14 @@ export interface Verified {
   checked: number;
 }
 
-let arena: SetArena | undefined;
-
 /**
  * Scores every pair of the task whose signatures do not rule it out, with exact scores. A pair
  * may be given up before it is fully counted when it cannot reach the threshold (see
  * intersect.ts).
  */
-export function verifyPairs(task: VerifyTask): Verified {
-  arena ??= new SetArena();
-  const slot = new Map<number, number>();
-  task.docs.forEach((d, k) => slot.set(d, k));
-  arena.place(task.sets);
+export function verifyPairs(task: VerifyTask, sets: SharedSets): Verified {
+  const place = new Map<number, SetPlace>();
+  task.docs.forEach((d, k) => place.set(d, [task.places[2 * k]!, task.places[2 * k + 1]!]));
   const out: number[] = [];
   const { metric, threshold, signatures } = task;
   let checked = 0;
@@ -145,17 +120,17 @@ export function verifyPairs(task: VerifyTask): Verified {
     const code = task.pairs[p]!;
     const i = Math.floor(code / PAIR_BASE);
     const j = code - i * PAIR_BASE;
-    const ka = slot.get(i)!;
-    const kb = slot.get(j)!;
-    const la = task.sets[ka]!.length;
-    const lb = task.sets[kb]!.length;
+    const a = place.get(i)!;
+    const b = place.get(j)!;
+    const la = a[1];
+    const lb = b[1];
     if (signatures) {
-      const { all, k } = signatures;
-      if (!signaturesAgree(all, i * k, j * k, k, agreementNeeded(k, jaccardFloor(metric, threshold, la, lb)))) continue;
+      const { at, k } = signatures;
+      if (!estimateKeeps(sets.agreement(at + i * k, at + j * k, k) / k, k, jaccardFloor(metric, threshold, la, lb))) continue;
     }
     checked++;
     const needed = sharedNeeded(metric, threshold, la, lb);
-    const shared = arena.shared(ka, kb, needed);
+    const shared = sets.shared(a, b, needed);
     if (shared < needed) continue;
     const s = scoresOf(shared, la, lb);
     if (meetsThreshold(metric, threshold, s)) out.push(code, s.jaccard, s.containment);

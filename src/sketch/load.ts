@@ -8,6 +8,7 @@ import { readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutc
 import type { SkipReason } from '../types.js';
 import { contentHash } from './hash.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
+import type { SpillPlace } from './spill.js';
 
 /** A file to read, extract and sketch. */
 export interface FileLoadTask {
@@ -45,7 +46,16 @@ export interface LoadedMeta {
 }
 
 export type LoadResult =
-  | { index: number; status: 'ok'; meta: LoadedMeta; signature: Uint32Array; set: Uint32Array | null; warning?: string }
+  | {
+      index: number;
+      status: 'ok';
+      meta: LoadedMeta;
+      signature: Uint32Array;
+      set: Uint32Array | null;
+      /** Where the set was written instead, when it did not fit the shared memory (see spill.ts). */
+      spill?: SpillPlace;
+      warning?: string;
+    }
   | { index: number; status: 'skip'; reason: SkipReason; detail: string; warning?: string }
   | { index: number; status: 'error'; message: string };
 

@@ -5,8 +5,7 @@ import { explainer } from '../../compare/explain.js';
 import { resolveOptions, resolveRunOptions, type ScanOptionsInput } from '../../options.js';
 import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
 import { colorLevel } from '../../report/text.js';
-import type { ScanInput } from '../../scan.js';
-import { scanEngine } from '../index-command.js';
+import { findNearDuplicates, type ScanInput } from '../../scan.js';
 import type { ScanEvent } from '../../types.js';
 import { exitCode } from '../exit.js';
 import { ProgressBar, showProgress } from '../progress.js';
@@ -90,7 +89,9 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
       session.event?.(e);
     };
-    const found = await scanEngine(cmd)(paths, input, { onEvent });
+    // the index modules (SQLite) are loaded only when an index is used
+    const engine = cmd.db === undefined && !cmd.indexQuery ? findNearDuplicates : (await import('../index-command.js')).scanEngine(cmd);
+    const found = await engine(paths, input, { onEvent });
     progress?.clear();
     if (warnings > MAX_WARNINGS_SHOWN) {
       warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);

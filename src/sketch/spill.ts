@@ -1,0 +1,85 @@
+/**
+ * Shingle sets over the memory budget, written to a temporary file as they are made, so that
+ * verification reads each back with one read instead of reading and sketching its document again.
+ * The files live in a temporary folder that the pool removes when it closes.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import type { LoadResult } from './load.js';
+
+/** Where a spilled set is: its file, byte offset, and length in uint32 elements. */
+export interface SpillPlace {
+  file: string;
+  offset: number;
+  length: number;
+}
+
+/** Appends sets to one file (one writer per thread, so no two threads share a file). */
+export class SpillWriter {
+  private fd: number | undefined;
+  private offset = 0;
+  private failed = false;
+
+  constructor(private readonly file: string) {}
+
+  /** Writes the set; undefined when the file cannot be written (the set is then made again when needed). */
+  write(set: Uint32Array): SpillPlace | undefined {
+    if (this.failed) return undefined;
+    const bytes = new Uint8Array(set.buffer, set.byteOffset, set.byteLength);
+    try {
+      this.fd ??= openSync(this.file, 'w', 0o600);
+      let done = 0;
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.offset + done);
+    } catch {
+      this.failed = true; // e.g. a full disk: fall back to reading the documents again
+      return undefined;
+    }
+    const place = { file: this.file, offset: this.offset, length: set.length };
+    this.offset += bytes.length;
+    return place;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/**
+ * A loaded set that is not in the shared memory (over its limit) is spilled: the result then
+ * carries its place in the file instead of the set.
+ */
+export function spillIfOutside(r: LoadResult, writer: SpillWriter): LoadResult {
+  if (r.status !== 'ok' || !r.set || r.set.buffer instanceof SharedArrayBuffer) return r;
+  const spill = writer.write(r.set);
+  r.set = null;
+  if (spill) r.spill = spill;
+  return r;
+}
+
+/** Reads spilled sets back. */
+export class SpillReader {
+  private readonly fds = new Map<string, number>();
+
+  /** Fills `into` (place.length elements) from the file; false when it cannot be read. */
+  read(place: SpillPlace, into: Uint32Array): boolean {
+    try {
+      let fd = this.fds.get(place.file);
+      if (fd === undefined) this.fds.set(place.file, (fd = openSync(place.file, 'r')));
+      const bytes = new Uint8Array(into.buffer, into.byteOffset, place.length * 4);
+      let done = 0;
+      while (done < bytes.length) {
+        const n = readSync(fd, bytes, done, bytes.length - done, place.offset + done);
+        if (n === 0) return false;
+        done += n;
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LoadResult } from '../src/sketch/load.js';
+import { SpillReader, SpillWriter, spillIfOutside } from '../src/sketch/spill.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function ok(set: Uint32Array): LoadResult {
+  const meta = { encoding: 'utf-8' as const, bytes: 1, chars: 1, units: 1, shingles: set.length, contentHash: 'x' };
+  return { index: 0, status: 'ok', meta, signature: new Uint32Array(4), set };
+}
+
+describe('spilled shingle sets', () => {
+  it('are read back exactly, from their place in the file', () => {
+    const writer = new SpillWriter(path.join(dir, 'a.bin'));
+    const sets = [Uint32Array.from([1, 2, 3]), Uint32Array.from({ length: 5000 }, (_, i) => i * 7919), new Uint32Array(0), Uint32Array.from([0xffffffff])];
+    // a view into a larger buffer is written as the view, not its buffer
+    const big = Uint32Array.from([9, 9, 4, 5, 6, 9]);
+    sets.push(big.subarray(2, 5));
+    const places = sets.map((s) => writer.write(s)!);
+    writer.close();
+    const reader = new SpillReader();
+    sets.forEach((s, k) => {
+      const into = new Uint32Array(places[k]!.length);
+      expect(reader.read(places[k]!, into)).toBe(true);
+      expect([...into]).toEqual([...s]);
+    });
+    reader.close();
+  });
+
+  it('a set in ordinary memory is spilled; one in shared memory is kept; a file that cannot be written spills nothing', () => {
+    const writer = new SpillWriter(path.join(dir, 'b.bin'));
+    const spilled = spillIfOutside(ok(Uint32Array.from([4, 5])), writer);
+    expect(spilled).toMatchObject({ status: 'ok', set: null, spill: { offset: 0, length: 2 } });
+    const shared = new Uint32Array(new SharedArrayBuffer(8));
+    expect(spillIfOutside(ok(shared), writer)).toMatchObject({ set: shared });
+    writer.close();
+
+    const nowhere = new SpillWriter(path.join(dir, 'no-such-folder', 'c.bin'));
+    const r = spillIfOutside(ok(Uint32Array.from([1])), nowhere);
+    expect(r).toMatchObject({ set: null });
+    expect('spill' in r).toBe(false);
+    // a missing file reads as failure, not an exception
+    expect(new SpillReader().read({ file: path.join(dir, 'missing.bin'), offset: 0, length: 1 }, new Uint32Array(1))).toBe(false);
+  });
+});
