@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'EUSAGE' // the command line is malformed
   | 'EINPUT' // an input cannot be used at all
   | 'EINDEX' // an index file cannot be used (missing, not an index, other settings, read-only, locked)
+  | 'EOUTPUT' // dedup: an output that must not be written (inside an input, not empty, the wrong kind)
   | 'EINTERNAL';
 
 export class NearDupError extends Error {

@@ -53,3 +53,14 @@ export {
   type StoreInfo,
 } from './store/store.js';
 export { buildIndexScanJson, indexTextLine, renderScanJson } from './report/index-report.js';
+export { deduplicate, type DedupInput, type DedupHooks, type DedupResult, type DedupCounts } from './dedup/dedup.js';
+export { planDedup, survivor, type Plan, type Removal, type GroupPlan } from './dedup/plan.js';
+export { buildDedupJson, renderDedupJson, DEDUP_SCHEMA_VERSION } from './dedup/report.js';
+export {
+  DEDUP_DEFAULTS,
+  KEEP_POLICIES,
+  resolveDedupOptions,
+  type DedupOptionsInput,
+  type ResolvedDedupOptions,
+  type KeepPolicy,
+} from './options.js';

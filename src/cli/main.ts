@@ -33,6 +33,10 @@ export async function main(argv: string[]): Promise<void> {
         const { runIndex } = await import('./index-command.js');
         return runIndex(...args);
       },
+      dedup: async (cmd, given) => {
+        const { runDedup } = await import('./commands/dedup.js');
+        process.exitCode = await runDedup(cmd, given);
+      },
     },
     {
       writeOut: (s) => process.stdout.write(s),

@@ -3,7 +3,7 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { COLOR_MODES, COMPARE_FORMATS, DEFAULTS, FORMATS, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options.js';
+import { COLOR_MODES, COMPARE_FORMATS, DEDUP_DEFAULTS, DEDUP_FORMATS, DEFAULTS, FORMATS, KEEP_POLICIES, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
 
 /** A number given as a flag (a string) or in a config file (a number). */
@@ -74,6 +74,18 @@ export interface CompareCommand extends CommonCommand {
   b: string;
 }
 
+/** `neardup dedup`: scan's similarity, walk and record options, and its own. */
+export interface DedupCommand extends Partial<Omit<ScanCommand, 'paths' | 'format'>> {
+  paths: string[];
+  out?: string;
+  keep?: string;
+  manifest?: string;
+  link?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  format?: string;
+}
+
 /** The options given on the command line (their camelCase names), which win over a config file. */
 export type Given = ReadonlySet<string>;
 
@@ -82,6 +94,7 @@ export interface Handlers {
   scan(cmd: ScanCommand, given: Given): Promise<void>;
   compare(cmd: CompareCommand, given: Given): Promise<void>;
   index(cmd: IndexCommand): Promise<void>;
+  dedup(cmd: DedupCommand, given: Given): Promise<void>;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -97,6 +110,7 @@ const ROOT_EXAMPLES = `
 Examples:
   $ neardup scan seeds                  which documents are copies of each other
   $ neardup compare a.txt b.txt         what two documents share, passage by passage
+  $ neardup dedup docs --out clean      the folder without its near-duplicates (see dedup --help)
   $ neardup scan --help                 every scan option (formats, baselines, config)
 `;
 
@@ -251,6 +265,7 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
   });
 
   addIndexCommands(program, handlers);
+  addDedupCommand(program, handlers);
   return program;
 }
 
@@ -330,4 +345,51 @@ ${EXIT_HELP}`);
   index.command('verify').description('check an index for damage (exit 2 when anything is wrong)').addOption(dbOption()).addOption(formatOption()).action(indexAction('verify'));
 
   scan.option('--db <file>', 'also compare with every document in this index (see neardup index --help)');
+}
+
+const DEDUP_EXAMPLES = `
+Examples:
+  $ neardup dedup docs --out clean                   one document per group, and every other, copied
+  $ neardup dedup docs --out clean --dry-run         what would be kept and removed; nothing written
+  $ neardup dedup docs --out clean --keep longest --manifest removed.jsonl
+  $ neardup dedup docs --out clean --link            hard links instead of copies (same file system)
+  $ neardup dedup dump.jsonl --out clean.jsonl --id-field id --manifest removed.jsonl
+  $ neardup dedup docs --out clean --format json | jq '.removed[] | [.removed, .kept]'
+
+Documents are copied into the --out folder at their path under the inputs' common folder (with
+one input folder: at their path inside it). Records (.jsonl, .csv) are written, bytes unchanged
+and in input order, to an --out ending in .jsonl, .ndjson or .csv (.gz to compress).
+The output is built under a temporary name next to it and renamed into place when complete.
+
+Exit codes:
+  0  the output was written (whether or not anything was removed), or --dry-run
+  2  error: bad options, a refused output (inside an input, not empty without --force, the
+     wrong kind), or an input that could not be read (then nothing is written; --skip-errors
+     writes the output without it and exits 0)`;
+
+/** Scan's options that dedup takes as they are (the same Option objects: one help text, one default). */
+const DEDUP_SHARED = [
+  'shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords',
+  'hidden', 'ignore', 'glob', 'maxFilesize', 'follow', 'threads', 'memory',
+  'textField', 'idField', 'records', 'filesFrom', 'null', 'progress', 'color', 'config', 'printConfig',
+];
+
+function addDedupCommand(program: Command, handlers: Handlers): void {
+  const scan = program.commands.find((c) => c.name() === 'scan')!;
+  const dedup = program
+    .command('dedup')
+    .description('write the corpus without its near-duplicates: one document per group, and every other; say what was removed and why')
+    .argument('[paths...]', 'files or folders to deduplicate (default: .)')
+    .option('--out <path>', 'the folder to write the kept documents into; for records, the .jsonl/.ndjson/.csv file (required)')
+    .addOption(new Option('--keep <policy>', `which document of a group is kept; ties go to the first in path order (default: ${DEDUP_DEFAULTS.keep})`).choices(KEEP_POLICIES))
+    .option('--manifest <file>', 'write one JSON line per removed document: what it duplicates, its group and scores')
+    .option('--link', 'hard-link the kept files instead of copying them (same file system only)')
+    .option('--force', 'replace a non-empty --out folder or file (and --manifest)')
+    .option('-n, --dry-run', 'report what would be kept and removed; write nothing')
+    .addOption(new Option('-f, --format <format>', `report format on stdout (default: ${DEDUP_DEFAULTS.format})`).choices(DEDUP_FORMATS))
+    .option('--skip-errors', 'write the output even though some inputs could not be read (they are left out, listed and counted)');
+  for (const o of scan.options.filter((o) => DEDUP_SHARED.includes(o.attributeName()))) dedup.addOption(o);
+  dedup.addHelpText('after', DEDUP_EXAMPLES).action(async (paths: string[], opts: Omit<DedupCommand, 'paths'>, self: Command) => {
+    await handlers.dedup({ ...opts, paths }, givenOptions(self));
+  });
 }

@@ -97,13 +97,16 @@ export async function* readRecords(file: FsPath, format: RecordFormat, gzip: boo
 }
 
 /** What recordBytes did to the file's bytes: bytes dropped at the start (a BOM), conversion. */
-interface StreamInfo {
+export interface StreamInfo {
   skipped: number;
   converted: boolean;
 }
 
-/** The file's bytes as UTF-8: decompressed, BOM dropped, UTF-16 converted. */
-async function* recordBytes(file: FsPath, gzip: boolean, info: StreamInfo): AsyncGenerator<Buffer> {
+/**
+ * The file's bytes as UTF-8: decompressed, BOM dropped, UTF-16 converted (what the record parsers
+ * read; dedup reads the kept records' bytes from it). Throws for a binary file.
+ */
+export async function* recordBytes(file: FsPath, gzip: boolean, info: StreamInfo): AsyncGenerator<Buffer> {
   const input = createReadStream(file);
   let stream: NodeJS.ReadableStream = input;
   if (gzip) {

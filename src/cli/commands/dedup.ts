@@ -1,0 +1,156 @@
+/**
+ * `neardup dedup`: scan, keep one document per group, write the rest of the corpus (or report
+ * what would be written, with --dry-run). The report goes to stdout (text, or --format json);
+ * the summary, progress, warnings and errors to stderr.
+ */
+import path from 'node:path';
+import { deduplicate, type DedupInput } from '../../dedup/dedup.js';
+import { bytesOf } from '../../dedup/paths.js';
+import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../dedup/report.js';
+import { removeTemps } from '../../dedup/write.js';
+import { DEDUP_DEFAULTS, formatShingle, resolveDedupOptions, resolveOptions, type ColorMode } from '../../options.js';
+import { colorLevel } from '../../report/text.js';
+import type { ScanEvent } from '../../types.js';
+import { stderrEvents } from '../events.js';
+import { EXIT } from '../exit.js';
+import { repositoryRoot, warn } from '../output.js';
+import { ProgressBar, showProgress } from '../progress.js';
+import type { DedupCommand, Given } from '../program.js';
+import { mergeSettings, type Merged } from '../settings.js';
+
+/** Config file keys about scan's report and gating: they do not apply to dedup. */
+const SCAN_REPORT_KEYS = ['format', 'output', 'exitZero', 'baseline', 'updateBaseline', 'maxGroups', 'explain', 'passages', 'context'];
+
+export function dedupInput(cmd: DedupCommand): DedupInput {
+  return {
+    shingle: cmd.shingle,
+    metric: cmd.metric,
+    threshold: cmd.threshold,
+    numPerm: cmd.numPerm,
+    seed: cmd.seed,
+    bands: cmd.bands,
+    rows: cmd.rows,
+    stem: cmd.stem,
+    stopwords: cmd.stopwords,
+    hidden: cmd.hidden,
+    respectIgnore: cmd.ignore,
+    globs: cmd.glob,
+    maxFileSize: cmd.maxFilesize,
+    follow: cmd.follow,
+    threads: cmd.threads,
+    memoryBudget: cmd.memory,
+    textField: cmd.textField,
+    idField: cmd.idField,
+    records: cmd.records,
+    filesFrom: cmd.filesFrom,
+    nullSeparated: cmd.null,
+    out: cmd.out,
+    keep: cmd.keep,
+    manifest: cmd.manifest,
+    link: cmd.link,
+    force: cmd.force,
+    dryRun: cmd.dryRun,
+    skipErrors: cmd.skipErrors,
+    stdin: process.stdin,
+  };
+}
+
+/** --print-config for dedup: the settings in force and where they came from. */
+function printedConfig(merged: Merged<DedupCommand>, input: DedupInput): string {
+  const cmd = merged.cmd;
+  const s = input.out === undefined ? resolveOptions(input) : resolveDedupOptions(input);
+  const out = {
+    command: 'dedup',
+    configFile: merged.config?.file ?? null,
+    paths: cmd.paths.length ? cmd.paths : ['.'],
+    settings: {
+      shingle: formatShingle(s.shingle),
+      metric: s.metric,
+      threshold: s.threshold,
+      numPerm: s.numPerm,
+      seed: s.seed,
+      bands: s.bands,
+      rows: s.rows,
+      stem: s.stem,
+      stopwords: s.stopwords,
+      hidden: s.hidden,
+      ignore: s.respectIgnore,
+      glob: s.globs,
+      follow: cmd.follow ?? false,
+      maxFilesize: s.maxFileSize,
+    },
+    dedup: {
+      out: cmd.out ?? null,
+      keep: cmd.keep ?? DEDUP_DEFAULTS.keep,
+      manifest: cmd.manifest ?? null,
+      link: cmd.link ?? DEDUP_DEFAULTS.link,
+      force: cmd.force ?? DEDUP_DEFAULTS.force,
+      dryRun: cmd.dryRun ?? DEDUP_DEFAULTS.dryRun,
+      format: cmd.format ?? DEDUP_DEFAULTS.format,
+      color: cmd.color ?? 'auto',
+    },
+    sources: Object.fromEntries(Object.entries(merged.sources).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+/** A signal stops the run: what was written under temporary names is removed, exit 130/143. */
+function onSignals(targets: readonly string[]): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    for (const t of targets) removeTemps(path.resolve(bytesOf(process.cwd()), bytesOf(t)));
+    warn(`interrupted (${signal}): the output was not completed; temporary files removed`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export async function runDedup(given: DedupCommand, flags: Given): Promise<number> {
+  const cwd = process.cwd();
+  const merged = mergeSettings(given, flags, 'scan', cwd, repositoryRoot(cwd));
+  for (const key of SCAN_REPORT_KEYS) {
+    if (merged.sources[key] === 'config') {
+      delete (merged.cmd as unknown as Record<string, unknown>)[key];
+      delete merged.sources[key];
+    }
+  }
+  const cmd = merged.cmd;
+  const input = dedupInput(cmd);
+  if (cmd.printConfig) {
+    process.stdout.write(printedConfig(merged, input));
+    return EXIT.clean;
+  }
+  const settings = resolveDedupOptions(input); // bad options fail before anything is read
+  const format = cmd.format ?? DEDUP_DEFAULTS.format;
+  const events = stderrEvents();
+  const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
+  const onEvent = (e: ScanEvent) => {
+    if (e.type === 'progress') return progress?.update(e.done, e.total);
+    progress?.clear();
+    events.onEvent(e);
+  };
+  const stop = onSignals(settings.manifest === undefined ? [settings.out] : [settings.out, settings.manifest]);
+  let result;
+  try {
+    result = await deduplicate(cmd.paths, input, { onEvent });
+  } finally {
+    stop();
+    progress?.clear();
+  }
+  events.finish();
+  if (format === 'json') process.stdout.write(renderDedupJson(result));
+  else {
+    process.stdout.write(renderDedupText(result, colorLevel((cmd.color ?? 'auto') as ColorMode, process.stdout.isTTY === true)));
+    for (const line of renderDedupSummary(result)) process.stderr.write(`${line}\n`);
+  }
+  if (result.notWritten === 'errors') {
+    const n = result.counts.failed;
+    warn(`nothing written: ${n} input${n === 1 ? '' : 's'} could not be read (--skip-errors writes the output without ${n === 1 ? 'it' : 'them'})`);
+    return EXIT.error;
+  }
+  return result.counts.failed > 0 && !settings.skipErrors ? EXIT.error : EXIT.clean;
+}
