@@ -13,6 +13,7 @@ import { colorLevel } from '../../report/text.js';
 import type { ScanEvent } from '../../types.js';
 import { stderrEvents } from '../events.js';
 import { EXIT } from '../exit.js';
+import { scanInput } from '../inputs.js';
 import { repositoryRoot, warn } from '../output.js';
 import { ProgressBar, showProgress } from '../progress.js';
 import type { DedupCommand, Given } from '../program.js';
@@ -23,27 +24,7 @@ const SCAN_REPORT_KEYS = ['format', 'output', 'exitZero', 'baseline', 'updateBas
 
 export function dedupInput(cmd: DedupCommand): DedupInput {
   return {
-    shingle: cmd.shingle,
-    metric: cmd.metric,
-    threshold: cmd.threshold,
-    numPerm: cmd.numPerm,
-    seed: cmd.seed,
-    bands: cmd.bands,
-    rows: cmd.rows,
-    stem: cmd.stem,
-    stopwords: cmd.stopwords,
-    hidden: cmd.hidden,
-    respectIgnore: cmd.ignore,
-    globs: cmd.glob,
-    maxFileSize: cmd.maxFilesize,
-    follow: cmd.follow,
-    threads: cmd.threads,
-    memoryBudget: cmd.memory,
-    textField: cmd.textField,
-    idField: cmd.idField,
-    records: cmd.records,
-    filesFrom: cmd.filesFrom,
-    nullSeparated: cmd.null,
+    ...scanInput(cmd),
     out: cmd.out,
     keep: cmd.keep,
     manifest: cmd.manifest,

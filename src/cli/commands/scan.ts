@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
 import { explainer } from '../../compare/explain.js';
-import { resolveOptions, resolveRunOptions, type ScanOptionsInput } from '../../options.js';
+import { resolveOptions, resolveRunOptions } from '../../options.js';
 import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
 import { colorLevel } from '../../report/text.js';
-import { findNearDuplicates, type ScanInput } from '../../scan.js';
+import { findNearDuplicates } from '../../scan.js';
+import { scanInput } from '../inputs.js';
 import type { ScanEvent } from '../../types.js';
 import { exitCode } from '../exit.js';
 import { ProgressBar, showProgress } from '../progress.js';
@@ -15,34 +16,6 @@ import { mergeSettings, printedConfig } from '../settings.js';
 
 /** Warnings printed one by one before the rest are summed up in one line. */
 const MAX_WARNINGS_SHOWN = 5;
-
-export function scanInput(cmd: ScanCommand): ScanInput & ScanOptionsInput {
-  return {
-    shingle: cmd.shingle,
-    metric: cmd.metric,
-    threshold: cmd.threshold,
-    numPerm: cmd.numPerm,
-    seed: cmd.seed,
-    bands: cmd.bands,
-    rows: cmd.rows,
-    stem: cmd.stem,
-    stopwords: cmd.stopwords,
-    hidden: cmd.hidden,
-    respectIgnore: cmd.ignore,
-    globs: cmd.glob,
-    maxFileSize: cmd.maxFilesize,
-    follow: cmd.follow,
-    threads: cmd.threads,
-    memoryBudget: cmd.memory,
-    textField: cmd.textField,
-    idField: cmd.idField,
-    records: cmd.records,
-    stdinFormat: cmd.stdinFormat,
-    filesFrom: cmd.filesFrom,
-    nullSeparated: cmd.null,
-    stdin: process.stdin,
-  };
-}
 
 export async function runScan(given: ScanCommand, flags: Given): Promise<number> {
   const cwd = process.cwd();
