@@ -8,7 +8,8 @@ import { deduplicate, type DedupInput } from '../../dedup/dedup.js';
 import { bytesOf } from '../../dedup/paths.js';
 import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../dedup/report.js';
 import { removeTemps } from '../../dedup/write.js';
-import { DEDUP_DEFAULTS, formatShingle, resolveDedupOptions, resolveOptions, type ColorMode } from '../../options.js';
+import { DEDUP_DEFAULTS, resolveDedupOptions, resolveOptions, type ColorMode } from '../../options.js';
+import { jsonSettings } from '../../report/json.js';
 import { colorLevel } from '../../report/text.js';
 import type { ScanEvent } from '../../types.js';
 import { stderrEvents } from '../events.js';
@@ -45,15 +46,7 @@ function printedConfig(merged: Merged<DedupCommand>, input: DedupInput): string 
     configFile: merged.config?.file ?? null,
     paths: cmd.paths.length ? cmd.paths : ['.'],
     settings: {
-      shingle: formatShingle(s.shingle),
-      metric: s.metric,
-      threshold: s.threshold,
-      numPerm: s.numPerm,
-      seed: s.seed,
-      bands: s.bands,
-      rows: s.rows,
-      stem: s.stem,
-      stopwords: s.stopwords,
+      ...jsonSettings(s),
       hidden: s.hidden,
       ignore: s.respectIgnore,
       glob: s.globs,
