@@ -87,6 +87,26 @@ function* chunksOf(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer): 
   }
 }
 
+/**
+ * Reads at most `max` bytes from the start of a file into `into` at `at` (no decoding); returns
+ * how many it read. Throws on failure (the caller reads the file again the general way, which
+ * reports it).
+ */
+export function readFileInto(file: FsPath, into: Uint8Array, at: number, max: number): number {
+  const fd = openSync(file, 'r');
+  try {
+    let got = 0;
+    while (got < max) {
+      const n = readSync(fd, into, at + got, max - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 let scratchBuffer: Buffer | undefined;
 
 /**

@@ -48,8 +48,9 @@ export function splitmix32(seed: number): () => number {
 
 /**
  * The content hash of a text: 64 bits of its SHA-1, as 16 hex digits (native code: faster
- * than hashing in JavaScript). Baselines and --explain rely on it: one function for both.
+ * than hashing in JavaScript). Baselines and --explain rely on it: one function for both. Bytes
+ * hash as the text they hold in UTF-8 does.
  */
-export function contentHash(s: string): string {
+export function contentHash(s: string | Uint8Array): string {
   return createHash('sha1').update(s).digest('hex').slice(0, 16);
 }

@@ -4,9 +4,10 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { extractText, type DocumentKind } from '../corpus/extract.js';
-import { readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
+import { readFileInto, readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
 import type { SkipReason } from '../types.js';
 import { contentHash } from './hash.js';
+import { sketchKernel } from './sketch-kernel.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
 import type { SpillPlace } from './spill.js';
 
@@ -66,6 +67,10 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   }
   // a Buffer path arrives from another thread as a plain Uint8Array
   const file = typeof task.absPath === 'string' ? task.absPath : Buffer.from(task.absPath);
+  if (task.kind === 'text' && !task.gzip && task.size <= ASCII_FILE_BYTES && task.size <= task.maxFileSize && sketcher.readsAscii) {
+    const fast = loadAscii(task, file, sketcher);
+    if (fast) return fast;
+  }
   if (task.kind === 'text') {
     // plain text streams through the sketch: a big file never sits whole in memory
     // made by begin(), once per decoding attempt
@@ -91,6 +96,30 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   if (!r.ok) return notLoaded(task.index, r);
   const text = extractText(r.text, task.kind);
   return loaded(task, r, sketcher.sketch(text), text.length, contentHash(text), 'empty file');
+}
+
+/** Text files up to this size are first tried as plain ASCII, read whole into the sketch kernel. */
+const ASCII_FILE_BYTES = 1 << 20;
+
+/**
+ * A plain-ASCII text file (no byte over 127, NUL or CR), sketched by the kernel straight from
+ * its bytes: nothing to decode, fold or normalise, so the result is exactly what reading it as
+ * text gives. null for any other file (or one that grew since the walk, or failed to read): the
+ * caller reads it the general way.
+ */
+function loadAscii(task: FileLoadTask, file: FsPath, sketcher: Sketcher): LoadResult | null {
+  const kernel = sketchKernel();
+  const at = kernel.inputPlace(task.size + 1, sketcher.settings.numPerm);
+  let n: number;
+  try {
+    n = readFileInto(file, kernel.view(), at, task.size + 1);
+  } catch {
+    return null;
+  }
+  if (n > task.size) return null;
+  const s = sketcher.sketchAscii(at, n);
+  if (!s) return null;
+  return loaded(task, { encoding: 'utf-8', bytes: n }, s, n, contentHash(kernel.view().subarray(at, at + n)), 'empty file');
 }
 
 function notLoaded(index: number, r: Exclude<ReadOutcome, { ok: true }>): LoadResult {

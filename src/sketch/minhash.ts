@@ -28,17 +28,26 @@ export function minhashSignature(hashes: Uint32Array, numPerm: number, seed: num
  * signature of the whole.
  */
 export class MinHashAccumulator {
-  private readonly sig: Uint32Array;
-  private readonly filled: Uint8Array;
+  /** Each bin's smallest hash so far (EMPTY_BIN when none). */
+  readonly bins: Uint32Array;
+  /** 1 where a bin has a hash (a hash may be EMPTY_BIN itself). */
+  readonly filled: Uint8Array;
   private empty = true;
 
-  constructor(private readonly numPerm: number) {
-    this.sig = new Uint32Array(numPerm).fill(EMPTY_BIN);
+  constructor(readonly numPerm: number) {
+    this.bins = new Uint32Array(numPerm).fill(EMPTY_BIN);
     this.filled = new Uint8Array(numPerm);
   }
 
+  /** Takes the bins that the sketch kernel filled from this accumulator's (see sketch-kernel.ts). */
+  takeBins(bins: Uint32Array, filled: Uint8Array): void {
+    this.bins.set(bins);
+    this.filled.set(filled);
+    this.empty = false;
+  }
+
   add(hashes: Uint32Array): void {
-    const { sig, filled, numPerm } = this;
+    const { bins: sig, filled, numPerm } = this;
     const n = hashes.length;
     if (n > 0) this.empty = false;
     for (let i = 0; i < n; i++) {
@@ -54,8 +63,8 @@ export class MinHashAccumulator {
 
   /** The densified signature (all EMPTY_BIN when nothing was added). Call it once, at the end. */
   signature(seed: number): Uint32Array {
-    if (!this.empty) densify(this.sig, this.filled, this.numPerm, seed);
-    return this.sig;
+    if (!this.empty) densify(this.bins, this.filled, this.numPerm, seed);
+    return this.bins;
   }
 }
 

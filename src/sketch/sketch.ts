@@ -10,9 +10,10 @@
  */
 import type { ResolvedOptions } from '../options.js';
 import { CharClass, charClass, prepareText } from '../text/normalize.js';
-import { shingleStream, sortUnique } from '../text/shingle.js';
+import { shingleSeeds } from '../text/shingle.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenize.js';
 import { MinHashAccumulator } from './minhash.js';
+import { sketchKernel, type ShingleSeeds } from './sketch-kernel.js';
 
 export interface Sketch {
   /** Number of units (letters or words) after normalisation. */
@@ -122,6 +123,9 @@ function copyInto(alloc: (n: number) => Uint32Array, a: Uint32Array): Uint32Arra
 
 export class Sketcher {
   readonly tokenizer: Tokenizer;
+  readonly seeds: ShingleSeeds;
+  /** Whether sketchAscii applies: letters are the units, with no word transforms. */
+  readonly readsAscii: boolean;
   private scratch = new Uint32Array(4096);
 
   /**
@@ -138,6 +142,21 @@ export class Sketcher {
       stem: settings.stem,
       stopwords: settings.stopwords,
     });
+    this.seeds = shingleSeeds(settings.shingle.size, settings.seed);
+    this.readsAscii = settings.shingle.unit === 'char' && !settings.stem && !settings.stopwords;
+  }
+
+  /**
+   * The sketch of `n` bytes that the sketch kernel holds at `at` (see SketchKernel.inputPlace),
+   * read as text, when they are all plain ASCII (no byte over 127, NUL or CR); null otherwise.
+   * Exactly sketch(text) of the same text, in one pass of the kernel over the bytes.
+   */
+  sketchAscii(at: number, n: number): Sketch | null {
+    if (!this.readsAscii) return null;
+    const acc = new MinHashAccumulator(this.settings.numPerm);
+    const r = sketchKernel().shingleAscii(at, n, this.settings.shingle.size, this.seeds, acc);
+    if (!r) return null;
+    return { units: r.units, shingles: copyInto(this.alloc, r.set), signature: acc.signature(this.settings.seed) };
   }
 
   /** Units of a piece of text after `carry`, in a scratch buffer that the next call reuses. */
@@ -182,6 +201,8 @@ export class SketchBuilder {
   private units = 0;
   private readonly minhash: MinHashAccumulator;
   private readonly runs: Uint32Array[] = [];
+  /** The finished set, when the document's one run was made where sets are kept. */
+  private done: Uint32Array | undefined;
 
   constructor(
     private readonly sketcher: Sketcher,
@@ -206,33 +227,37 @@ export class SketchBuilder {
     this.pending = start ? s.slice(start) : s;
   }
 
-  private process(text: string): void {
-    const { shingle, seed } = this.sketcher.settings;
+  private process(text: string, last = false): void {
+    const { shingle } = this.sketcher.settings;
     const units = this.sketcher.unitsAfter(this.carry, text);
     this.units += units.length - this.carry.length;
     if (units.length >= shingle.size) {
-      this.emit(shingleStream(units, shingle.size, seed));
+      this.emit(units, last);
       this.carry = units.slice(units.length - (shingle.size - 1));
     } else {
       this.carry = units.slice();
     }
   }
 
-  private emit(hashes: Uint32Array): void {
+  /** Shingles `units` into a new run of the set; the last piece of a document of one piece goes straight to `alloc`. */
+  private emit(units: Uint32Array, last: boolean): void {
     this.emitted = true;
-    this.minhash.add(hashes);
-    let run: Uint32Array = sortUnique(hashes).slice();
+    const { sketcher } = this;
+    const hashes = sketchKernel().shingleUnits(units, sketcher.settings.shingle.size, sketcher.seeds, this.minhash);
+    let run = last && !this.runs.length ? copyInto(sketcher.alloc, hashes) : hashes.slice();
     while (this.runs.length && this.runs[this.runs.length - 1]!.length <= 2 * run.length) run = mergeUnique(this.runs.pop()!, run);
     this.runs.push(run);
+    if (last && this.runs.length === 1) this.done = run;
   }
 
   finish(): Sketch {
-    if (this.pending.length) this.process(this.pending);
+    if (this.pending.length) this.process(this.pending, true);
     this.pending = '';
-    const { shingle, seed } = this.sketcher.settings;
+    const { seed } = this.sketcher.settings;
     // fewer units than the shingle size (but some): one shingle of all of them
-    if (!this.emitted && this.carry.length > 0) this.emit(shingleStream(this.carry, shingle.size, seed));
+    if (!this.emitted && this.carry.length > 0) this.emit(this.carry, true);
     const { alloc } = this.sketcher;
+    if (this.done) return { units: this.units, shingles: this.done, signature: this.minhash.signature(seed) };
     let set: Uint32Array = this.runs.pop() ?? new Uint32Array(0);
     if (!this.runs.length) set = copyInto(alloc, set);
     while (this.runs.length) set = mergeUnique(this.runs.pop()!, set, this.runs.length ? undefined : alloc);

@@ -5,9 +5,14 @@
  * all its units, so exact copies of short texts still match. Returns the distinct hashes, sorted.
  */
 import { fmix32, mixSeed } from '../sketch/hash.js';
-import { SORT_WASM } from './sort-wasm.js';
+import { sketchKernel, type ShingleSeeds } from '../sketch/sketch-kernel.js';
 
 const BASE = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
+
+/** The seeds that shingles of `size` units are hashed with. */
+export function shingleSeeds(size: number, seed: number): ShingleSeeds {
+  return { unit: Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0, final: mixSeed(size, seed) };
+}
 
 /**
  * The hash of every shingle of `units`, in text order (repeats included), written into `out`
@@ -16,8 +21,7 @@ const BASE = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
 export function shingleStream(units: Uint32Array, size: number, seed: number, out?: Uint32Array): Uint32Array {
   const n = units.length;
   if (n === 0) return new Uint32Array(0);
-  const unitSeed = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
-  const finalSeed = mixSeed(size, seed);
+  const { unit: unitSeed, final: finalSeed } = shingleSeeds(size, seed);
   const k = Math.min(size, n);
   const count = n - k + 1;
   const dst = out && out.length >= count ? out : new Uint32Array(count);
@@ -40,48 +44,12 @@ export function shingleHashes(units: Uint32Array, size: number, seed: number): U
   return sortUnique(shingleStream(units, size, seed)).slice();
 }
 
-interface SortKernel {
-  memory: WebAssembly.Memory;
-  sortUnique: (src: number, n: number, dst: number, counts: number, bits: number) => number;
-}
-
-let sorter: SortKernel | undefined;
-let sortView: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-
-function sortKernel(): SortKernel {
-  if (!sorter) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(SORT_WASM, 'base64')));
-    sorter = instance.exports as unknown as SortKernel;
-  }
-  return sorter;
-}
-
-/**
- * The distinct values of `a`, sorted (by src/text/sort.wat: a counting pass on the top bits,
- * about two values a bucket, then an insertion sort; 1.6x faster than the same in JavaScript).
- * Returns a view of the kernel's memory, which the next call overwrites.
- */
-function bucketSortUnique(a: Uint32Array): Uint32Array {
-  const k = sortKernel();
-  const n = a.length;
-  let bits = Math.ceil(Math.log2(n / 2));
-  bits = bits < 1 ? 1 : bits > 16 ? 16 : bits;
-  // memory: the values at 0, the sorted values after them, then the bucket counts
-  const bytes = (2 * n + (1 << bits) + 1) * 4;
-  const have = k.memory.buffer.byteLength;
-  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
-  if (sortView.buffer !== k.memory.buffer) sortView = new Uint32Array(k.memory.buffer);
-  sortView.set(a, 0);
-  const distinct = k.sortUnique(0, n, n * 4, 2 * n * 4, bits);
-  return sortView.subarray(n, n + distinct);
-}
-
 /**
  * The distinct values of `a`, sorted. `a` itself is left sorted in place when it is small;
  * the result may be a view of a scratch buffer that the next call overwrites: copy it to keep it.
  */
 export function sortUnique(a: Uint32Array): Uint32Array {
-  if (a.length >= 64) return bucketSortUnique(a);
+  if (a.length >= 64) return sketchKernel().sortUnique(a);
   const sorted = a.sort();
   let w = 0;
   for (let i = 0; i < sorted.length; i++) {

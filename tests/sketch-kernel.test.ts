@@ -1,0 +1,157 @@
+/**
+ * The sketch kernel (src/sketch/sketch.wat) against the JavaScript reference: shingle hashes,
+ * MinHash bins and sets must be exactly those of shingleStream + minhashSignature + a sort, and
+ * a plain-ASCII file sketched from its bytes exactly what reading it as text gives.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveOptions } from '../src/options.js';
+import { contentHash } from '../src/sketch/hash.js';
+import { loadDocument, type FileLoadTask } from '../src/sketch/load.js';
+import { minhashSignature } from '../src/sketch/minhash.js';
+import { sketchKernel } from '../src/sketch/sketch-kernel.js';
+import { Sketcher } from '../src/sketch/sketch.js';
+import { prepareText } from '../src/text/normalize.js';
+import { shingleStream } from '../src/text/shingle.js';
+
+/** The JavaScript reference: units, the sorted distinct hashes, and the signature. */
+function reference(sk: Sketcher, text: string) {
+  const units = sk.tokenizer.units(prepareText(text)).slice();
+  const { size } = sk.settings.shingle;
+  const hashes = shingleStream(units, size, sk.settings.seed).slice();
+  const shingles = Uint32Array.from(new Set(hashes)).sort();
+  return { units: units.length, shingles, signature: minhashSignature(hashes, sk.settings.numPerm, sk.settings.seed) };
+}
+
+/** The kernel's sketch of `text`'s bytes (each character one byte), or null. */
+function fromBytes(sk: Sketcher, text: string) {
+  const kernel = sketchKernel();
+  const bytes = Buffer.from(text, 'latin1');
+  const at = kernel.inputPlace(bytes.length, sk.settings.numPerm);
+  kernel.view().set(bytes, at);
+  return sk.sketchAscii(at, bytes.length);
+}
+
+// ASCII with runs of letters, and now and then a byte the ASCII path must refuse
+const asciiText = (refuse: boolean) =>
+  fc
+    .array(
+      fc.oneof(
+        { weight: 12, arbitrary: fc.constantFrom('the', 'Quick', 'BROWN', 'fox', 'a', 'jumps', 'over', 'lazy', 'dog', 'q', 'zz') },
+        { weight: 6, arbitrary: fc.constantFrom(' ', '\n', ', ', '. ', '\t', '-', '42', '_', '@', '[', '`', '{', '~', '\x7f', '\x01') },
+        { weight: refuse ? 1 : 0, arbitrary: fc.constantFrom('\r', '\0', '\x80', 'é', '\xff') },
+      ),
+      { maxLength: 300 },
+    )
+    .map((parts) => parts.join(''));
+
+describe('sketch kernel', () => {
+  for (const [shingle, numPerm] of [
+    ['char:9', 128],
+    ['char:1', 17],
+    ['char:3', 64],
+    ['char:20', 200],
+  ] as const) {
+    it(`sketches plain ASCII bytes exactly as the reference sketches the text (${shingle}, ${numPerm} bins)`, () => {
+      const sk = new Sketcher(resolveOptions({ shingle, numPerm, bands: 1, rows: numPerm }));
+      fc.assert(
+        fc.property(asciiText(false), (text) => {
+          const got = fromBytes(sk, text)!;
+          const want = reference(sk, text);
+          expect(got.units).toBe(want.units);
+          expect([...got.shingles]).toEqual([...want.shingles]);
+          expect([...got.signature]).toEqual([...want.signature]);
+          // and the general path, through the kernel's unit entry
+          const general = sk.sketch(text);
+          expect([...general.shingles]).toEqual([...want.shingles]);
+          expect([...general.signature]).toEqual([...want.signature]);
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('refuses bytes over 127, NUL and CR (they need decoding), and takes every other ASCII byte', () => {
+    const sk = new Sketcher(resolveOptions({}));
+    fc.assert(
+      fc.property(asciiText(true), (text) => {
+        const refused = /[\r\0\x80-\xff]/.test(text);
+        expect(fromBytes(sk, text) === null).toBe(refused);
+      }),
+      { numRuns: 300 },
+    );
+    for (let b = 1; b < 128; b++) if (b !== 13) expect(fromBytes(sk, `ab${String.fromCharCode(b)}cd`)).not.toBeNull();
+  });
+
+  it('is not used in word mode or with word transforms', () => {
+    for (const o of [{ shingle: 'word:5' }, { stem: true }, { stopwords: true }]) {
+      const sk = new Sketcher(resolveOptions(o));
+      expect(sk.readsAscii).toBe(false);
+      expect(fromBytes(sk, 'plain ascii text here')).toBeNull();
+    }
+  });
+
+  it('short texts: one shingle of all their letters; none without letters', () => {
+    const sk = new Sketcher(resolveOptions({ shingle: 'char:9' }));
+    for (const text of ['', '  12 ', 'ab', 'Abc-Def', 'abcdefgh', 'abcdefghi']) {
+      const got = fromBytes(sk, text)!;
+      const want = reference(sk, text);
+      expect(got.units).toBe(want.units);
+      expect([...got.shingles]).toEqual([...want.shingles]);
+      expect([...got.signature]).toEqual([...want.signature]);
+    }
+  });
+
+  it('sortUnique grows its memory for big arrays and stays exact', () => {
+    const a = new Uint32Array(300_000);
+    for (let i = 0; i < a.length; i++) a[i] = Math.imul(i % 100_000, 2654435761) >>> 0;
+    const got = sketchKernel().sortUnique(a);
+    expect(got.length).toBe(100_000);
+    let ascending = true;
+    for (let i = 1; i < got.length; i++) ascending &&= got[i]! > got[i - 1]!;
+    expect(ascending).toBe(true);
+  });
+});
+
+describe('loading a text file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-kernel-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const sk = new Sketcher(resolveOptions({}));
+  const task = (name: string, content: string | Buffer): FileLoadTask => {
+    const file = path.join(dir, name);
+    writeFileSync(file, content);
+    const size = Buffer.byteLength(content);
+    return { index: 0, path: name, absPath: file, size, kind: 'text', gzip: false, maxFileSize: 1 << 30, wantSet: true };
+  };
+  const text = 'Subject: Re: the quick brown fox\n\nThe quick brown fox jumps over the lazy dog, again and again.\n';
+
+  for (const [name, content, expected] of [
+    ['plain ASCII (read as bytes)', text, text],
+    ['CRLF line ends (read as text: folded)', text.replace(/\n/g, '\r\n'), text],
+    ['UTF-8 with accents (read as text)', `${text}café naïve`, `${text}café naïve`],
+    ['windows-1252 (read as text)', Buffer.concat([Buffer.from(text), Buffer.from([0xe9, 0x20, 0x61, 0x62])]), `${text}é ab`],
+  ] as const) {
+    it(`gives the sketch and content hash of its text: ${name}`, () => {
+      const r = loadDocument(task(`${name.length}.txt`, content), sk);
+      expect(r.status).toBe('ok');
+      if (r.status !== 'ok') return;
+      const want = sk.sketch(expected);
+      expect(r.meta.contentHash).toBe(contentHash(expected));
+      expect(r.meta.chars).toBe(expected.length);
+      expect(r.meta.units).toBe(want.units);
+      expect([...r.set!]).toEqual([...want.shingles]);
+      expect([...r.signature]).toEqual([...want.signature]);
+    });
+  }
+
+  it('an empty file, a file without letters, and a file that grew since the walk', () => {
+    expect(loadDocument(task('empty.txt', ''), sk)).toMatchObject({ status: 'skip', reason: 'empty', detail: 'empty file' });
+    expect(loadDocument(task('digits.txt', '123 456\n'), sk)).toMatchObject({ status: 'skip', reason: 'empty', detail: 'no letters or words to compare' });
+    const grown = { ...task('grown.txt', text), size: 10 };
+    const r = loadDocument(grown, sk);
+    expect(r).toMatchObject({ status: 'ok', meta: { bytes: Buffer.byteLength(text), contentHash: contentHash(text) } });
+  });
+});
