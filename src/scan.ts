@@ -121,13 +121,20 @@ export async function findNearDuplicates(
   const files: FileTask[] = [];
   let fileCount = 0;
   let spooled: string | undefined;
-  // Worker threads start while the walk goes on, once the scan is big enough to be worth them.
+  // Worker threads start while the walk goes on, once the scan is big enough to be worth them,
+  // and load documents as they are found.
   let pool: WorkPool | undefined;
+  let early: EarlyLoads | undefined;
   let bytes = 0;
   const found = (task: FileTask) => {
     files.push(task);
     bytes += task.size;
-    if (!pool && settings.threads !== 1 && !smallScan(files.length, bytes)) pool = new WorkPool(settings, settings.threads || defaultThreads(), settings.memoryBudget);
+    if (early) early.add(task);
+    else if (settings.threads !== 1 && !smallScan(files.length, bytes)) {
+      pool = new WorkPool(settings, settings.threads || defaultThreads(), settings.memoryBudget);
+      early = new EarlyLoads(pool, settings, () => files.length, emit);
+      for (const f of files) early.add(f);
+    }
   };
   try {
     if (roots.includes('-')) {
@@ -137,10 +144,13 @@ export async function findNearDuplicates(
       fileCount++;
     }
     const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
+    let walked = 0;
     for (const entry of walk(
       roots.filter((r) => r !== '-'),
       walkOptions,
     )) {
+      // let the workers' results in and more work out, now and then
+      if (early && ++walked % 32 === 0) await new Promise(setImmediate);
       const named: Place = entry.pathBytes ? { path: entry.path, pathBytes: entry.pathBytes.toString('base64') } : { path: entry.path };
       if (entry.kind === 'error') {
         error({ ...named, message: entry.message });
@@ -160,10 +170,12 @@ export async function findNearDuplicates(
       if (entry.pathBytes) task.pathBytes = entry.pathBytes;
       found(task);
     }
+    const walkMs = performance.now() - started;
+    const loaded = await early?.end();
     files.sort(byPath);
     // a small scan runs in this thread unless threads were asked for: starting them costs more
     pool ??= new WorkPool(settings, settings.threads || 1, settings.memoryBudget);
-    return await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started);
+    return await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started, walkMs, loaded);
   } finally {
     await pool?.close();
     if (spooled) rmSync(spooled, { recursive: true, force: true });
@@ -178,11 +190,14 @@ async function scanFiles(
   sinks: Sinks,
   found: Pick<ScanResult, 'errors' | 'skipped' | 'warnings'>,
   started: number,
+  walkMs: number,
+  loaded: Loaded | undefined,
 ): Promise<ScanResult> {
-  const timings = { walk: performance.now() - started, load: 0, candidates: 0, verify: 0, group: 0 };
+  // walk: until the last file was found (documents load meanwhile); load: from then on
+  const timings = { walk: walkMs, load: 0, candidates: 0, verify: 0, group: 0 };
   {
-    let t = performance.now();
-    const docs = await loadAll(files, settings, pool, sinks);
+    let t = started + walkMs;
+    const docs = await loadAll(files, settings, pool, sinks, loaded);
     timings.load = performance.now() - t;
     const pairs = await matchDocuments(docs, files, settings, pool, timings);
     t = performance.now();
@@ -233,6 +248,45 @@ interface Sinks {
   emit(e: ScanEvent): void;
 }
 
+/** The documents (not record files) loaded while the walk went on, by file. */
+interface Loaded {
+  results: Map<FileTask, LoadResult>;
+}
+
+/**
+ * Loads documents (not record files: they are read in path order, after the walk) as the walk
+ * finds them, with progress as they come in; their results wait for their turn in path order
+ * (see loadAll), so that everything reported is in path order as before.
+ */
+class EarlyLoads {
+  private readonly results = new Map<FileTask, LoadResult>();
+  private readonly order: FileTask[] = [];
+  private readonly loader: ReturnType<WorkPool['loader']>;
+
+  constructor(
+    pool: WorkPool,
+    private readonly settings: ResolvedOptions,
+    total: () => number,
+    emit: (e: ScanEvent) => void,
+  ) {
+    this.loader = pool.loader((r) => {
+      this.results.set(this.order[r.index]!, r);
+      emit({ type: 'progress', done: this.results.size, total: total() });
+    });
+  }
+
+  add(f: FileTask): void {
+    if (f.kind.records) return;
+    this.order.push(f);
+    this.loader.push(fileTask(f, this.order.length - 1, this.settings));
+  }
+
+  async end(): Promise<Loaded> {
+    await this.loader.end();
+    return { results: this.results };
+  }
+}
+
 /** Records are sketched this many at a time (or fewer, when they hold this much text). */
 const RECORD_BATCH = 4096;
 const RECORD_BATCH_CHARS = 8 << 20;
@@ -271,13 +325,14 @@ function placeOf(f: FileTask, at?: Partial<RecordPlace>): Place {
  * record files record by record, streamed, a batch of records at a time. Skips, errors and
  * warnings are reported in path order, and a record's in line order.
  */
-async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool, sinks: Sinks): Promise<Doc[]> {
+async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool, sinks: Sinks, loaded?: Loaded): Promise<Doc[]> {
   const docs: Doc[] = [];
   const ids = new Map<string, string>();
   let kept = 0;
-  let done = 0;
+  // documents loaded during the walk were counted as they came in
+  let done = loaded?.results.size ?? 0;
   const progress = () => sinks.emit({ type: 'progress', done: ++done, total: files.length });
-  sinks.emit({ type: 'progress', done: 0, total: files.length });
+  sinks.emit({ type: 'progress', done, total: files.length });
 
   const accept = (r: LoadResult, file: number, place: Place, record?: { item: Extract<RecordItem, { kind: 'record' }> }) => {
     if (r.status !== 'error' && r.warning) sinks.warn({ ...place, message: r.warning });
@@ -344,6 +399,10 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
   const loadPlain = async () => {
     const batch = plain;
     plain = [];
+    if (loaded) {
+      for (const i of batch) accept(loaded.results.get(files[i]!)!, i, placeOf(files[i]!));
+      return;
+    }
     await pool.load(
       batch.map((i) => fileTask(files[i]!, i, settings)),
       (r) => {

@@ -81,17 +81,38 @@ export class WorkPool {
 
   /** Loads every task; `onResult` is called once per task, in task order. */
   async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
+    const loader = this.loader(onResult);
+    for (const t of tasks) loader.push(t);
+    await loader.end();
+  }
+
+  /**
+   * Loads tasks as they are pushed (a walk still finding files), in batches over the workers;
+   * `onResult` is called once per task, in push order. end() resolves when every result is in.
+   */
+  loader(onResult: (r: LoadResult) => void): { push(task: LoadTask): void; end(): Promise<void> } {
     if (this.inline) {
       // a set over the memory limit was made outside the shared memory: spilled
-      for (const t of tasks) onResult(spillIfOutside(loadDocument(t, this.inline), this.inlineSpill!));
-      return;
+      const sketcher = this.inline;
+      const spill = this.inlineSpill!;
+      return { push: (t) => onResult(spillIfOutside(loadDocument(t, sketcher), spill)), end: async () => {} };
     }
-    const batches = Math.ceil(tasks.length / LOAD_BATCH);
-    await this.dispatch<LoadResult[]>(
-      batches,
-      (b) => ({ kind: 'load', tasks: tasks.slice(b * LOAD_BATCH, (b + 1) * LOAD_BATCH) }),
-      (results) => results.forEach(onResult),
-    );
+    const stream = this.stream<LoadResult[]>((results) => results.forEach(onResult));
+    let batch: LoadTask[] = [];
+    return {
+      push(t) {
+        batch.push(t);
+        if (batch.length === LOAD_BATCH) {
+          stream.add({ kind: 'load', tasks: batch });
+          batch = [];
+        }
+      },
+      end() {
+        if (batch.length) stream.add({ kind: 'load', tasks: batch });
+        batch = [];
+        return stream.end();
+      },
+    };
   }
 
   /** Verifies every task; `onResult` gets each task's result, in task order. */
@@ -100,74 +121,102 @@ export class WorkPool {
       for (const t of tasks) onResult(verifyPairs(t, this.sets));
       return;
     }
-    await this.dispatch<Verified>(tasks.length, (i) => ({ kind: 'verify', task: tasks[i]! }), onResult);
+    const stream = this.stream<Verified>(onResult);
+    for (const task of tasks) stream.add({ kind: 'verify', task });
+    await stream.end();
   }
 
   /**
-   * Sends requests 0..count-1 (built when sent) to the workers, IN_FLIGHT at a time each, and
-   * calls onReply in request order.
+   * Sends requests to the workers as they are added, IN_FLIGHT at a time each, and calls
+   * onReply in the order they were added. end() resolves when every reply is in (or rejects
+   * with the first failure: a worker's error, or onReply's).
    */
-  private dispatch<R>(count: number, request: (i: number) => WorkerRequest, onReply: (reply: R) => void): Promise<void> {
+  private stream<R>(onReply: (reply: R) => void): { add(request: WorkerRequest): void; end(): Promise<void> } {
     const replies = new Map<number, R>();
+    const unsent: WorkerRequest[] = [];
+    let added = 0;
+    let sent = 0;
     let nextOut = 0;
-    let nextIn = 0;
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const fail = (err: unknown) => {
-        if (!settled) {
-          settled = true;
-          cleanup();
-          reject(err);
-        }
-      };
-      // each worker answers its requests in the order it got them
-      const queues = new Map<Worker, number[]>();
-      const send = (w: Worker) => {
-        if (nextIn >= count) return;
-        const id = nextIn++;
-        queues.get(w)!.push(id);
-        w.postMessage(request(id));
-      };
-      const onMessage = (w: Worker) => (reply: R) => {
-        {
-          const id = queues.get(w)!.shift()!;
-          replies.set(id, reply);
-          try {
-            while (replies.has(nextOut)) {
-              const r = replies.get(nextOut)!;
-              replies.delete(nextOut++);
-              onReply(r);
-            }
-          } catch (err) {
-            fail(err);
-            return;
-          }
-          if (nextOut === count) {
-            settled = true;
-            cleanup();
-            resolve();
-          } else send(w);
-        }
-      };
-      const cleanup = () => {
-        for (const w of this.workers) {
-          w.off('error', fail);
-          w.removeAllListeners('message');
-        }
-      };
-      if (count === 0) return resolve();
-      for (const w of this.workers) {
-        queues.set(w, []);
-        w.on('error', fail);
-        w.on('message', onMessage(w));
-        for (let k = 0; k < IN_FLIGHT; k++) send(w);
-      }
+    let ended = false;
+    let settled = false;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    // a failure before end() is reported by end()
+    done.catch(() => {});
+    // each worker answers its requests in the order it got them
+    const queues = new Map<Worker, number[]>();
+    const cleanup = () => {
+      for (const w of this.workers) {
+        w.off('error', fail);
+        w.removeAllListeners('message');
+      }
+    };
+    function fail(err: unknown) {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      reject(err);
+    }
+    const finishIfDone = () => {
+      if (!settled && ended && nextOut === added) {
+        settled = true;
+        cleanup();
+        resolve();
+      }
+    };
+    const feed = (w: Worker) => {
+      const queue = queues.get(w)!;
+      while (!settled && queue.length < IN_FLIGHT && sent < added) {
+        const id = sent++;
+        queue.push(id);
+        w.postMessage(unsent.shift()!);
+      }
+    };
+    for (const w of this.workers) {
+      queues.set(w, []);
+      w.on('error', fail);
+      w.on('message', (reply: R) => {
+        const id = queues.get(w)!.shift()!;
+        replies.set(id, reply);
+        try {
+          while (replies.has(nextOut)) {
+            const r = replies.get(nextOut)!;
+            replies.delete(nextOut++);
+            onReply(r);
+          }
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        finishIfDone();
+        feed(w);
+      });
+    }
+    return {
+      add: (request) => {
+        if (settled) return;
+        unsent.push(request);
+        added++;
+        for (const w of this.workers) feed(w);
+      },
+      end: () => {
+        ended = true;
+        finishIfDone();
+        return done;
+      },
+    };
   }
 
   async close(): Promise<void> {
     await Promise.all(
       this.workers.map(async (w) => {
+        // a stream left unfinished (its scan failed) stops here
+        w.removeAllListeners('message');
+        w.removeAllListeners('error');
         const closed = new Promise<void>((resolve) => {
           w.once('message', () => resolve());
           w.once('error', () => resolve());
