@@ -18,7 +18,7 @@ import { walk } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { PAIR_BASE, candidatePairs, unpackPair } from './match/candidates.js';
 import { components } from './match/cluster.js';
-import { estimateKeeps, jaccardFloor, sizesCanMatch, type VerifyTask } from './match/verify.js';
+import { estimateKeeps, jaccardFloor, meetsThreshold, scoresOf, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
@@ -531,28 +531,43 @@ async function matchDocuments(
   const scored: ScoredPair[] = [];
   let checked = 0;
   await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk) => {
+    // the chunk's pairs and the table of where each set is, in the shared memory (freed with
+    // the chunk's sets)
+    const { sets } = pool;
+    sets.limit = sets.used + setBytes(2 * docs.length) + setBytes(2 * chunk.length);
+    const places = sets.alloc(2 * docs.length)!;
+    for (let d = 0; d < docs.length; d++) {
+      const set = docs[d]!.set;
+      if (set) places.set(sets.placeOf(set)!, 2 * d);
+    }
+    const pairs = sets.alloc(2 * chunk.length)!;
+    for (let p = 0; p < chunk.length; p++) {
+      const code = chunk[p]!;
+      const i = Math.floor(code / PAIR_BASE);
+      pairs[2 * p] = i;
+      pairs[2 * p + 1] = code - i * PAIR_BASE;
+    }
+    const pairsAt = sets.placeOf(pairs)![0];
+    const placesAt = sets.placeOf(places)![0];
     // slices small enough to spread over the workers, large enough to amortise a message
     const slice = Math.max(256, Math.ceil(chunk.length / (pool.threads * 8)));
     const tasks: VerifyTask[] = [];
     for (let s = 0; s < chunk.length; s += slice) {
-      const pairs = Float64Array.from(chunk.slice(s, s + slice));
-      const inSlice = new Set<number>();
-      for (const code of pairs) {
-        const [i, j] = unpackPair(code);
-        inSlice.add(i);
-        inSlice.add(j);
-      }
-      const ds = [...inSlice];
-      const places = new Uint32Array(2 * ds.length);
-      ds.forEach((d, x) => places.set(pool.sets.placeOf(docs[d]!.set!)!, 2 * x));
-      tasks.push({ metric, threshold, pairs, docs: ds, places, signatures: { at: sigsAt, k } });
+      const count = Math.min(slice, chunk.length - s);
+      tasks.push({ metric, threshold, pairs: pairsAt + 2 * s, count, places: placesAt, signatures: { at: sigsAt, k } });
     }
-    await pool.verify(tasks, ({ found, checked: n }) => {
+    let first = 0;
+    await pool.verify(tasks, ({ kept, checked: n }) => {
       checked += n;
-      for (let t = 0; t < found.length; t += 3) {
-        const [a, b] = unpackPair(found[t]!);
-        scored.push({ a, b, jaccard: found[t + 1]!, containment: found[t + 2]! });
+      // the kept pairs of this slice, written over its first pairs: (index in the slice, shared)
+      for (let x = 0; x < kept; x++) {
+        const p = first + pairs[2 * (first + x)]!;
+        const shared = pairs[2 * (first + x) + 1]!;
+        const [a, b] = unpackPair(chunk[p]!);
+        const s = scoresOf(shared, docs[a]!.info.shingles, docs[b]!.info.shingles);
+        if (meetsThreshold(metric, threshold, s)) scored.push({ a, b, jaccard: s.jaccard, containment: s.containment });
       }
+      first += slice;
     });
   });
   timings.verify = performance.now() - t;

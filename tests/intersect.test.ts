@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SharedSets, setBytes, type SetPlace } from '../src/match/intersect.js';
-import { sharedNeeded, verifyPairs } from '../src/match/verify.js';
-import { PAIR_BASE } from '../src/match/candidates.js';
+import { estimateKeeps, jaccardFloor, sharedNeeded, verifyPairs } from '../src/match/verify.js';
 import { intersectionSize, sortUnique } from '../src/text/shingle.js';
 
 const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
@@ -102,7 +101,23 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
     }
   });
 
-  it('verifyPairs reports exact scores for the pairs at or above the threshold', () => {
+  /** Pairs and the table of places written into the shared memory, as the scan writes them. */
+  function verifyInput(mem: SharedSets, at: SetPlace[], pairs: [number, number][], sigs?: Uint32Array[]) {
+    const places = mem.alloc(2 * at.length)!;
+    at.forEach((p, d) => places.set(p, 2 * d));
+    const list = mem.alloc(2 * pairs.length)!;
+    pairs.forEach(([i, j], p) => list.set([i, j], 2 * p));
+    let signatures: { at: number; k: number } | undefined;
+    if (sigs) {
+      const k = sigs[0]!.length;
+      const all = mem.alloc(k * sigs.length)!;
+      sigs.forEach((sig, d) => all.set(sig, d * k));
+      signatures = { at: mem.placeOf(all)![0], k };
+    }
+    return { list, pairs: mem.placeOf(list)![0], places: mem.placeOf(places)![0], signatures };
+  }
+
+  it('verifyPairs keeps the pairs that have the shingles the threshold needs, with their exact counts', () => {
     const n = 1000;
     const values = uniform(3000, 99);
     const base = values.slice(0, n);
@@ -111,20 +126,59 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
       sorted([...base.slice(0, 900), ...values.slice(n, n + 100)]), // 0.9 of doc 0
       sorted([...base.slice(0, 500), ...values.slice(2000, 2500)]), // 0.5 of doc 0
     ];
-    const pair = (i: number, j: number) => i * PAIR_BASE + j;
     const { mem, at } = placed(sets);
-    const out = verifyPairs(
-      {
-        metric: 'containment',
-        threshold: 0.65,
-        pairs: Float64Array.from([pair(10, 11), pair(10, 12), pair(11, 12)]),
-        docs: [10, 11, 12],
-        places: Uint32Array.from(at.flat()),
-      },
-      mem,
+    const input = verifyInput(mem, at, [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]);
+    const out = verifyPairs({ metric: 'containment', threshold: 0.65, pairs: input.pairs, count: 3, places: input.places }, mem);
+    expect(out).toEqual({ kept: 1, checked: 3 });
+    expect([...input.list.subarray(0, 2)]).toEqual([0, 900]);
+  });
+
+  it('the kernel loop over pairs decides each pair as the JavaScript rule does (property)', () => {
+    const arb = fc.record({
+      docs: fc.array(fc.record({ from: fc.integer({ min: 0, max: 400 }), size: fc.integer({ min: 0, max: 900 }) }), { minLength: 2, maxLength: 8 }),
+      metric: fc.constantFrom('containment' as const, 'jaccard' as const),
+      threshold: fc.constantFrom(0.3, 0.5, 0.65, 0.8, 0.95),
+      withSignatures: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 2 ** 31 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ docs, metric, threshold, withSignatures, seed }) => {
+        // overlapping windows of one value list: every degree of overlap
+        const values = uniform(1400, seed);
+        const sets = docs.map(({ from, size }) => sorted(values.slice(from, from + size)));
+        const k = 32;
+        // signatures: the k smallest values' bins, roughly (only agreement matters here)
+        const sigs = sets.map((set) => Uint32Array.from({ length: k }, (_, b) => set.find((v) => v % k === b) ?? 0xffffffff));
+        const { mem, at } = placed(sets);
+        const pairs: [number, number][] = [];
+        for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) pairs.push([i, j]);
+        const input = verifyInput(mem, at, pairs, withSignatures ? sigs : undefined);
+        const out = verifyPairs({ metric, threshold, pairs: input.pairs, count: pairs.length, places: input.places, ...(input.signatures ? { signatures: input.signatures } : {}) }, mem);
+        // the JavaScript rule, pair by pair
+        const want: number[] = [];
+        let checked = 0;
+        pairs.forEach(([i, j], p) => {
+          const la = sets[i]!.length;
+          const lb = sets[j]!.length;
+          if (withSignatures) {
+            let agree = 0;
+            for (let b = 0; b < k; b++) if (sigs[i]![b] === sigs[j]![b]) agree++;
+            if (!estimateKeeps(agree / k, k, jaccardFloor(metric, threshold, la, lb))) return;
+          }
+          checked++;
+          const needed = sharedNeeded(metric, threshold, la, lb);
+          const got = mem.shared(at[i]!, at[j]!, needed);
+          if (got >= needed) want.push(p, got);
+        });
+        expect(out.checked).toBe(checked);
+        expect([...input.list.subarray(0, 2 * out.kept)]).toEqual(want);
+      }),
+      { numRuns: 300 },
     );
-    expect([...out.found]).toEqual([pair(10, 11), 900 / 1100, 0.9]);
-    expect(out.checked).toBe(3);
   });
 
   it('allocates within its limit, frees back to a mark, and grows the memory as needed', () => {

@@ -178,10 +178,10 @@ describe('SARIF', () => {
 describe('the registry', () => {
   it('every format writes through the injected writer only', async () => {
     const result = await findNearDuplicates([path.join(ROOT, 'seeds')]);
-    for (const [name, reporter] of Object.entries(REPORTERS)) {
+    for (const [name, load] of Object.entries(REPORTERS)) {
       const chunks: string[] = [];
       const out: Writer = { write: (s) => void chunks.push(s) };
-      const session = reporter(out);
+      const session = (await load())(out);
       session.begin?.(result.settings, ['seeds']);
       session.end(result, ctx);
       expect(chunks.join('').length, name).toBeGreaterThan(0);

@@ -49,6 +49,8 @@ export class SharedSets {
   private view: Uint32Array;
   private readonly count: (a: number, ea: number, b: number, eb: number) => number;
   private readonly agreeing: (a: number, b: number, k: number) => number;
+  private readonly verifying: (pairs: number, n: number, places: number, sigs: number, k: number, jaccard: number, t: number, logStop: number) => number;
+  private readonly checkedCount: { value: number };
 
   private constructor(readonly memory: WebAssembly.Memory) {
     try {
@@ -56,6 +58,8 @@ export class SharedSets {
       const instance = new WebAssembly.Instance(compiled, { neardup: { memory } });
       this.count = instance.exports.count as SharedSets['count'];
       this.agreeing = instance.exports.agree as SharedSets['agreeing'];
+      this.verifying = instance.exports.verify as SharedSets['verifying'];
+      this.checkedCount = instance.exports.checked as unknown as { value: number };
     } catch (err) {
       throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
     }
@@ -134,8 +138,22 @@ export class SharedSets {
   }
 
   /**
+   * Scores the `n` pairs at element offset `pairs` (two document numbers each) in the kernel,
+   * by the rule of verifyPairs (src/match/verify.ts) with shared() below: sets are found through
+   * the table at element offset `places` (document d's set's offset and length at 2d, 2d+1),
+   * signatures (when given) at `signatures.at` + d·k. Each pair that has the shingles it needs
+   * is written over the pairs, in order, as (its index among them, its shared count). Returns
+   * how many were kept, and how many were counted (the others ruled out by their signatures).
+   */
+  verify(pairs: number, n: number, places: number, metric: 'containment' | 'jaccard', threshold: number, signatures?: { at: number; k: number }): { kept: number; checked: number } {
+    const kept = this.verifying(pairs * 4, n, places * 4, (signatures?.at ?? 0) * 4, signatures?.k ?? 0, metric === 'jaccard' ? 1 : 0, threshold, LOG_STOP);
+    return { kept, checked: this.checkedCount.value };
+  }
+
+  /**
    * |A ∩ B| of the sets at these places when it is at least `needed`; otherwise possibly less
    * than the true count, but still below `needed` (the pair was given up, see the module comment).
+   * (The reference for the kernel's own loop, which verify() runs; tests compare the two.)
    */
   shared(a: SetPlace, b: SetPlace, needed: number): number {
     // the smaller set is the one sampled

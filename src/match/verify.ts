@@ -6,8 +6,7 @@
 import type { Metric } from '../options.js';
 import { estimateJaccard } from '../sketch/minhash.js';
 import { intersectionSize } from '../text/shingle.js';
-import { PAIR_BASE } from './candidates.js';
-import type { SetPlace, SharedSets } from './intersect.js';
+import type { SharedSets } from './intersect.js';
 
 export interface Scores {
   jaccard: number;
@@ -82,58 +81,40 @@ export function meetsThreshold(metric: Metric, threshold: number, s: Scores): bo
   return (metric === 'jaccard' ? s.jaccard : s.containment) >= threshold;
 }
 
-/** A slice of candidate pairs to score, naming the shingle sets of the documents in it. */
+/**
+ * A slice of candidate pairs to score. Everything it names is in the shared set memory (element
+ * offsets): the pairs, two document numbers each, and a table of where each document's sorted
+ * shingle set is (document d's offset and length at 2d and 2d+1).
+ */
 export interface VerifyTask {
   metric: Metric;
   threshold: number;
-  /** Packed pairs (see candidates.ts). */
-  pairs: Float64Array;
-  /** Document indices and, at 2k and 2k+1, where document k's sorted shingle set is in the shared memory. */
-  docs: number[];
-  places: Uint32Array;
+  pairs: number;
+  count: number;
+  places: number;
   /**
-   * Every document's signature, side by side in the shared set memory (document d's at element
-   * offset at + d*k): a pair whose estimate is hopeless (estimateCanMatch) is not counted.
+   * Every document's signature, side by side (document d's at element offset at + d*k): a pair
+   * whose estimate is hopeless (estimateKeeps) is not counted.
    */
   signatures?: { at: number; k: number };
 }
 
 export interface Verified {
-  /** [packed pair, jaccard, containment] for the pairs at or above the threshold, in task order. */
-  found: Float64Array;
+  /**
+   * The pairs that have the shingles the threshold needs, written over the task's pairs: the
+   * first `kept` of them are (index in the slice, shared count). Scores: scoresOf, then
+   * meetsThreshold.
+   */
+  kept: number;
   /** Pairs counted (the others ruled out by their signatures). */
   checked: number;
 }
 
 /**
- * Scores every pair of the task whose signatures do not rule it out, with exact scores. A pair
- * may be given up before it is fully counted when it cannot reach the threshold (see
- * intersect.ts).
+ * Scores every pair of the task whose signatures do not rule it out, in the WebAssembly kernel
+ * (src/match/intersect.wat): a pair may be given up before it is fully counted when it cannot
+ * reach the threshold (see intersect.ts); the counts of pairs kept are exact.
  */
 export function verifyPairs(task: VerifyTask, sets: SharedSets): Verified {
-  const place = new Map<number, SetPlace>();
-  task.docs.forEach((d, k) => place.set(d, [task.places[2 * k]!, task.places[2 * k + 1]!]));
-  const out: number[] = [];
-  const { metric, threshold, signatures } = task;
-  let checked = 0;
-  for (let p = 0; p < task.pairs.length; p++) {
-    const code = task.pairs[p]!;
-    const i = Math.floor(code / PAIR_BASE);
-    const j = code - i * PAIR_BASE;
-    const a = place.get(i)!;
-    const b = place.get(j)!;
-    const la = a[1];
-    const lb = b[1];
-    if (signatures) {
-      const { at, k } = signatures;
-      if (!estimateKeeps(sets.agreement(at + i * k, at + j * k, k) / k, k, jaccardFloor(metric, threshold, la, lb))) continue;
-    }
-    checked++;
-    const needed = sharedNeeded(metric, threshold, la, lb);
-    const shared = sets.shared(a, b, needed);
-    if (shared < needed) continue;
-    const s = scoresOf(shared, la, lb);
-    if (meetsThreshold(metric, threshold, s)) out.push(code, s.jaccard, s.containment);
-  }
-  return { found: Float64Array.from(out), checked };
+  return sets.verify(task.pairs, task.count, task.places, task.metric, task.threshold, task.signatures);
 }

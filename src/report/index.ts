@@ -6,14 +6,6 @@
 import { FORMATS, type Format, type ResolvedOptions } from '../options.js';
 import type { Explainer } from '../compare/explain.js';
 import type { ScanEvent, ScanResult } from '../types.js';
-import { renderCsv } from './csv.js';
-import { renderGithub } from './github.js';
-import { indexTextLine, renderScanJson } from './index-report.js';
-import { renderJson } from './json.js';
-import { jsonlReporter } from './jsonl.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
 
 export { FORMATS, type Format };
 
@@ -66,16 +58,26 @@ function whole(render: (result: ScanResult, ctx: ReportContext) => string): Repo
   return (out) => ({ end: (result, ctx) => out.write(render(result, ctx)) });
 }
 
+/**
+ * Each format's reporter, loaded when asked for: a run imports only the one it writes (the text
+ * report's colour library, for one, costs ~25 ms to load).
+ */
 export const REPORTERS = {
   // a scan that used an index (scan --db, index query) adds its index details
-  text: whole((result, ctx) => renderText(result, ctx) + indexTextLine(result)),
-  json: whole((result, ctx) => renderScanJson(result, ctx) ?? renderJson(result, ctx)),
-  jsonl: jsonlReporter,
-  csv: whole(renderCsv),
-  sarif: whole(renderSarif),
-  github: whole(renderGithub),
-  markdown: whole(renderMarkdown),
-} satisfies Record<Format, Reporter>;
+  text: async () => {
+    const [{ renderText }, { indexTextLine }] = await Promise.all([import('./text.js'), import('./index-report.js')]);
+    return whole((result, ctx) => renderText(result, ctx) + indexTextLine(result));
+  },
+  json: async () => {
+    const [{ renderJson }, { renderScanJson }] = await Promise.all([import('./json.js'), import('./index-report.js')]);
+    return whole((result, ctx) => renderScanJson(result, ctx) ?? renderJson(result, ctx));
+  },
+  jsonl: async () => (await import('./jsonl.js')).jsonlReporter,
+  csv: async () => whole((await import('./csv.js')).renderCsv),
+  sarif: async () => whole((await import('./sarif.js')).renderSarif),
+  github: async () => whole((await import('./github.js')).renderGithub),
+  markdown: async () => whole((await import('./markdown.js')).renderMarkdown),
+} satisfies Record<Format, () => Promise<Reporter>>;
 
 /** Machine formats are never coloured. */
 export const COLORED: Record<Format, boolean> = {

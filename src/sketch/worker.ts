@@ -36,8 +36,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
     return;
   }
   if (req.kind === 'verify') {
-    const out = verifyPairs(req.task, sets);
-    parentPort!.postMessage(out, [out.found.buffer as ArrayBuffer]);
+    parentPort!.postMessage(verifyPairs(req.task, sets));
     return;
   }
   const results: LoadResult[] = [];

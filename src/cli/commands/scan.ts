@@ -1,10 +1,8 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
-import { explainer } from '../../compare/explain.js';
 import { resolveOptions, resolveRunOptions } from '../../options.js';
 import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
-import { colorLevel } from '../../report/text.js';
 import { findNearDuplicates } from '../../scan.js';
 import { scanInput } from '../inputs.js';
 import type { ScanEvent } from '../../types.js';
@@ -48,7 +46,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
   const baselineKey = run.baseline ? pathsRelativeTo(path.dirname(path.resolve(run.baseline)), cwd) : undefined;
   const sink = run.output ? fileSink(run.output) : stdoutSink();
   try {
-    const session = REPORTERS[run.format](sink);
+    const session = (await REPORTERS[run.format]())(sink);
     session.begin?.(settings, paths);
     let warnings = 0;
     const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
@@ -84,13 +82,17 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       }
     }
     const isTTY = !run.output && process.stdout.isTTY === true;
+    // the colour and --explain modules are loaded only when used
     const ctx: ReportContext = {
-      colorLevel: COLORED[run.format] ? colorLevel(run.color, isTTY) : 0,
+      colorLevel: COLORED[run.format] ? (await import('../../report/text.js')).colorLevel(run.color, isTTY) : 0,
       cwd,
       root,
       ...(info ? { baseline: info } : {}),
-      ...(run.explain ? { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context } : {}),
     };
+    if (run.explain) {
+      const { explainer } = await import('../../compare/explain.js');
+      Object.assign(ctx, { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context });
+    }
     session.end(result, ctx);
     sink.commit();
     return exitCode(
