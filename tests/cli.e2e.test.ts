@@ -118,6 +118,38 @@ describe('threads', () => {
     expect(JSON.parse(one.stdout).counts.documents).toBeGreaterThan(500);
     expect(two.stdout).toBe(one.stdout);
   });
+  it('documents loaded while the walk goes on are reported in path order: same stdout and stderr for 1 and 2 threads', () => {
+    // over 64 files, so that workers start during the walk; skips, warnings and a record file
+    // among them; names whose walk order is not their path order (a/ before a-b.txt)
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-early-'));
+    try {
+      const text = (n: number) => `Message ${n}: the quarterly report shows steady growth in every region we serve, said the ${n % 7} office.\n`;
+      for (let n = 0; n < 90; n++) writeFileSync(path.join(dir, `m${String(n).padStart(3, '0')}.txt`), text(n % 30).repeat(3));
+      writeFileSync(path.join(dir, 'a-b.txt'), text(1).repeat(3));
+      cpSync(path.join(dir, 'm001.txt'), path.join(dir, 'a', 'x.txt'), { recursive: true });
+      writeFileSync(path.join(dir, 'empty.txt'), '');
+      writeFileSync(path.join(dir, 'm050-binary.txt'), Buffer.from([1, 2, 0, 3]));
+      writeFileSync(path.join(dir, 'm020-latin1.txt'), Buffer.concat([Buffer.from(text(3)), Buffer.from([0xe9, 0x0a])]));
+      writeFileSync(path.join(dir, 'm030-crlf.txt'), text(4).replace(/\n/g, '\r\n').repeat(3));
+      writeFileSync(path.join(dir, 'm040-records.jsonl'), `${JSON.stringify({ text: text(5).repeat(3) })}\n{not json\n`);
+      const args = ['scan', dir, '--format', 'json'];
+      const one = run([...args, '--threads', '1']);
+      const two = run([...args, '--threads', '2']);
+      const auto = run(args);
+      const report = JSON.parse(one.stdout);
+      expect(report.counts.documents).toBe(95);
+      expect(report.skipped.map((x: { reason: string }) => x.reason)).toEqual(['empty', 'binary']);
+      expect(report.warnings).toHaveLength(1);
+      expect(report.errors).toHaveLength(1);
+      for (const r of [two, auto]) {
+        expect(r.stdout).toBe(one.stdout);
+        expect(r.stderr).toBe(one.stderr);
+        expect(r.code).toBe(one.code);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('the same JSON when sets must be recomputed (a tiny --memory budget)', () => {
     const args = ['scan', 'bench/quality-dev/docs', '--format', 'json'];
     const roomy = run(args);
