@@ -12,6 +12,7 @@ import { components } from './match/cluster.js';
 import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from './match/verify.js';
 import type { ResolvedOptions } from './options.js';
 import { contentHash } from './sketch/hash.js';
+import { loadDocument } from './sketch/load.js';
 import type { Sketcher } from './sketch/sketch.js';
 import type { DocumentInfo, ErrorRecord, Group, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
@@ -126,6 +127,20 @@ export function sketchDocument(doc: ReadDocument, sketcher: Sketcher, index: num
     shingles: s.shingles,
     signature: s.signature,
   };
+}
+
+/**
+ * Reads, extracts and sketches one file as document number `index`, as scan's workers do (a
+ * plain ASCII text file is sketched straight from its bytes): readDocument then sketchDocument
+ * in one step, with the same records. undefined when it is skipped or cannot be read.
+ */
+export function loadFile(file: FileToRead, sketcher: Sketcher, maxFileSize: number, index: number, records: RunRecords): LoadedDocument | undefined {
+  const r = loadDocument({ index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: false, maxFileSize, wantSet: true }, sketcher);
+  if (r.status !== 'error' && r.warning) records.warning({ path: file.path, message: r.warning });
+  if (r.status === 'error') records.error({ path: file.path, message: r.message });
+  else if (r.status === 'skip') records.skip({ path: file.path, reason: r.reason, detail: r.detail });
+  else return { info: { index, path: file.path, kind: file.kind, ...r.meta }, shingles: r.set!, signature: r.signature };
+  return undefined;
 }
 
 type MatchSettings = Pick<ResolvedOptions, 'metric' | 'threshold'>;

@@ -6,7 +6,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { indexSettingsOf, resolveIndexOptions, type IndexOptionsInput, type ResolvedIndexOptions } from '../options.js';
-import { RunRecords, collectFiles, readDocument, sketchDocument, type LoadedDocument } from '../pipeline.js';
+import { RunRecords, collectFiles, loadFile, readDocument, sketchDocument, type LoadedDocument } from '../pipeline.js';
 import { bandKeys } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
 import type { BatchOutcome, NewEntry } from '../store/store.js';
@@ -91,6 +91,12 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
       for (let i = 0; i < batch.length; i++) {
         records.emit({ type: 'progress', done: start + i, total: files.length });
         const key = keys[i]!;
+        if (!known.has(key)) {
+          // new to the index: read and sketched in one step (plain ASCII from its bytes)
+          const loaded = loadFile(batch[i]!, sketcher, options.maxFileSize, 0, records);
+          if (loaded) put.push(entryOf(key, loaded, options));
+          continue;
+        }
         const skippedBefore = records.skipped.length;
         const doc = readDocument(batch[i]!, options.maxFileSize, records);
         if (!doc) {
