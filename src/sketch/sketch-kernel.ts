@@ -65,7 +65,8 @@ export class SketchKernel {
   /** The distinct values of `a`, sorted (a view). */
   sortUnique(a: Uint32Array): Uint32Array {
     const n = a.length;
-    const src = SIG;
+    // after the bins of the largest signature (--num-perm 1024), like every document's data
+    const src = align(SIG + 5 * 1024);
     const dst = src + 4 * n;
     const counts = dst + 4 * n;
     const bits = sortBits(n);
