@@ -7,24 +7,13 @@
 import { formatShingle } from '../options.js';
 import { jsonSettings } from '../report/json.js';
 import { fmtScore, nf, plural } from '../report/scores.js';
-import { makeStyle } from '../report/text.js';
+import { label, makeStyle } from '../report/text.js';
 import type { DocumentInfo, Place } from '../types.js';
 import { VERSION } from '../version.js';
 import type { DedupResult } from './dedup.js';
 import { removalObject } from './manifest.js';
 
 export const DEDUP_SCHEMA_VERSION = 1;
-
-/** A, B, ..., Z, AA, ... as the scan's text report labels members. */
-function label(i: number): string {
-  let s = '';
-  let n = i;
-  do {
-    s = String.fromCharCode(65 + (n % 26)) + s;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return s;
-}
 
 /** `512 B`, `4.4 KiB`, `1.2 MiB`. */
 export function formatBytes(n: number): string {

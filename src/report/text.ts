@@ -52,7 +52,8 @@ export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline
   maxPairs?: number;
 }
 
-function label(i: number): string {
+/** A, B, ..., Z, AA, ...: how a group's members are labelled (the dedup report too). */
+export function label(i: number): string {
   let s = '';
   let n = i;
   do {
