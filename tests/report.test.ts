@@ -6,6 +6,7 @@ import { resolveOptions } from '../src/options.js';
 import { csvField, renderCsv } from '../src/report/csv.js';
 import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
 import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.js';
+import { buildJsonReport, renderJson } from '../src/report/json.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
 import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
 import { shellQuote } from '../src/report/scores.js';
@@ -175,16 +176,43 @@ describe('SARIF', () => {
   });
 });
 
+describe('JSON', () => {
+  it('members list their place fields, then their sizes, in one order whichever fields a document has', () => {
+    const r = fakeResult(2);
+    Object.assign(r.documents[1]!, { id: 'x-1', source: 'docs/all.jsonl', line: 7 });
+    Object.assign(r.documents[2]!, { pathBytes: 'ZG9j/w==' });
+    Object.assign(r.documents[3]!, { source: 'docs/all.csv' });
+    const report = JSON.parse(renderJson(r)) as ReturnType<typeof buildJsonReport>;
+    const members = report.groups.flatMap((g) => g.members.map((m) => Object.keys(m).join(',')));
+    expect(members).toEqual([
+      'path,bytes,chars,shingles',
+      'path,id,source,line,bytes,chars,shingles',
+      'path,pathBytes,bytes,chars,shingles',
+      // a source without a line: the line is left out
+      'path,source,bytes,chars,shingles',
+    ]);
+    expect(report.pairs.map((p) => Object.keys(p).join(','))).toEqual(['a,b,jaccard,containment,group', 'a,b,jaccard,containment,group']);
+    expect(report.pairs.map((p) => p.group)).toEqual([1, 2]);
+  });
+});
+
 describe('the registry', () => {
   it('every format writes through the injected writer only', async () => {
     const result = await findNearDuplicates([path.join(ROOT, 'seeds')]);
     for (const [name, load] of Object.entries(REPORTERS)) {
-      const chunks: string[] = [];
-      const out: Writer = { write: (s) => void chunks.push(s) };
-      const session = (await load())(out);
-      session.begin?.(result.settings, ['seeds']);
-      session.end(result, ctx);
-      expect(chunks.join('').length, name).toBeGreaterThan(0);
+      // with and without the index details (a scan that used an index)
+      const written: string[] = [];
+      for (const indexed of [false, true]) {
+        const chunks: string[] = [];
+        const out: Writer = { write: (s) => void chunks.push(s) };
+        const session = (await load(indexed))(out);
+        session.begin?.(result.settings, ['seeds']);
+        session.end(result, ctx);
+        expect(chunks.join('').length, name).toBeGreaterThan(0);
+        written.push(chunks.join(''));
+      }
+      // a result with no index details is reported alike either way
+      expect(written[1], name).toBe(written[0]);
     }
   });
 });

@@ -60,16 +60,20 @@ function whole(render: (result: ScanResult, ctx: ReportContext) => string): Repo
 
 /**
  * Each format's reporter, loaded when asked for: a run imports only the one it writes (the text
- * report's colour library, for one, costs ~25 ms to load).
+ * report's colour library, for one, costs ~25 ms to load), and the index details (which load
+ * the SQLite store's modules) only for a scan that uses an index (scan --db, index query).
  */
 export const REPORTERS = {
-  // a scan that used an index (scan --db, index query) adds its index details
-  text: async () => {
-    const [{ renderText }, { indexTextLine }] = await Promise.all([import('./text.js'), import('./index-report.js')]);
+  text: async (indexed = false) => {
+    const { renderText } = await import('./text.js');
+    if (!indexed) return whole(renderText);
+    const { indexTextLine } = await import('./index-report.js');
     return whole((result, ctx) => renderText(result, ctx) + indexTextLine(result));
   },
-  json: async () => {
-    const [{ renderJson }, { renderScanJson }] = await Promise.all([import('./json.js'), import('./index-report.js')]);
+  json: async (indexed = false) => {
+    const { renderJson } = await import('./json.js');
+    if (!indexed) return whole(renderJson);
+    const { renderScanJson } = await import('./index-report.js');
     return whole((result, ctx) => renderScanJson(result, ctx) ?? renderJson(result, ctx));
   },
   jsonl: async () => (await import('./jsonl.js')).jsonlReporter,
@@ -77,7 +81,7 @@ export const REPORTERS = {
   sarif: async () => whole((await import('./sarif.js')).renderSarif),
   github: async () => whole((await import('./github.js')).renderGithub),
   markdown: async () => whole((await import('./markdown.js')).renderMarkdown),
-} satisfies Record<Format, () => Promise<Reporter>>;
+} satisfies Record<Format, (indexed?: boolean) => Promise<Reporter>>;
 
 /** Machine formats are never coloured. */
 export const COLORED: Record<Format, boolean> = {

@@ -70,20 +70,25 @@ export function jsonGroup(documents: readonly DocumentInfo[], g: Group, ctx: Pic
   return {
     id: g.id,
     size: g.members.length,
-    members: g.members.map((m) => {
-      const d = documents[m]!;
-      return { path: d.path, ...(d.id === undefined ? {} : { id: d.id }), ...placeFields(d), bytes: d.bytes, chars: d.chars, shingles: d.shingles };
-    }),
-    pairs: g.pairs.map((p) => ({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) })),
+    members: g.members.map((m) => jsonMember(documents[m]!)),
+    pairs: g.pairs.map((p) => (ctx.explain ? { ...jsonPair(documents, p), ...jsonExplained(p, ctx) } : jsonPair(documents, p))),
   };
+}
+
+/** A group member: its place, then its sizes (one object literal per shape: spreads cost on large reports). */
+function jsonMember(d: DocumentInfo) {
+  if (d.id === undefined && d.source === undefined && d.pathBytes === undefined) {
+    return { path: d.path, bytes: d.bytes, chars: d.chars, shingles: d.shingles };
+  }
+  return { path: d.path, ...(d.id === undefined ? {} : { id: d.id }), ...placeFields(d), bytes: d.bytes, chars: d.chars, shingles: d.shingles };
 }
 
 export type JsonContext = Pick<ReportContext, 'baseline' | 'explain' | 'passages'>;
 
 export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
   const { documents } = result;
-  const groupOf = new Map<number, number>();
-  for (const g of result.groups) for (const m of g.members) groupOf.set(m, g.id);
+  const groupOf = new Int32Array(documents.length);
+  for (const g of result.groups) for (const m of g.members) groupOf[m] = g.id;
   return {
     schema: 'neardup/scan',
     version: JSON_SCHEMA_VERSION,
@@ -92,7 +97,13 @@ export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
     counts: jsonCounts(result.stats),
     ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
     groups: result.groups.map((g) => jsonGroup(documents, g, ctx)),
-    pairs: result.pairs.map((p) => ({ ...jsonPair(documents, p), group: groupOf.get(p.a)! })),
+    pairs: result.pairs.map((p) => ({
+      a: documents[p.a]!.path,
+      b: documents[p.b]!.path,
+      jaccard: round4(p.jaccard),
+      containment: round4(p.containment),
+      group: groupOf[p.a]!,
+    })),
     skipped: result.skipped.map((x) => ({ path: x.path, ...placeFields(x), reason: x.reason, detail: x.detail })),
     errors: result.errors.map((x) => ({ path: x.path, ...placeFields(x), message: x.message })),
     warnings: result.warnings.map((x) => ({ path: x.path, ...placeFields(x), message: x.message })),

@@ -46,7 +46,8 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
   const baselineKey = run.baseline ? pathsRelativeTo(path.dirname(path.resolve(run.baseline)), cwd) : undefined;
   const sink = run.output ? fileSink(run.output) : stdoutSink();
   try {
-    const session = (await REPORTERS[run.format]())(sink);
+    const indexed = cmd.db !== undefined || cmd.indexQuery === true;
+    const session = (await REPORTERS[run.format](indexed))(sink);
     session.begin?.(settings, paths);
     let warnings = 0;
     const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
@@ -61,7 +62,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       session.event?.(e);
     };
     // the index modules (SQLite) are loaded only when an index is used
-    const engine = cmd.db === undefined && !cmd.indexQuery ? findNearDuplicates : (await import('../index-command.js')).scanEngine(cmd);
+    const engine = !indexed ? findNearDuplicates : (await import('../index-command.js')).scanEngine(cmd);
     const found = await engine(paths, input, { onEvent });
     progress?.clear();
     if (warnings > MAX_WARNINGS_SHOWN) {
