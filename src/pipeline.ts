@@ -177,18 +177,17 @@ export function scorePair(settings: MatchSettings, a: Uint32Array, b: Uint32Arra
  * each with its pairs; largest first, ties by the first member's path; ids from 1.
  */
 export function buildGroups<P extends ScoredPair>(count: number, pairs: readonly P[]): (Group & { pairs: P[] })[] {
-  const comps = components(
-    count,
-    pairs.map((p) => [p.a, p.b] as const),
-  );
-  const groupOf = new Map<number, number>();
-  comps.forEach((members, g) => members.forEach((m) => groupOf.set(m, g)));
+  const comps = components(count, pairs);
+  const groupOf = new Int32Array(count);
+  comps.forEach((members, g) => {
+    for (const m of members) groupOf[m] = g;
+  });
   const pairsOf: P[][] = comps.map(() => []);
-  for (const p of pairs) pairsOf[groupOf.get(p.a)!]!.push(p);
+  for (const p of pairs) pairsOf[groupOf[p.a]!]!.push(p);
   return comps
     .map((members, g) => ({ members, pairs: pairsOf[g]! }))
     .sort((x, y) => y.members.length - x.members.length || x.members[0]! - y.members[0]!)
-    .map((g, i) => ({ id: i + 1, ...g }));
+    .map((g, i) => ({ id: i + 1, members: g.members, pairs: g.pairs }));
 }
 
 /**

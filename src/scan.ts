@@ -16,16 +16,16 @@ import type { FsPath } from './corpus/read.js';
 import { readRecordAt, readRecords, type ByteRange, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
 import { walk } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
-import { PAIR_BASE, candidatePairs, unpackPair } from './match/candidates.js';
-import { components } from './match/cluster.js';
+import { PAIR_BASE, candidatePairs } from './match/candidates.js';
 import { estimateKeeps, jaccardFloor, meetsThreshold, scoresOf, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { bandKeys } from './sketch/lsh.js';
 import { setBytes } from './match/intersect.js';
+import { buildGroups } from './pipeline.js';
 import { WorkPool, defaultThreads, smallScan } from './sketch/pool.js';
 import type { SpillPlace } from './sketch/spill.js';
-import type { DocumentInfo, ErrorRecord, Group, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
+import type { DocumentInfo, ErrorRecord, Place, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
 export interface ScanHooks {
   /** Called as skips, errors and warnings happen (in path order), and with progress. */
@@ -201,7 +201,7 @@ async function scanFiles(
     timings.load = performance.now() - t;
     const pairs = await matchDocuments(docs, files, settings, pool, timings);
     t = performance.now();
-    const groups = buildGroups(docs.length, pairs);
+    const groups = buildGroups(docs.length, pairs.scored);
     timings.group = performance.now() - t;
     const documents = docs.map((d) => d.info);
     return {
@@ -506,7 +506,9 @@ async function matchDocuments(
   // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low. The
   // estimate is tested by the workers (verifyPairs), and here too for a pair whose sets would
   // have to be read again, so that hopeless pairs are not the reason to read a file twice.
-  const toVerify: number[] = [];
+  // (filtered in place: the pair codes stay sorted)
+  const toVerify = packed;
+  let verifying = 0;
   const sizes = new Float64Array(docs.length);
   const kept = new Uint8Array(docs.length);
   for (let d = 0; d < docs.length; d++) {
@@ -523,14 +525,14 @@ async function matchDocuments(
     if (kept[i]! + kept[j]! < 2 && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) {
       continue;
     }
-    toVerify.push(code);
+    toVerify[verifying++] = code;
   }
 
   timings.candidates = performance.now() - t;
   t = performance.now();
   const scored: ScoredPair[] = [];
   let checked = 0;
-  await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk) => {
+  await inChunksWithSets(docs, files, toVerify.subarray(0, verifying), settings, pool, async (chunk) => {
     // the chunk's pairs and the table of where each set is, in the shared memory (freed with
     // the chunk's sets)
     const { sets } = pool;
@@ -563,7 +565,9 @@ async function matchDocuments(
       for (let x = 0; x < kept; x++) {
         const p = first + pairs[2 * (first + x)]!;
         const shared = pairs[2 * (first + x) + 1]!;
-        const [a, b] = unpackPair(chunk[p]!);
+        const code = chunk[p]!;
+        const a = Math.floor(code / PAIR_BASE);
+        const b = code - a * PAIR_BASE;
         const s = scoresOf(shared, docs[a]!.info.shingles, docs[b]!.info.shingles);
         if (meetsThreshold(metric, threshold, s)) scored.push({ a, b, jaccard: s.jaccard, containment: s.containment });
       }
@@ -584,30 +588,34 @@ async function matchDocuments(
 async function inChunksWithSets(
   docs: Doc[],
   files: readonly FileTask[],
-  pairs: readonly number[],
+  pairs: Float64Array,
   settings: ResolvedOptions,
   pool: WorkPool,
-  verify: (chunk: readonly number[]) => Promise<void>,
+  verify: (chunk: Float64Array) => Promise<void>,
 ): Promise<void> {
-  let chunk: number[] = [];
+  let from = 0;
   let need: number[] = [];
   const needed = new Set<number>();
   let bytes = 0;
   // sets read again are made above what loading kept, and freed after their chunk
   const mark = pool.sets.used;
-  const run = async () => {
+  const run = async (to: number) => {
+    let chunk = pairs.subarray(from, to);
+    from = to;
     if (need.length) {
       pool.sets.limit = mark + bytes;
       await reloadSets(need, docs, files, settings, pool);
+      // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
+      if (need.some((d) => docs[d]!.set === null)) {
+        chunk = chunk.filter((code) => {
+          const i = Math.floor(code / PAIR_BASE);
+          return docs[i]!.set !== null && docs[code - i * PAIR_BASE]!.set !== null;
+        });
+      }
     }
-    // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
-    await verify(chunk.filter((code) => {
-      const [i, j] = unpackPair(code);
-      return docs[i]!.set !== null && docs[j]!.set !== null;
-    }));
+    await verify(chunk);
     for (const d of need) docs[d]!.set = null;
     pool.sets.release(mark);
-    chunk = [];
     need = [];
     needed.clear();
     bytes = 0;
@@ -619,28 +627,12 @@ async function inChunksWithSets(
       bytes += setBytes(docs[d]!.info.shingles);
     }
   };
-  for (const code of pairs) {
+  for (let p = 0; p < pairs.length; p++) {
+    const code = pairs[p]!;
     const i = Math.floor(code / PAIR_BASE);
     want(i);
     want(code - i * PAIR_BASE);
-    chunk.push(code);
-    if (bytes > settings.memoryBudget / 2) await run();
+    if (bytes > settings.memoryBudget / 2) await run(p + 1);
   }
-  if (chunk.length) await run();
-}
-
-function buildGroups(count: number, matched: Matched): Group[] {
-  const pairs = matched.scored;
-  const comps = components(
-    count,
-    pairs.map((p) => [p.a, p.b] as const),
-  );
-  const groupOf = new Map<number, number>();
-  comps.forEach((members, g) => members.forEach((m) => groupOf.set(m, g)));
-  const pairsOf: ScoredPair[][] = comps.map(() => []);
-  for (const p of pairs) pairsOf[groupOf.get(p.a)!]!.push(p);
-  const groups = comps.map((members, g) => ({ members, pairs: pairsOf[g]! }));
-  // Largest first; ties by the first member's path (members are in path order).
-  groups.sort((x, y) => y.members.length - x.members.length || x.members[0]! - y.members[0]!);
-  return groups.map((g, i) => ({ id: i + 1, ...g }));
+  if (from < pairs.length) await run(pairs.length);
 }

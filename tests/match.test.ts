@@ -120,6 +120,34 @@ describe('components', () => {
         const a = components(21, edges);
         const b = components(21, [...edges].reverse().map(([x, y]) => [y, x] as const));
         expect(a).toEqual(b);
+        // scored pairs ({ a, b }) are edges too
+        expect(components(21, edges.map(([x, y]) => ({ a: x, b: y })))).toEqual(a);
+      }),
+    );
+  });
+  it('are the connected components, as a reference search finds them (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 })), { maxLength: 40 }), (edges) => {
+        const next = new Map<number, number[]>();
+        for (const [x, y] of edges) {
+          next.set(x, [...(next.get(x) ?? []), y]);
+          next.set(y, [...(next.get(y) ?? []), x]);
+        }
+        const seen = new Set<number>();
+        const expected: number[][] = [];
+        for (let start = 0; start <= 30; start++) {
+          if (!next.has(start) || seen.has(start)) continue;
+          const comp: number[] = [];
+          const stack = [start];
+          seen.add(start);
+          while (stack.length) {
+            const x = stack.pop()!;
+            comp.push(x);
+            for (const y of next.get(x)!) if (!seen.has(y)) seen.add(y), stack.push(y);
+          }
+          if (comp.length > 1) expected.push(comp.sort((p, q) => p - q));
+        }
+        expect(components(31, edges)).toEqual(expected);
       }),
     );
   });

@@ -25,21 +25,31 @@ export class UnionFind {
   }
 }
 
-/** Components with at least two members; members ascending, components by smallest member. */
-export function components(n: number, edges: ReadonlyArray<readonly [number, number]>): number[][] {
+/**
+ * Components with at least two members; members ascending, components by smallest member.
+ * Edges are pairs of document numbers below n: tuples, or objects with `a` and `b` (scored pairs).
+ * Linear: members are collected in one pass over the documents, in order.
+ */
+export function components(n: number, edges: ReadonlyArray<readonly [number, number] | { readonly a: number; readonly b: number }>): number[][] {
   const uf = new UnionFind(n);
-  for (const [a, b] of edges) uf.union(a, b);
-  const byRoot = new Map<number, number[]>();
-  const touched = new Set<number>();
-  for (const [a, b] of edges) {
-    touched.add(a);
-    touched.add(b);
+  const touched = new Uint8Array(n);
+  for (const e of edges) {
+    const [a, b] = 'a' in e ? [e.a, e.b] : e;
+    uf.union(a, b);
+    touched[a] = 1;
+    touched[b] = 1;
   }
-  for (const x of [...touched].sort((p, q) => p - q)) {
+  // a component is numbered when its smallest member comes up
+  const slot = new Int32Array(n).fill(-1);
+  const out: number[][] = [];
+  for (let x = 0; x < n; x++) {
+    if (!touched[x]) continue;
     const r = uf.find(x);
-    let list = byRoot.get(r);
-    if (!list) byRoot.set(r, (list = []));
-    list.push(x);
+    if (slot[r]! < 0) {
+      slot[r] = out.length;
+      out.push([]);
+    }
+    out[slot[r]!]!.push(x);
   }
-  return [...byRoot.values()].filter((c) => c.length > 1).sort((p, q) => p[0]! - q[0]!);
+  return out.filter((c) => c.length > 1);
 }
