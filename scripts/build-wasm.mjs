@@ -10,6 +10,7 @@ import wabtInit from 'wabt';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULES = [
   { source: 'src/match/intersect.wat', target: 'src/match/intersect-wasm.ts', name: 'INTERSECT_WASM' },
+  { source: 'src/match/candidates.wat', target: 'src/match/candidates-wasm.ts', name: 'CANDIDATES_WASM' },
   { source: 'src/sketch/sketch.wat', target: 'src/sketch/sketch-wasm.ts', name: 'SKETCH_WASM' },
   { source: 'src/store/kernel.wat', target: 'src/store/kernel-wasm.ts', name: 'KERNEL_WASM' },
 ];

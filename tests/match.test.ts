@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { candidatePairs, unpackPair } from '../src/match/candidates.js';
+import { PAIR_BASE, candidatePairs, unpackPair } from '../src/match/candidates.js';
 import { components } from '../src/match/cluster.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/match/verify.js';
 import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
@@ -201,5 +201,56 @@ describe('candidatePairs: bucket cap', () => {
     const keys = Uint32Array.from({ length: 4 }, () => 7);
     const { pairs } = candidatePairs(keys, 4, 1, () => true, { maxBucket: 4, window: 1 });
     expect(pairs.length).toBe(6);
+  });
+  it('matches a reference (a map of buckets per band) on keys over the whole 32-bit range, caps and eligibility (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 6 }),
+        (bands, raw, maxBucket, window, skipEvery) => {
+          const n = Math.floor(raw.length / bands);
+          // a few distinct keys, spread over all 32 bits (every radix digit matters)
+          const keys = Uint32Array.from(raw.slice(0, n * bands), (v) => Math.imul(v + 1, 0x9e3779b1) >>> 0);
+          const eligible = (d: number) => skipEvery === 0 || d % (skipEvery + 1) !== 0;
+          const { pairs, stats } = candidatePairs(keys, n, bands, eligible, { maxBucket, window });
+          const expected = new Set<number>();
+          const want = { buckets: 0, largestBucket: 0, capped: 0 };
+          for (let b = 0; b < bands; b++) {
+            const buckets = new Map<number, number[]>();
+            for (let d = 0; d < n; d++) {
+              if (!eligible(d)) continue;
+              const key = keys[d * bands + b]!;
+              buckets.set(key, [...(buckets.get(key) ?? []), d]);
+            }
+            for (const members of buckets.values()) {
+              if (members.length < 2) continue;
+              want.buckets++;
+              want.largestBucket = Math.max(want.largestBucket, members.length);
+              if (members.length > maxBucket) want.capped++;
+              const reach = members.length > maxBucket ? window : members.length;
+              for (let x = 0; x < members.length; x++) {
+                for (let y = x + 1; y < members.length && y <= x + reach; y++) expected.add(members[x]! * PAIR_BASE + members[y]!);
+              }
+            }
+          }
+          expect([...pairs]).toEqual([...expected].sort((p, q) => p - q));
+          expect(stats).toEqual(want);
+        },
+      ),
+    );
+  });
+  it('drops repeats while it goes when they pile up (a million pairs a band), with the same result', () => {
+    // 1,500 documents with one key in each of 3 bands: 1,124,250 pairs a band, each 3 times
+    const n = 1500;
+    const keys = new Uint32Array(n * 3).fill(42);
+    const { pairs, stats } = candidatePairs(keys, n, 3, () => true);
+    expect(pairs.length).toBe((n * (n - 1)) / 2);
+    expect(stats).toEqual({ buckets: 3, largestBucket: n, capped: 0 });
+    for (let p = 1; p < pairs.length; p++) if (!(pairs[p - 1]! < pairs[p]!)) expect.fail(`not ascending at ${p}`);
+    expect(unpackPair(pairs[0]!)).toEqual([0, 1]);
+    expect(unpackPair(pairs[pairs.length - 1]!)).toEqual([n - 2, n - 1]);
   });
 });
