@@ -511,21 +511,28 @@ async function matchDocuments(
   let verifying = 0;
   const sizes = new Float64Array(docs.length);
   const kept = new Uint8Array(docs.length);
+  let allKept = true;
   for (let d = 0; d < docs.length; d++) {
     sizes[d] = docs[d]!.info.shingles;
     kept[d] = docs[d]!.set === null ? 0 : 1;
+    if (!kept[d]) allKept = false;
   }
-  for (let p = 0; p < packed.length; p++) {
-    const code = packed[p]!;
-    const i = Math.floor(code / PAIR_BASE);
-    const j = code - i * PAIR_BASE;
-    const na = sizes[i]!;
-    const nb = sizes[j]!;
-    if (!sizesCanMatch(metric, threshold, na, nb)) continue;
-    if (kept[i]! + kept[j]! < 2 && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) {
-      continue;
+  if (metric === 'containment' && allKept) {
+    // any sizes can match, and with every set at hand the workers test the estimates
+    verifying = packed.length;
+  } else {
+    for (let p = 0; p < packed.length; p++) {
+      const code = packed[p]!;
+      const i = Math.floor(code / PAIR_BASE);
+      const j = code - i * PAIR_BASE;
+      const na = sizes[i]!;
+      const nb = sizes[j]!;
+      if (!sizesCanMatch(metric, threshold, na, nb)) continue;
+      if (kept[i]! + kept[j]! < 2 && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) {
+        continue;
+      }
+      toVerify[verifying++] = code;
     }
-    toVerify[verifying++] = code;
   }
 
   timings.candidates = performance.now() - t;
