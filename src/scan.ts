@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { inputKind, parsePathList, type InputKind } from './corpus/inputs.js';
 import type { FsPath } from './corpus/read.js';
 import { readRecordAt, readRecords, type ByteRange, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
-import { walk } from './corpus/walk.js';
+import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { PAIR_BASE, candidatePairs } from './match/candidates.js';
 import { estimateKeeps, jaccardFloor, meetsThreshold, scoresOf, sizesCanMatch, type VerifyTask } from './match/verify.js';
@@ -144,32 +144,25 @@ export async function findNearDuplicates(
       fileCount++;
     }
     const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
-    let walked = 0;
-    for (const entry of walk(
-      roots.filter((r) => r !== '-'),
-      walkOptions,
-    )) {
-      // let the workers' results in and more work out, now and then
-      if (early && ++walked % 32 === 0) await new Promise(setImmediate);
+    const onEntry = (entry: WalkEntry) => {
       const named: Place = entry.pathBytes ? { path: entry.path, pathBytes: entry.pathBytes.toString('base64') } : { path: entry.path };
-      if (entry.kind === 'error') {
-        error({ ...named, message: entry.message });
-        continue;
-      }
+      if (entry.kind === 'error') return error({ ...named, message: entry.message });
       fileCount++;
-      if (entry.kind === 'skip') {
-        skip({ ...named, reason: entry.reason, detail: entry.detail });
-        continue;
-      }
+      if (entry.kind === 'skip') return skip({ ...named, reason: entry.reason, detail: entry.detail });
       const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: /\.gz$/i.test(entry.path) } : undefined);
-      if (!kind) {
-        skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
-        continue;
-      }
+      if (!kind) return skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
       const task: FileTask = { path: entry.path, absPath: entry.absPath, size: entry.size, kind, explicit: entry.explicit };
       if (entry.pathBytes) task.pathBytes = entry.pathBytes;
       found(task);
-    }
+    };
+    await walkEach(
+      walk(
+        roots.filter((r) => r !== '-'),
+        walkOptions,
+      ),
+      onEntry,
+      () => early !== undefined,
+    );
     const walkMs = performance.now() - started;
     const loaded = await early?.end();
     files.sort(byPath);
@@ -179,6 +172,19 @@ export async function findNearDuplicates(
   } finally {
     await pool?.close();
     if (spooled) rmSync(spooled, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Hands each entry of the walk to `onEntry`; while `loading()`, it lets the workers' results in
+ * (and more work out) every 32 entries. (A function of its own: the walk's loop is the one that
+ * gets optimised while it runs, and a small function is quick to optimise.)
+ */
+async function walkEach(entries: Iterable<WalkEntry>, onEntry: (entry: WalkEntry) => void, loading: () => boolean): Promise<void> {
+  let walked = 0;
+  for (const entry of entries) {
+    if (loading() && ++walked % 32 === 0) await new Promise(setImmediate);
+    onEntry(entry);
   }
 }
 

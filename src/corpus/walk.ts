@@ -13,10 +13,15 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { lstatSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { describeError } from '../errors.js';
 import type { FsPath } from './read.js';
+
+// `ignore` is CommonJS: required, not imported, so that Node does not scan its 50 KB source for
+// its exports at every start (~8 ms, and as long again compiling the scanner)
+const ignore = createRequire(import.meta.url)('ignore') as typeof import('ignore');
 
 export interface WalkOptions {
   hidden: boolean;
@@ -188,16 +193,64 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
   const seen = new Set<string>();
   const globs = new Globs(options.globs);
 
-  function* fileEntry(loc: Loc, st: Stats, explicit: boolean): Generator<WalkEntry> {
+  function fileEntry(loc: Loc, st: Stats, explicit: boolean): WalkEntry {
     const id = `${st.dev}:${st.ino}`;
     if (st.ino !== 0 && seen.has(id)) {
-      yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'already scanned under another path' };
-      return;
+      return { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'already scanned under another path' };
     }
     seen.add(id);
-    yield { kind: 'file', ...named(loc), absPath: loc.abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
+    return { kind: 'file', ...named(loc), absPath: loc.abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
   }
 
+  /** What a folder's child is: an entry, a folder to walk (with its ancestors), or nothing (left out). */
+  function visit(
+    dir: Loc,
+    nameBytes: Buffer,
+    root: string,
+    matchers: readonly Matcher[],
+    ancestors: ReadonlySet<string>,
+  ): WalkEntry | { kind: 'dir'; loc: Loc; ancestors: ReadonlySet<string> } | undefined {
+    const name = nameBytes.toString('utf8');
+    if (name === '.git') return undefined;
+    if (!options.hidden && name.startsWith('.')) return undefined;
+    const child = childLoc(dir, nameBytes);
+    const childMatch = matchPath(child);
+    const rel = toPosix(path.relative(root, childMatch));
+    let lst: Stats;
+    try {
+      lst = lstatSync(child.abs);
+    } catch (err) {
+      return { kind: 'error', ...named(child), message: describeError(err) };
+    }
+    let st = lst;
+    if (lst.isSymbolicLink()) {
+      try {
+        st = statSync(child.abs);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        const message = code === 'ENOENT' ? 'dangling symbolic link (its target does not exist)' : `cannot follow symbolic link: ${describeError(err)}`;
+        return { kind: 'error', ...named(child), message };
+      }
+    }
+    if (st.isDirectory()) {
+      if (options.respectIgnore && isIgnored(matchers, childMatch, true)) return undefined;
+      if (!globs.allowsDir(rel)) return undefined;
+      if (lst.isSymbolicLink() && !options.follow) {
+        return { kind: 'skip', ...named(child), reason: 'symlink-dir', detail: 'symbolic link to a folder (use --follow)' };
+      }
+      const id = `${st.dev}:${st.ino}`;
+      if (ancestors.has(id)) return { kind: 'error', ...named(child), message: 'symbolic link loop (links back to a folder above it)' };
+      return { kind: 'dir', loc: child, ancestors: new Set([...ancestors, id]) };
+    }
+    if (st.isFile()) {
+      if (options.respectIgnore && isIgnored(matchers, childMatch, false)) return undefined;
+      if (!globs.allowsFile(rel)) return undefined;
+      return fileEntry(child, st, false);
+    }
+    return { kind: 'skip', ...named(child), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
+  }
+
+  // (the work on each child is in visit(), a plain function: a generator is slow to optimise)
   function* walkDir(dir: Loc, root: string, inherited: readonly Matcher[], ancestors: ReadonlySet<string>): Generator<WalkEntry> {
     let names: Buffer[];
     try {
@@ -214,51 +267,10 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
       if (exclude) matchers.push({ base: dirMatch, ig: exclude });
     }
     for (const nameBytes of names) {
-      const name = nameBytes.toString('utf8');
-      if (name === '.git') continue;
-      if (!options.hidden && name.startsWith('.')) continue;
-      const child = childLoc(dir, nameBytes);
-      const childMatch = matchPath(child);
-      const rel = toPosix(path.relative(root, childMatch));
-      let lst: Stats;
-      try {
-        lst = lstatSync(child.abs);
-      } catch (err) {
-        yield { kind: 'error', ...named(child), message: describeError(err) };
-        continue;
-      }
-      let st = lst;
-      if (lst.isSymbolicLink()) {
-        try {
-          st = statSync(child.abs);
-        } catch (err) {
-          const code = (err as { code?: string }).code;
-          const message =
-            code === 'ENOENT' ? 'dangling symbolic link (its target does not exist)' : `cannot follow symbolic link: ${describeError(err)}`;
-          yield { kind: 'error', ...named(child), message };
-          continue;
-        }
-      }
-      if (st.isDirectory()) {
-        if (options.respectIgnore && isIgnored(matchers, childMatch, true)) continue;
-        if (!globs.allowsDir(rel)) continue;
-        if (lst.isSymbolicLink() && !options.follow) {
-          yield { kind: 'skip', ...named(child), reason: 'symlink-dir', detail: 'symbolic link to a folder (use --follow)' };
-          continue;
-        }
-        const id = `${st.dev}:${st.ino}`;
-        if (ancestors.has(id)) {
-          yield { kind: 'error', ...named(child), message: 'symbolic link loop (links back to a folder above it)' };
-          continue;
-        }
-        yield* walkDir(child, root, matchers, new Set([...ancestors, id]));
-      } else if (st.isFile()) {
-        if (options.respectIgnore && isIgnored(matchers, childMatch, false)) continue;
-        if (!globs.allowsFile(rel)) continue;
-        yield* fileEntry(child, st, false);
-      } else {
-        yield { kind: 'skip', ...named(child), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
-      }
+      const v = visit(dir, nameBytes, root, matchers, ancestors);
+      if (v === undefined) continue;
+      if (v.kind === 'dir') yield* walkDir(v.loc, root, matchers, v.ancestors);
+      else yield v;
     }
   }
 
@@ -288,7 +300,7 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
       if (isIgnored(inherited, abs, true)) inherited = [];
       yield* walkDir(loc, abs, inherited, new Set([id]));
     } else if (st.isFile()) {
-      yield* fileEntry(loc, st, true);
+      yield fileEntry(loc, st, true);
     } else {
       yield { kind: 'skip', ...named(loc), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
     }
