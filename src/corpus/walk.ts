@@ -150,22 +150,31 @@ function existsQuiet(p: FsPath): boolean {
   }
 }
 
+/** --glob patterns, tested on a path relative to the root given (made only when there are patterns). */
 class Globs {
   private readonly include: Ignore | undefined;
   private readonly exclude: Ignore | undefined;
+  readonly none: boolean;
   constructor(globs: readonly string[]) {
     const pos = globs.filter((g) => !g.startsWith('!'));
     const neg = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
     this.include = pos.length ? ignore({ allowRelativePaths: true }).add(pos) : undefined;
     this.exclude = neg.length ? ignore({ allowRelativePaths: true }).add(neg) : undefined;
+    this.none = globs.length === 0;
   }
-  allowsDir(rel: string): boolean {
-    return !this.exclude?.ignores(rel + '/');
+  allowsDir(root: string, absPath: string): boolean {
+    return this.none || !this.exclude?.ignores(relativePosix(root, absPath) + '/');
   }
-  allowsFile(rel: string): boolean {
+  allowsFile(root: string, absPath: string): boolean {
+    if (this.none) return true;
+    const rel = relativePosix(root, absPath);
     if (this.exclude?.ignores(rel)) return false;
     return this.include ? this.include.ignores(rel) : true;
   }
+}
+
+function relativePosix(root: string, absPath: string): string {
+  return toPosix(path.relative(root, absPath));
 }
 
 /** `./a//b/` -> `a/b`: the path as shown in reports (absolute paths stay absolute). */
@@ -215,7 +224,6 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     if (!options.hidden && name.startsWith('.')) return undefined;
     const child = childLoc(dir, nameBytes);
     const childMatch = matchPath(child);
-    const rel = toPosix(path.relative(root, childMatch));
     let lst: Stats;
     try {
       lst = lstatSync(child.abs);
@@ -234,7 +242,7 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     }
     if (st.isDirectory()) {
       if (options.respectIgnore && isIgnored(matchers, childMatch, true)) return undefined;
-      if (!globs.allowsDir(rel)) return undefined;
+      if (!globs.allowsDir(root, childMatch)) return undefined;
       if (lst.isSymbolicLink() && !options.follow) {
         return { kind: 'skip', ...named(child), reason: 'symlink-dir', detail: 'symbolic link to a folder (use --follow)' };
       }
@@ -244,7 +252,7 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     }
     if (st.isFile()) {
       if (options.respectIgnore && isIgnored(matchers, childMatch, false)) return undefined;
-      if (!globs.allowsFile(rel)) return undefined;
+      if (!globs.allowsFile(root, childMatch)) return undefined;
       return fileEntry(child, st, false);
     }
     return { kind: 'skip', ...named(child), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };

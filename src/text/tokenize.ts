@@ -71,31 +71,41 @@ class U32Builder {
   }
 }
 
-/** Letter code points of `s` (char mode without word transforms), A-Z folded. */
+/** An ASCII code's letter, A-Z folded to a-z; 0 for any other code. */
+const ASCII_LETTERS = Uint8Array.from({ length: 128 }, (_, c) => (c >= 97 && c <= 122 ? c : c >= 65 && c <= 90 ? c + 32 : 0));
+
+/**
+ * Letter code points of `s` (char mode without word transforms), A-Z folded. The loop has no
+ * branch that only some texts take (each is written, then kept or not): V8 optimises it once,
+ * rather than again for each document that first takes a new one.
+ */
 function letterUnits(s: string, out: U32Builder): Uint32Array {
   out.reset(s.length);
   const buf = out.buf;
   const n = s.length;
   let w = 0;
   for (let i = 0; i < n; i++) {
-    let cp = s.charCodeAt(i);
-    if (cp < 128) {
-      if (cp >= 97 && cp <= 122) buf[w++] = cp;
-      else if (cp >= 65 && cp <= 90) buf[w++] = cp + 32;
-      continue;
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      const l = ASCII_LETTERS[c]!;
+      buf[w] = l;
+      w += l === 0 ? 0 : 1;
+    } else {
+      const cp = s.codePointAt(i)!;
+      i += cp > 0xffff ? 1 : 0;
+      const l = foldedLetter(cp);
+      buf[w] = l;
+      w += l === 0 ? 0 : 1;
     }
-    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
-      const lo = s.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    const cls = charClass(cp);
-    if (cls === CharClass.Letter || cls === CharClass.Spaceless) buf[w++] = foldCodePoint(cp);
   }
   out.length = w;
   return out.finish();
+}
+
+/** A code point's letter, folded (foldCodePoint), if it is one (of a spaced or spaceless script); 0 if not. */
+function foldedLetter(cp: number): number {
+  const cls = charClass(cp);
+  return cls === CharClass.Letter || cls === CharClass.Spaceless ? foldCodePoint(cp) : 0;
 }
 
 /**
