@@ -564,8 +564,9 @@ async function matchDocuments(
     }
     const pairsAt = sets.placeOf(pairs)![0];
     const placesAt = sets.placeOf(places)![0];
-    // slices small enough to spread over the workers, large enough to amortise a message
-    const slice = Math.max(256, Math.ceil(chunk.length / (pool.threads * 8)));
+    // slices small enough to spread over the threads (the last ones end together), large
+    // enough to amortise a message
+    const slice = Math.max(256, Math.ceil(chunk.length / (pool.threads * 32)));
     const tasks: VerifyTask[] = [];
     for (let s = 0; s < chunk.length; s += slice) {
       const count = Math.min(slice, chunk.length - s);

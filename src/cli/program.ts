@@ -224,7 +224,7 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('-g, --glob <pattern>', "include files matching a glob; '!pattern' excludes (repeatable)", collect)
     .option('--max-filesize <size>', 'skip files larger than this, e.g. 500K, 10M (default: 100M)')
     .option('-L, --follow', 'follow symbolic links to folders')
-    .option('-j, --threads <n>', 'worker threads for reading, sketching and verifying; 0 = one per core (default: 0)')
+    .option('-j, --threads <n>', 'threads for reading, sketching and verifying (the main one and n - 1 workers); 0 = one per core (default: 0)')
     .option('--memory <size>', `shingle sets kept in memory for verification; more go to a temporary file (default: ${DEFAULTS.memoryBudget / 1024 / 1024}M)`)
     .option('--text-field <name>', `record files: the field with the text; dots reach into objects, meta.body (default: ${DEFAULTS.textField})`)
     .option('--id-field <name>', 'record files: the field with the id (default: records are named path:line)')

@@ -9,7 +9,7 @@ import type { SkipReason } from '../types.js';
 import { contentHash } from './hash.js';
 import { sketchKernel } from './sketch-kernel.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
-import type { SpillPlace } from './spill.js';
+import { spillIfOutside, type SpillPlace, type SpillWriter } from './spill.js';
 
 /** A file to read, extract and sketch. */
 export interface FileLoadTask {
@@ -96,6 +96,24 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   if (!r.ok) return notLoaded(task.index, r);
   const text = extractText(r.text, task.kind);
   return loaded(task, r, sketcher.sketch(text), text.length, contentHash(text), 'empty file');
+}
+
+/**
+ * Loads a batch of tasks as a worker does (a set over the shared memory's limit spilled; a
+ * failure of neardup's own an error result, not a throw), in whichever thread runs it.
+ */
+export function loadBatch(tasks: readonly LoadTask[], sketcher: Sketcher, spill: SpillWriter): LoadResult[] {
+  const results: LoadResult[] = [];
+  for (const t of tasks) {
+    let r: LoadResult;
+    try {
+      r = spillIfOutside(loadDocument(t, sketcher), spill);
+    } catch (err) {
+      r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
+    }
+    results.push(r);
+  }
+  return results;
 }
 
 /** Text files up to this size are first tried as plain ASCII, read whole into the sketch kernel. */

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type Verified, type VerifyTask } from '../match/verify.js';
-import { loadDocument, type LoadResult, type LoadTask } from './load.js';
+import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import { SpillReader, SpillWriter, spillIfOutside, type SpillPlace } from './spill.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
@@ -45,25 +45,28 @@ function workersAvailable(): boolean {
 
 export class WorkPool {
   private readonly workers: Worker[] = [];
-  private readonly inline: Sketcher | undefined;
-  private readonly inlineSpill: SpillWriter | undefined;
+  /** This thread's own sketcher: it does all the work alone (one thread), or takes its share. */
+  private readonly here: Sketcher;
+  private readonly hereSpill: SpillWriter;
   /** Where loading makes shingle sets (up to its limit) and verification reads them. */
   readonly sets: SharedSets;
   /** The temporary folder of the sets over the limit (see spill.ts). */
   private readonly spillDir: string;
   private readonly spillReader = new SpillReader();
 
-  /** `setBytes`: the most the shared set memory may hold. */
+  /**
+   * `threads`: the threads that do the work, this one included (so threads - 1 workers: a worker
+   * costs a V8 of its own, ~40 ms to start and its own optimising of the same code, while this
+   * thread would wait). `setBytes`: the most the shared set memory may hold.
+   */
   constructor(settings: SketchSettings, threads: number, setBytes: number) {
     this.sets = SharedSets.create(setBytes);
     this.spillDir = mkdtempSync(path.join(tmpdir(), 'neardup-sets-'));
-    if (threads <= 1 || !workersAvailable()) {
-      const sets = this.sets;
-      this.inline = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
-      this.inlineSpill = new SpillWriter(path.join(this.spillDir, 'main.bin'));
-      return;
-    }
-    for (let i = 0; i < threads; i++) {
+    const sets = this.sets;
+    this.here = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
+    this.hereSpill = new SpillWriter(path.join(this.spillDir, 'main.bin'));
+    if (!workersAvailable()) return;
+    for (let i = 0; i < threads - 1; i++) {
       const workerData: WorkerData = { settings, memory: this.sets.memory, spillFile: path.join(this.spillDir, `worker-${i}.bin`) };
       this.workers.push(new Worker(WORKER_URL, { workerData }));
     }
@@ -76,28 +79,34 @@ export class WorkPool {
   }
 
   get threads(): number {
-    return Math.max(1, this.workers.length);
+    return this.workers.length + 1;
   }
 
   /** Loads every task; `onResult` is called once per task, in task order. */
   async load(tasks: readonly LoadTask[], onResult: (r: LoadResult) => void): Promise<void> {
-    const loader = this.loader(onResult);
+    const loader = this.loader(onResult, true);
     for (const t of tasks) loader.push(t);
     await loader.end();
   }
 
   /**
-   * Loads tasks as they are pushed (a walk still finding files), in batches over the workers;
+   * Loads tasks as they are pushed (a walk still finding files), in batches over the threads;
    * `onResult` is called once per task, in push order. end() resolves when every result is in.
+   * This thread takes its share only from end() on (until then it is busy pushing), unless
+   * `now`.
    */
-  loader(onResult: (r: LoadResult) => void): { push(task: LoadTask): void; end(): Promise<void> } {
-    if (this.inline) {
+  loader(onResult: (r: LoadResult) => void, now = false): { push(task: LoadTask): void; end(): Promise<void> } {
+    const sketcher = this.here;
+    const spill = this.hereSpill;
+    if (this.workers.length === 0) {
       // a set over the memory limit was made outside the shared memory: spilled
-      const sketcher = this.inline;
-      const spill = this.inlineSpill!;
       return { push: (t) => onResult(spillIfOutside(loadDocument(t, sketcher), spill)), end: async () => {} };
     }
-    const stream = this.stream<LoadResult[]>((results) => results.forEach(onResult));
+    const stream = this.stream<LoadResult[]>(
+      (results) => results.forEach(onResult),
+      (req) => loadBatch((req as Extract<WorkerRequest, { kind: 'load' }>).tasks, sketcher, spill),
+    );
+    if (now) stream.joinIn();
     let batch: LoadTask[] = [];
     return {
       push(t) {
@@ -110,6 +119,7 @@ export class WorkPool {
       end() {
         if (batch.length) stream.add({ kind: 'load', tasks: batch });
         batch = [];
+        stream.joinIn();
         return stream.end();
       },
     };
@@ -117,21 +127,26 @@ export class WorkPool {
 
   /** Verifies every task; `onResult` gets each task's result, in task order. */
   async verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
-    if (this.inline) {
+    if (this.workers.length === 0) {
       for (const t of tasks) onResult(verifyPairs(t, this.sets));
       return;
     }
-    const stream = this.stream<Verified>(onResult);
+    const stream = this.stream<Verified>(onResult, (req) => verifyPairs((req as Extract<WorkerRequest, { kind: 'verify' }>).task, this.sets));
+    stream.joinIn();
     for (const task of tasks) stream.add({ kind: 'verify', task });
     await stream.end();
   }
 
   /**
-   * Sends requests to the workers as they are added, IN_FLIGHT at a time each, and calls
-   * onReply in the order they were added. end() resolves when every reply is in (or rejects
-   * with the first failure: a worker's error, or onReply's).
+   * Sends requests to the workers as they are added, IN_FLIGHT at a time each, and, once
+   * joinIn() is called, runs them in this thread too (`runHere`), one at a time, between
+   * messages; calls onReply in the order they were added. end() resolves when every reply is in
+   * (or rejects with the first failure: a worker's error, or onReply's).
    */
-  private stream<R>(onReply: (reply: R) => void): { add(request: WorkerRequest): void; end(): Promise<void> } {
+  private stream<R>(
+    onReply: (reply: R) => void,
+    runHere: (request: WorkerRequest) => R,
+  ): { add(request: WorkerRequest): void; joinIn(): void; end(): Promise<void> } {
     const replies = new Map<number, R>();
     const unsent: WorkerRequest[] = [];
     let added = 0;
@@ -139,6 +154,8 @@ export class WorkPool {
     let nextOut = 0;
     let ended = false;
     let settled = false;
+    let joined = false;
+    let hereQueued = false;
     let resolve!: () => void;
     let reject!: (err: unknown) => void;
     const done = new Promise<void>((res, rej) => {
@@ -168,6 +185,20 @@ export class WorkPool {
         resolve();
       }
     };
+    const deliver = (id: number, reply: R) => {
+      replies.set(id, reply);
+      try {
+        while (replies.has(nextOut)) {
+          const r = replies.get(nextOut)!;
+          replies.delete(nextOut++);
+          onReply(r);
+        }
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      finishIfDone();
+    };
     const feed = (w: Worker) => {
       const queue = queues.get(w)!;
       while (!settled && queue.length < IN_FLIGHT && sent < added) {
@@ -176,24 +207,32 @@ export class WorkPool {
         w.postMessage(unsent.shift()!);
       }
     };
-    for (const w of this.workers) {
-      queues.set(w, []);
-      w.on('error', fail);
-      w.on('message', (reply: R) => {
-        const id = queues.get(w)!.shift()!;
-        replies.set(id, reply);
+    // this thread's turn: one request, after the messages waiting (the workers' replies) are in
+    const hereSoon = () => {
+      if (hereQueued || !joined || settled || sent === added) return;
+      hereQueued = true;
+      setImmediate(() => {
+        hereQueued = false;
+        if (settled || sent === added) return;
+        const id = sent++;
+        let reply: R;
         try {
-          while (replies.has(nextOut)) {
-            const r = replies.get(nextOut)!;
-            replies.delete(nextOut++);
-            onReply(r);
-          }
+          reply = runHere(unsent.shift()!);
         } catch (err) {
           fail(err);
           return;
         }
-        finishIfDone();
+        deliver(id, reply);
+        hereSoon();
+      });
+    };
+    for (const w of this.workers) {
+      queues.set(w, []);
+      w.on('error', fail);
+      w.on('message', (reply: R) => {
+        deliver(queues.get(w)!.shift()!, reply);
         feed(w);
+        hereSoon();
       });
     }
     return {
@@ -202,6 +241,11 @@ export class WorkPool {
         unsent.push(request);
         added++;
         for (const w of this.workers) feed(w);
+        hereSoon();
+      },
+      joinIn: () => {
+        joined = true;
+        hereSoon();
       },
       end: () => {
         ended = true;
@@ -227,7 +271,7 @@ export class WorkPool {
         await w.terminate();
       }),
     );
-    this.inlineSpill?.close();
+    this.hereSpill.close();
     this.spillReader.close();
     rmSync(this.spillDir, { recursive: true, force: true });
   }

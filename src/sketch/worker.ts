@@ -7,9 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type VerifyTask } from '../match/verify.js';
-import { loadDocument, type LoadResult, type LoadTask } from './load.js';
+import { loadBatch, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
-import { SpillWriter, spillIfOutside } from './spill.js';
+import { SpillWriter } from './spill.js';
 
 export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verify'; task: VerifyTask } | { kind: 'close' };
 
@@ -39,17 +39,8 @@ parentPort!.on('message', (req: WorkerRequest) => {
     parentPort!.postMessage(verifyPairs(req.task, sets));
     return;
   }
-  const results: LoadResult[] = [];
+  const results = loadBatch(req.tasks, sketcher, spill);
   const transfer: ArrayBuffer[] = [];
-  for (const t of req.tasks) {
-    let r: LoadResult;
-    try {
-      r = spillIfOutside(loadDocument(t, sketcher), spill);
-    } catch (err) {
-      r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
-    }
-    if (r.status === 'ok') transfer.push(r.signature.buffer as ArrayBuffer);
-    results.push(r);
-  }
+  for (const r of results) if (r.status === 'ok') transfer.push(r.signature.buffer as ArrayBuffer);
   parentPort!.postMessage(results, transfer);
 });
