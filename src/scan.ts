@@ -16,11 +16,10 @@ import type { FsPath } from './corpus/read.js';
 import { readRecordAt, readRecords, type ByteRange, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
-import { PAIR_BASE, candidatePairs } from './match/candidates.js';
+import { PAIR_BASE, candidatePairsOfSignatures } from './match/candidates.js';
 import { estimateKeeps, jaccardFloor, meetsThreshold, scoresOf, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
-import { bandKeys } from './sketch/lsh.js';
 import { setBytes } from './match/intersect.js';
 import { buildGroups } from './pipeline.js';
 import { WorkPool, defaultThreads, smallScan } from './sketch/pool.js';
@@ -496,15 +495,12 @@ async function matchDocuments(
   pool.sets.limit = pool.sets.used + setBytes(docs.length * k);
   const sigs = pool.sets.alloc(docs.length * k)!;
   const sigsAt = pool.sets.placeOf(sigs)![0];
-  const keys = new Uint32Array(docs.length * bands);
-  const scratch = new Uint32Array(bands);
   for (let d = 0; d < docs.length; d++) {
     const doc = docs[d]!;
     sigs.set(doc.signature, d * k);
     doc.signature = sigs.subarray(d * k, (d + 1) * k);
-    keys.set(bandKeys(doc.signature, bands, rows, scratch), d * bands);
   }
-  const { pairs: packed } = candidatePairs(keys, docs.length, bands, () => true, {
+  const { pairs: packed } = candidatePairsOfSignatures(sigs, docs.length, k, bands, rows, {
     maxBucket: DEFAULTS.maxBucket,
     window: DEFAULTS.bucketWindow,
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PAIR_BASE, candidatePairs, unpackPair } from '../src/match/candidates.js';
+import { PAIR_BASE, candidatePairs, candidatePairsOfSignatures, signatureBandKeys, unpackPair } from '../src/match/candidates.js';
+import { bandKeys } from '../src/sketch/lsh.js';
 import { components } from '../src/match/cluster.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/match/verify.js';
 import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
@@ -238,6 +239,30 @@ describe('candidatePairs: bucket cap', () => {
           }
           expect([...pairs]).toEqual([...expected].sort((p, q) => p - q));
           expect(stats).toEqual(want);
+        },
+      ),
+    );
+  });
+  it('from signatures: the band keys bandKeys makes, and the same pairs as from them (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 400 }),
+        (bands, rows, spare, raw) => {
+          const k = bands * rows + spare;
+          const n = Math.floor(raw.length / k);
+          // few distinct values, so that bands agree; spread over 32 bits
+          const sigs = Uint32Array.from(raw.slice(0, n * k), (v) => Math.imul(v + 7, 0x85ebca6b) >>> 0);
+          const keys = new Uint32Array(n * bands);
+          for (let d = 0; d < n; d++) keys.set(bandKeys(sigs.subarray(d * k, (d + 1) * k), bands, rows), d * bands);
+          const cap = { maxBucket: 3, window: 1 };
+          expect([...signatureBandKeys(sigs, n, k, bands, rows)]).toEqual([...keys]);
+          const fromKeys = candidatePairs(keys, n, bands, () => true, cap);
+          const fromSigs = candidatePairsOfSignatures(sigs, n, k, bands, rows, cap);
+          expect([...fromSigs.pairs]).toEqual([...fromKeys.pairs]);
+          expect(fromSigs.stats).toEqual(fromKeys.stats);
         },
       ),
     );

@@ -40,6 +40,45 @@ export function candidatePairs(
   eligible: (doc: number) => boolean,
   cap: BucketCap = { maxBucket: Infinity, window: 0 },
 ): { pairs: Float64Array; stats: CandidateStats } {
+  return pairsOf(count, bands, eligible, cap, (k, keysAt) => k.u32().set(bandKeys.subarray(0, count * bands), keysAt / 4));
+}
+
+/**
+ * candidatePairs for `count` documents whose MinHash signatures (numPerm values each) are side
+ * by side in `signatures`: their band keys (bandKeys in src/sketch/lsh.ts) are made by the
+ * kernel too.
+ */
+export function candidatePairsOfSignatures(
+  signatures: Uint32Array,
+  count: number,
+  numPerm: number,
+  bands: number,
+  rows: number,
+  cap: BucketCap = { maxBucket: Infinity, window: 0 },
+): { pairs: Float64Array; stats: CandidateStats } {
+  return pairsOf(count, bands, () => true, cap, (k, keysAt, freeAt) => {
+    const sigsAt = align(freeAt);
+    k.reserve(sigsAt + 4 * count * numPerm);
+    k.u32().set(signatures.subarray(0, count * numPerm), sigsAt / 4);
+    k.exports.keys(sigsAt, count, numPerm, bands, rows, keysAt);
+  });
+}
+
+/** The band keys the kernel makes from signatures (as candidatePairsOfSignatures does; for tests against bandKeys). */
+export function signatureBandKeys(signatures: Uint32Array, count: number, numPerm: number, bands: number, rows: number): Uint32Array {
+  const k = new CandidateKernel();
+  const keysAt = 64;
+  const sigsAt = align(keysAt + 4 * count * bands);
+  k.reserve(sigsAt + 4 * count * numPerm);
+  k.u32().set(signatures.subarray(0, count * numPerm), sigsAt / 4);
+  k.exports.keys(sigsAt, count, numPerm, bands, rows, keysAt);
+  return k.u32().slice(keysAt / 4, keysAt / 4 + count * bands);
+}
+
+/** The band keys of the documents in the kernel at `keysAt` (`freeAt` on is free until the pairs are made). */
+type PutKeys = (kernel: CandidateKernel, keysAt: number, freeAt: number) => void;
+
+function pairsOf(count: number, bands: number, eligible: (doc: number) => boolean, cap: BucketCap, putKeys: PutKeys): { pairs: Float64Array; stats: CandidateStats } {
   if (count > MAX_DOCUMENTS) throw new RangeError(`too many documents (${count}; at most ${MAX_DOCUMENTS})`);
   const k = new CandidateKernel();
   const ids: number[] = [];
@@ -53,7 +92,7 @@ export function candidatePairs(
   const countsAt = tAt + 8 * m;
   const pairsAt = countsAt + 8192;
   k.reserve(pairsAt);
-  k.u32().set(bandKeys.subarray(0, count * bands), keysAt / 4);
+  putKeys(k, keysAt, pairsAt);
   k.u32().set(ids, idsAt / 4);
   const maxBucket = Math.min(cap.maxBucket, 0xffffffff);
   const window = Math.min(cap.window, 0x7fffffff);
@@ -89,6 +128,7 @@ interface CandidateExports {
   band(keys: number, bands: number, b: number, ids: number, m: number, a: number, t: number, counts: number, maxBucket: number, window: number): number;
   emit(t: number, m: number, maxBucket: number, window: number, out: number): number;
   dedupe(pairs: number, length: number, n: number, starts: number, tmp: number): number;
+  keys(sigs: number, n: number, k: number, bands: number, rows: number, out: number): void;
   buckets: { value: number };
   largest: { value: number };
   capped: { value: number };

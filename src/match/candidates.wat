@@ -12,6 +12,8 @@
 ;; emit(t, m, maxBucket, window, out) -> pairs written: for each bucket of t, every pair of its
 ;;   members (i < j, as two uint32); a bucket of more than maxBucket members pairs each member
 ;;   with the next `window` members only.
+;; keys(sigs, n, k, bands, rows, out): each document's band keys (n signatures of k uint32 at
+;;   sigs, document-major) into out, bands a document, as src/sketch/lsh.ts's bandKeys makes them.
 ;; dedupe(pairs, len, n, starts, tmp) -> distinct count: the len pairs (document numbers < n)
 ;;   sorted by (i, j) (two stable counting sorts, on j then on i, through tmp) and repeats
 ;;   dropped, in place. starts: n + 1 uint32.
@@ -210,4 +212,37 @@
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (br $l1)))
     (i32.shr_u (i32.sub (local.get $w) (local.get $pairs)) (i32.const 3)))
+
+  (func (export "keys") (param $sigs i32) (param $n i32) (param $k i32) (param $bands i32) (param $rows i32) (param $out i32)
+    (local $d i32) (local $b i32) (local $r i32) (local $h i32) (local $row i32)
+    (local.set $d (i32.const 0))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $d) (local.get $n)))
+      (local.set $b (i32.const 0))
+      (block $d2 (loop $l2
+        (br_if $d2 (i32.ge_u (local.get $b) (local.get $bands)))
+        ;; combine() over the band's rows, from 0x9747b28c ^ band
+        (local.set $h (i32.xor (i32.const 0x9747b28c) (local.get $b)))
+        (local.set $row (i32.add (local.get $sigs)
+          (i32.shl (i32.add (i32.mul (local.get $d) (local.get $k)) (i32.mul (local.get $b) (local.get $rows))) (i32.const 2))))
+        (local.set $r (i32.const 0))
+        (block $d3 (loop $l3
+          (br_if $d3 (i32.ge_u (local.get $r) (local.get $rows)))
+          (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load (local.get $row))) (i32.const 0x01000193)))
+          (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15))))
+          (local.set $row (i32.add (local.get $row) (i32.const 4)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $l3)))
+        ;; fmix32
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0x85ebca6b)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0xc2b2ae35)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+        (i32.store (local.get $out) (local.get $h))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $l2)))
+      (local.set $d (i32.add (local.get $d) (i32.const 1)))
+      (br $l1))))
 )
