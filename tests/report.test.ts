@@ -6,7 +6,7 @@ import { resolveOptions } from '../src/options.js';
 import { csvField, renderCsv } from '../src/report/csv.js';
 import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
 import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.js';
-import { buildJsonReport, renderJson } from '../src/report/json.js';
+import { buildJsonReport, jsonReportBytes, renderJson } from '../src/report/json.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
 import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
 import { shellQuote } from '../src/report/scores.js';
@@ -53,6 +53,69 @@ function fakeResult(n: number, extra: Partial<ScanResult> = {}): ScanResult {
     ...extra,
   };
 }
+
+describe('JSON', () => {
+  /** What the report is defined as: the report's objects, stringified. */
+  const reference = (r: ScanResult, c: Parameters<typeof buildJsonReport>[1] = {}) => JSON.stringify(buildJsonReport(r, c), null, 2) + '\n';
+
+  it('writes exactly the bytes of JSON.stringify of the report, whatever the shapes of its members and pairs', async () => {
+    const odd: DocumentInfo = {
+      index: 0,
+      path: 'data/rec "1".jsonl:3',
+      source: 'data/rec "1".jsonl',
+      line: 3,
+      id: 'ünï\u2028cödé',
+      kind: 'text',
+      encoding: 'utf-8',
+      bytes: 7,
+      chars: 7,
+      units: 5,
+      shingles: 3,
+      contentHash: '0123456789abcdef',
+    };
+    const named: DocumentInfo = { ...odd, index: 1, path: 'bad\ufffdname.txt', pathBytes: 'YmFk/25hbWUudHh0', id: undefined, source: undefined, line: undefined };
+    delete named.id;
+    delete named.source;
+    delete named.line;
+    const pair = { a: 0, b: 1, jaccard: 1 / 3, containment: 2 / 3 };
+    const mixed = fakeResult(3, {
+      skipped: [{ path: 'x.bin', reason: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' }],
+      errors: [{ path: 'gone.txt', message: 'cannot read' }],
+      warnings: [{ path: 'w.txt', source: 'w.jsonl', line: 2, message: 'not valid UTF-8; read as windows-1252' }],
+    });
+    mixed.documents.push({ ...odd, index: 6 }, { ...named, index: 7 });
+    mixed.groups.push({ id: 4, members: [6, 7], pairs: [{ ...pair, a: 6, b: 7 }] });
+    mixed.pairs.push({ ...pair, a: 6, b: 7 });
+    const results: ScanResult[] = [
+      fakeResult(0),
+      fakeResult(1),
+      mixed,
+      fakeResult(2, { pairs: [{ a: 0, b: 1, jaccard: 0.99995, containment: 1e-7 }] }),
+      await findNearDuplicates([path.join(ROOT, 'fixtures', 'mixed')]),
+      await findNearDuplicates([path.join(ROOT, 'fixtures', 'copies')]),
+      await findNearDuplicates([path.join(ROOT, 'fixtures', 'dedup', 'records')]),
+    ];
+    for (const r of results) {
+      expect(renderJson(r)).toBe(reference(r));
+      const baseline = { baseline: { file: 'b.json', known: 1, new: 2, absent: 0, updated: false } };
+      expect(renderJson(r, baseline)).toBe(reference(r, baseline));
+      const explain = { explain: () => ({ error: 'changed since the scan' }) as never, passages: 2 };
+      expect(renderJson(r, explain)).toBe(reference(r, explain));
+      // the pieces are whole UTF-8 each (a member's bytes are never split)
+      const pieces = jsonReportBytes(r);
+      expect(pieces.map((p) => Buffer.from(p).toString('utf8')).join('')).toBe(reference(r));
+    }
+    expect(results[6]!.documents.some((d) => d.id !== undefined)).toBe(true);
+  });
+
+  it('is pieces of about a megabyte for a large report', () => {
+    const r = fakeResult(5000);
+    const pieces = jsonReportBytes(r);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const p of pieces.slice(0, -1)) expect(p.length).toBeGreaterThan(1000000);
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(reference(r));
+  });
+});
 
 describe('CSV', () => {
   it('quotes per RFC 4180 only what needs it', () => {
@@ -204,7 +267,7 @@ describe('the registry', () => {
       const written: string[] = [];
       for (const indexed of [false, true]) {
         const chunks: string[] = [];
-        const out: Writer = { write: (s) => void chunks.push(s) };
+        const out: Writer = { write: (s) => void chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) };
         const session = (await load(indexed))(out);
         session.begin?.(result.settings, ['seeds']);
         session.end(result, ctx);

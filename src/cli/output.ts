@@ -16,7 +16,11 @@ export interface OutputSink extends Writer {
 }
 
 export function stdoutSink(): OutputSink {
-  return { write: (s) => inSlices(s, (part) => void process.stdout.write(part)), commit: () => {}, abort: () => {} };
+  return {
+    write: (s) => (typeof s === 'string' ? inSlices(s, (part) => void process.stdout.write(part)) : void process.stdout.write(s)),
+    commit: () => {},
+    abort: () => {},
+  };
 }
 
 /** Text over this many characters is written a slice at a time. */
@@ -58,7 +62,8 @@ export function fileSink(file: string): OutputSink {
   return {
     write(s) {
       try {
-        inSlices(s, (part) => writeSync(fd!, part));
+        if (typeof s === 'string') inSlices(s, (part) => writeSync(fd!, part));
+        else for (let at = 0; at < s.length; ) at += writeSync(fd!, s, at);
       } catch (err) {
         throw cannotWrite(file, err);
       }

@@ -11,7 +11,8 @@ export { FORMATS, type Format };
 
 /** Where a report goes: stdout, or a file that appears whole at the end. */
 export interface Writer {
-  write(chunk: string): void;
+  /** Text, or bytes of UTF-8 (the JSON report writes its large parts as bytes). */
+  write(chunk: string | Uint8Array): void;
 }
 
 /** What a baseline did to this run (the result a reporter gets then holds only the new groups). */
@@ -53,9 +54,15 @@ export interface ReportSession {
 
 export type Reporter = (out: Writer) => ReportSession;
 
-/** A format that is rendered whole once the scan is over. */
-function whole(render: (result: ScanResult, ctx: ReportContext) => string): Reporter {
-  return (out) => ({ end: (result, ctx) => out.write(render(result, ctx)) });
+/** A format that is rendered whole once the scan is over (as text, or as pieces of UTF-8). */
+function whole(render: (result: ScanResult, ctx: ReportContext) => string | readonly Uint8Array[]): Reporter {
+  return (out) => ({
+    end: (result, ctx) => {
+      const report = render(result, ctx);
+      if (typeof report === 'string') out.write(report);
+      else for (const piece of report) out.write(piece);
+    },
+  });
 }
 
 /**
@@ -71,10 +78,10 @@ export const REPORTERS = {
     return whole((result, ctx) => renderText(result, ctx) + indexTextLine(result));
   },
   json: async (indexed = false) => {
-    const { renderJson } = await import('./json.js');
-    if (!indexed) return whole(renderJson);
+    const { jsonReportBytes } = await import('./json.js');
+    if (!indexed) return whole(jsonReportBytes);
     const { renderScanJson } = await import('./index-report.js');
-    return whole((result, ctx) => renderScanJson(result, ctx) ?? renderJson(result, ctx));
+    return whole((result, ctx) => renderScanJson(result, ctx) ?? jsonReportBytes(result, ctx));
   },
   jsonl: async () => (await import('./jsonl.js')).jsonlReporter,
   csv: async () => whole((await import('./csv.js')).renderCsv),
