@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bytesAsText, decodeBuffer, decodeBytesOneToOne } from '../src/corpus/read.js';
 import { resolveOptions } from '../src/options.js';
 import { contentHash } from '../src/sketch/hash.js';
 import { loadDocument, type FileLoadTask } from '../src/sketch/load.js';
@@ -146,6 +147,66 @@ describe('loading a text file', () => {
       expect([...r.signature]).toEqual([...want.signature]);
     });
   }
+
+  // bytes of every kind the byte paths take or must leave to the reader: windows-1252 letters
+  // and symbols (™ is two letters), CR, NUL, UTF-8 sequences, byte-order marks
+  const someBytes = fc
+    .array(
+      fc.oneof(
+        { weight: 10, arbitrary: fc.constantFrom('the ', 'Quick', 'fox\n', 'a', '42 ', '\r\n', '\r', 'zz').map((t) => [...Buffer.from(t)]) },
+        { weight: 6, arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((b) => [b]) },
+        { weight: 1, arbitrary: fc.constantFrom([0], [0x99], [0x8a, 0x9a], [0xc3, 0xa9], [0xe2, 0x80, 0x99], [0xa8, 0x6e], [0x98, 0x61]) },
+      ),
+      { maxLength: 200 },
+    )
+    .chain((parts) => fc.constantFrom([], [0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff]).map((bom) => Buffer.from([...bom, ...parts.flat()])));
+
+  it('sketches a file from its bytes (ASCII with CR or NUL, windows-1252) exactly as reading it as text does', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(someBytes, (bytes) => {
+        const r = loadDocument(task(`bytes-${n++}.txt`, bytes), sk);
+        const read = decodeBuffer(bytes, 1 << 30);
+        if (!read.ok) {
+          expect(r).toMatchObject('skip' in read ? { status: 'skip', reason: read.skip } : { status: 'error' });
+          return;
+        }
+        const want = sk.sketch(read.text);
+        if (want.shingles.length === 0) {
+          expect(r).toMatchObject({ status: 'skip', reason: 'empty' });
+          return;
+        }
+        expect(r).toMatchObject({ status: 'ok', meta: { encoding: read.encoding, bytes: bytes.length, chars: read.text.length, units: want.units, shingles: want.shingles.length, contentHash: contentHash(read.text) } });
+        expect(r.status === 'ok' ? r.warning : undefined).toBe(read.warning);
+        if (r.status !== 'ok') return;
+        expect([...r.set!]).toEqual([...want.shingles]);
+        expect([...r.signature]).toEqual([...want.signature]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the byte path takes windows-1252 and ASCII with CR or NUL, and leaves UTF-8, byte-order marks and binary files to the reader', () => {
+    const wide = (bytes: Buffer) => {
+      const kernel = sketchKernel();
+      const at = kernel.inputPlace(bytes.length, sk.settings.numPerm, true);
+      kernel.view().set(bytes, at);
+      return sk.sketchWide(at, bytes.length, decodeBytesOneToOne);
+    };
+    const cp1252 = Buffer.from([...Buffer.from('the '), 0x99, 0x8a, ...Buffer.from(' caf'), 0xe9, 0x0d, 0x0a, ...Buffer.from('quick brown')]);
+    expect(bytesAsText(cp1252)).toEqual({ encoding: 'windows-1252', text: 'the ™Š café\nquick brown', warning: 'not valid UTF-8; read as windows-1252' });
+    const got = wide(cp1252)!;
+    const want = sk.sketch('the ™Š café\nquick brown');
+    expect(got.units).toBe(want.units);
+    expect([...got.shingles]).toEqual([...want.shingles]);
+    expect([...got.signature]).toEqual([...want.signature]);
+    expect(bytesAsText(Buffer.from('a\r\nb\rc'))).toEqual({ encoding: 'utf-8', text: 'a\nb\nc' });
+    expect(bytesAsText(Buffer.concat([Buffer.alloc(9000, 'a'), Buffer.from([0])]))).toMatchObject({ encoding: 'utf-8' });
+    expect(bytesAsText(Buffer.from([0x61, 0, 0x62]))).toBeNull();
+    expect(bytesAsText(Buffer.from('café'))).toBeNull();
+    expect(bytesAsText(Buffer.from([0xef, 0xbb, 0xbf, 0xe9]))).toBeNull();
+    expect(bytesAsText(Buffer.from([0xff, 0xfe, 0x61, 0]))).toBeNull();
+  });
 
   it('an empty file, a file without letters, and a file that grew since the walk', () => {
     expect(loadDocument(task('empty.txt', ''), sk)).toMatchObject({ status: 'skip', reason: 'empty', detail: 'empty file' });

@@ -5,6 +5,7 @@
  * line endings to LF. Reads in chunks (a big file never sits whole in memory) and decompresses
  * `.gz` files. Never modifies the file.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describeError } from '../errors.js';
@@ -216,7 +217,7 @@ function decodeSource(src: { fd: number } | { buf: Uint8Array }, scratch: Buffer
   const first = decodeChunks(chunksOf(src, scratch), maxFileSize, 'utf-8', begin);
   if (first !== 'invalid') return first;
   const fallback = decodeChunks(chunksOf(src, scratch), maxFileSize, 'windows-1252', begin) as Exclude<ReadOutcome, 'invalid'>;
-  return fallback.ok ? { ...fallback, warning: 'not valid UTF-8; read as windows-1252' } : fallback;
+  return fallback.ok ? { ...fallback, warning: NOT_UTF8 } : fallback;
 }
 
 /** The whole text that a reader hands over in pieces. */
@@ -230,6 +231,38 @@ function collected(read: (begin: () => TextSink) => ReadOutcome): ReadResult {
   const out: ReadResult = { ok: true, text: parts.join(''), encoding: r.encoding, bytes: r.bytes };
   if (r.warning) out.warning = r.warning;
   return out;
+}
+
+/** The warning of a file read as windows-1252. */
+const NOT_UTF8 = 'not valid UTF-8; read as windows-1252';
+
+const wholeWindows1252 = new TextDecoder('windows-1252', { ignoreBOM: true });
+
+/**
+ * How readTextChunks reads a whole file of these bytes, when each byte is one character of its
+ * text: plain ASCII (with CR or NUL bytes, or it would not be asked), or bytes that are not
+ * UTF-8, read as windows-1252. `decode` decodes bytes as such a file is decoded; `text` is the
+ * whole text, line endings folded. Null for any other file (a byte-order mark, a NUL byte in the
+ * first 8 KiB, UTF-8 with bytes over 127): readTextChunks must read it.
+ */
+export function bytesAsText(bytes: Uint8Array): { encoding: Encoding; text: string; warning?: string } | null {
+  const n = bytes.length;
+  if (n >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return null;
+  if (n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return null;
+  if (bytes.subarray(0, SNIFF).indexOf(0) >= 0) return null;
+  const text = foldLineEndings(decodeBytesOneToOne(bytes));
+  if (isAscii(bytes)) return { encoding: 'utf-8', text };
+  if (isUtf8(bytes)) return null;
+  return { encoding: 'windows-1252', text, warning: NOT_UTF8 };
+}
+
+/**
+ * Bytes decoded as a file that is not UTF-8 is (windows-1252), which for ASCII is ASCII. As a
+ * stream, as readTextChunks decodes: Node's decode() of a whole buffer in one call reads
+ * windows-1252 as latin1 (0x92 as U+0092, not U+2019).
+ */
+export function decodeBytesOneToOne(bytes: Uint8Array): string {
+  return wholeWindows1252.decode(bytes, { stream: true }) + wholeWindows1252.decode();
 }
 
 /** Decodes bytes already in memory as readTextChunks decodes a file, `chunk` bytes at a time. */

@@ -4,7 +4,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { extractText, type DocumentKind } from '../corpus/extract.js';
-import { readFileInto, readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
+import { bytesAsText, decodeBytesOneToOne, readFileInto, readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
 import type { SkipReason } from '../types.js';
 import { contentHash } from './hash.js';
 import { sketchKernel } from './sketch-kernel.js';
@@ -120,14 +120,16 @@ export function loadBatch(tasks: readonly LoadTask[], sketcher: Sketcher, spill:
 const ASCII_FILE_BYTES = 1 << 20;
 
 /**
- * A plain-ASCII text file (no byte over 127, NUL or CR), sketched by the kernel straight from
- * its bytes: nothing to decode, fold or normalise, so the result is exactly what reading it as
- * text gives. null for any other file (or one that grew since the walk, or failed to read): the
- * caller reads it the general way.
+ * A text file read straight into the sketch kernel and sketched from its bytes: plain ASCII (no
+ * byte over 127, NUL or CR) with nothing to decode, fold or normalise; else, when each byte is
+ * one character (ASCII with CR or NUL bytes, or a file that is not UTF-8, read as windows-1252),
+ * with the letters each byte stands for. The result is exactly what reading it as text gives
+ * (tests compare them). null for any other file (or one that grew since the walk, or failed to
+ * read): the caller reads it the general way.
  */
 function loadAscii(task: FileLoadTask, file: FsPath, sketcher: Sketcher): LoadResult | null {
   const kernel = sketchKernel();
-  const at = kernel.inputPlace(task.size + 1, sketcher.settings.numPerm);
+  const at = kernel.inputPlace(task.size + 1, sketcher.settings.numPerm, true);
   let n: number;
   try {
     n = readFileInto(file, kernel.view(), at, task.size + 1);
@@ -136,8 +138,13 @@ function loadAscii(task: FileLoadTask, file: FsPath, sketcher: Sketcher): LoadRe
   }
   if (n > task.size) return null;
   const s = sketcher.sketchAscii(at, n);
-  if (!s) return null;
-  return loaded(task, { encoding: 'utf-8', bytes: n }, s, n, contentHash(kernel.view().subarray(at, at + n)), 'empty file');
+  if (s) return loaded(task, { encoding: 'utf-8', bytes: n }, s, n, contentHash(kernel.view().subarray(at, at + n)), 'empty file');
+  const read = bytesAsText(kernel.view().subarray(at, at + n));
+  if (!read) return null;
+  const wide = sketcher.sketchWide(at, n, decodeBytesOneToOne);
+  if (!wide) return null;
+  const r = read.warning ? { encoding: read.encoding, bytes: n, warning: read.warning } : { encoding: read.encoding, bytes: n };
+  return loaded(task, r, wide, read.text.length, contentHash(read.text), 'empty file');
 }
 
 function notLoaded(index: number, r: Exclude<ReadOutcome, { ok: true }>): LoadResult {

@@ -15,6 +15,7 @@ import { SKETCH_WASM } from './sketch-wasm.js';
 interface Exports {
   memory: WebAssembly.Memory;
   mixBytes(src: number, n: number, out: number): number;
+  mixWide(src: number, n: number, out: number, tables: number): number;
   mixUnits(src: number, n: number, seed: number): void;
   shingle(src: number, n: number, k: number, out: number, sig: number, filled: number, numPerm: number, finalSeed: number): number;
   sortUnique(src: number, n: number, dst: number, counts: number, bits: number): number;
@@ -22,8 +23,10 @@ interface Exports {
 
 const TABLE = 0;
 const CLASS = 1024;
+/** mixWide's tables: a class a byte, then each byte's first and second mixed unit. */
+const WIDE = 1280;
 /** The signature's bins and their filled marks start here; documents' data after them. */
-const SIG = 1280;
+const SIG = WIDE + 256 + 2048;
 
 const align = (n: number) => (n + 63) & ~63;
 
@@ -45,6 +48,8 @@ export class SketchKernel {
   private u32: Uint32Array;
   /** The unit seed the byte table was made for. */
   private tableSeed: number | undefined;
+  /** The unit seed and the letters the wide table was made for. */
+  private wideMade: { seed: number; letters: readonly (readonly number[])[] } | undefined;
 
   constructor() {
     this.k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(SKETCH_WASM, 'base64'))).exports as unknown as Exports;
@@ -93,9 +98,11 @@ export class SketchKernel {
    * Room for `bytes` bytes of input (and what sketching them needs); returns the place to read
    * them to, in `view()`.
    */
-  inputPlace(bytes: number, numPerm: number): number {
+  inputPlace(bytes: number, numPerm: number, wide = false): number {
     const at = align(SIG + 5 * numPerm);
-    this.reserve(at + align(bytes) + 12 * bytes + 4 * ((1 << sortBits(bytes)) + 1) + 64);
+    // units, hashes and the sorted set: up to one a byte (two with `wide`), and the sort's counts
+    const most = wide ? 2 * bytes + 1 : bytes;
+    this.reserve(at + align(bytes) + 12 * most + 4 * ((1 << sortBits(most)) + 1) + 64);
     return at;
   }
 
@@ -116,6 +123,38 @@ export class SketchKernel {
     const letters = this.k.mixBytes(at, n, units);
     if (letters < 0) return null;
     return { units: letters, set: this.shingleMixed(units, letters, size, seeds, acc) };
+  }
+
+  /**
+   * As shingleAscii, for `n` bytes of which each stands for the letters `letters[byte]` (0, 1
+   * or 2 code points, folded; a byte with more is refused): windows-1252 text, or ASCII with CR
+   * or NUL bytes. The caller makes sure the letters of the whole text are those of its bytes
+   * one by one. Needs room for 2n + 1 units after the bytes (see inputPlace's `wide`).
+   */
+  shingleWide(
+    at: number,
+    n: number,
+    size: number,
+    seeds: ShingleSeeds,
+    acc: MinHashAccumulator,
+    letters: readonly (readonly number[])[],
+  ): { units: number; set: Uint32Array } | null {
+    if (this.wideMade?.seed !== seeds.unit || this.wideMade.letters !== letters) this.makeWideTable(seeds.unit, letters);
+    const units = align(at + n);
+    const count = this.k.mixWide(at, n, units, WIDE);
+    if (count < 0) return null;
+    return { units: count, set: this.shingleMixed(units, count, size, seeds, acc) };
+  }
+
+  private makeWideTable(unitSeed: number, letters: readonly (readonly number[])[]): void {
+    const units = WIDE + 256;
+    for (let b = 0; b < 256; b++) {
+      const ls = letters[b] ?? [];
+      this.u8[WIDE + b] = ls.length > 2 ? 3 : ls.length;
+      this.u32[(units >>> 2) + b] = ls.length >= 1 && ls.length <= 2 ? fmix32(ls[0]! ^ unitSeed) : 0;
+      this.u32[(units >>> 2) + 256 + b] = ls.length === 2 ? fmix32(ls[1]! ^ unitSeed) : 0;
+    }
+    this.wideMade = { seed: unitSeed, letters };
   }
 
   private makeTable(unitSeed: number): void {

@@ -160,6 +160,29 @@ export class Sketcher {
   }
 
   /** Units of a piece of text after `carry`, in a scratch buffer that the next call reuses. */
+  /**
+   * sketchAscii for bytes read as windows-1252 (`decode` decodes them as the reader does), or
+   * plain ASCII with CR or NUL bytes: each byte stands for the letters its character makes
+   * alone (the 256 of them worked out once, with this tokenizer), which are those of the whole
+   * text (none of these characters combines with a neighbour under NFKC; a test checks every
+   * byte pair and random texts). Null when the path does not apply.
+   */
+  sketchWide(at: number, n: number, decode: (bytes: Uint8Array) => string): Sketch | null {
+    if (!this.readsAscii) return null;
+    if (!this.byteLetters) {
+      const letters: number[][] = [];
+      for (let b = 0; b < 256; b++) letters.push(Array.from(this.tokenizer.units(prepareText(decode(Uint8Array.of(b))))));
+      this.byteLetters = letters;
+    }
+    const acc = new MinHashAccumulator(this.settings.numPerm);
+    const r = sketchKernel().shingleWide(at, n, this.settings.shingle.size, this.seeds, acc, this.byteLetters);
+    if (!r) return null;
+    return { units: r.units, shingles: copyInto(this.alloc, r.set), signature: acc.signature(this.settings.seed) };
+  }
+
+  /** The letters each byte makes in sketchWide (made on first use). */
+  private byteLetters: number[][] | undefined;
+
   unitsAfter(carry: Uint32Array, text: string): Uint32Array {
     const units = this.tokenizer.units(prepareText(text));
     if (carry.length === 0) return units;

@@ -6,6 +6,10 @@
 ;;   mixed unit from the table at TABLE (256 uint32), written to out. A byte's class (256 bytes
 ;;   at CLASS) says: 0 not a letter (dropped), 1 a letter, 2 not for this path (a byte over 127,
 ;;   NUL or CR: the text must be decoded and normalised first) -> -1.
+;; mixWide(src, n, out, tables) -> letters, or -1: as mixBytes, for bytes read as windows-1252 (or
+;;   plain ASCII with CR or NUL bytes), each of which stands for 0, 1 or 2 letters: tables holds a
+;;   class a byte (256 bytes: the number of its letters, or 3: not for this path -> -1), then each
+;;   byte's first and second mixed unit (256 uint32 each). out needs room for 2n + 1 units.
 ;; mixUnits(src, n, seed): units (code points or word hashes) to mixed units, in place:
 ;;   fmix32(unit ^ seed), as src/text/shingle.ts's shingleStream does.
 ;; shingle(src, n, k, out, sig, filled, numPerm, finalSeed) -> count: the hash of each run of k
@@ -32,6 +36,24 @@
       (if (i32.and (local.get $c) (i32.const 2)) (then (return (i32.const -1))))
       ;; written whatever the class; kept (w moves on) only for a letter
       (i32.store (local.get $w) (i32.load (i32.add (global.get $TABLE) (i32.shl (local.get $b) (i32.const 2)))))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $src (i32.add (local.get $src) (i32.const 1)))
+      (br $next)))
+    (i32.shr_u (i32.sub (local.get $w) (local.get $out)) (i32.const 2)))
+
+  (func (export "mixWide") (param $src i32) (param $n i32) (param $out i32) (param $tables i32) (result i32)
+    (local $end i32) (local $b i32) (local $c i32) (local $w i32)
+    (local.set $end (i32.add (local.get $src) (local.get $n)))
+    (local.set $w (local.get $out))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+      (local.set $b (i32.load8_u (local.get $src)))
+      (local.set $c (i32.load8_u (i32.add (local.get $tables) (local.get $b))))
+      (if (i32.eq (local.get $c) (i32.const 3)) (then (return (i32.const -1))))
+      ;; both units written whatever the class; kept (w moves on) for as many as the byte has
+      (local.set $b (i32.add (i32.add (local.get $tables) (i32.const 256)) (i32.shl (local.get $b) (i32.const 2))))
+      (i32.store (local.get $w) (i32.load (local.get $b)))
+      (i32.store offset=4 (local.get $w) (i32.load offset=1024 (local.get $b)))
       (local.set $w (i32.add (local.get $w) (i32.shl (local.get $c) (i32.const 2))))
       (local.set $src (i32.add (local.get $src) (i32.const 1)))
       (br $next)))
