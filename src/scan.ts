@@ -16,7 +16,7 @@ import type { FsPath } from './corpus/read.js';
 import { readRecordAt, readRecords, type ByteRange, type RecordItem, type RecordOptions, type RecordPlace } from './corpus/records.js';
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
-import { PAIR_BASE, candidatePairsOfSignatures } from './match/candidates.js';
+import { candidatePairsOfSignatures } from './match/candidates.js';
 import { estimateKeeps, jaccardFloor, meetsThreshold, scoresOf, sizesCanMatch, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
@@ -500,40 +500,35 @@ async function matchDocuments(
     sigs.set(doc.signature, d * k);
     doc.signature = sigs.subarray(d * k, (d + 1) * k);
   }
-  const { pairs: packed } = candidatePairsOfSignatures(sigs, docs.length, k, bands, rows, {
+  // each pair's two ends side by side, in document order
+  const { ends } = candidatePairsOfSignatures(sigs, docs.length, k, bands, rows, {
     maxBucket: DEFAULTS.maxBucket,
     window: DEFAULTS.bucketWindow,
   });
+  const candidates = ends.length / 2;
 
   // Pairs worth an exact look: sizes that can match, and an estimate not hopelessly low. The
   // estimate is tested by the workers (verifyPairs), and here too for a pair whose sets would
   // have to be read again, so that hopeless pairs are not the reason to read a file twice.
-  // (filtered in place: the pair codes stay sorted)
-  const toVerify = packed;
+  // (filtered in place: the pairs stay in order)
   let verifying = 0;
-  const sizes = new Float64Array(docs.length);
-  const kept = new Uint8Array(docs.length);
   let allKept = true;
-  for (let d = 0; d < docs.length; d++) {
-    sizes[d] = docs[d]!.info.shingles;
-    kept[d] = docs[d]!.set === null ? 0 : 1;
-    if (!kept[d]) allKept = false;
-  }
+  for (let d = 0; d < docs.length && allKept; d++) if (docs[d]!.set === null) allKept = false;
   if (metric === 'containment' && allKept) {
     // any sizes can match, and with every set at hand the workers test the estimates
-    verifying = packed.length;
+    verifying = candidates;
   } else {
-    for (let p = 0; p < packed.length; p++) {
-      const code = packed[p]!;
-      const i = Math.floor(code / PAIR_BASE);
-      const j = code - i * PAIR_BASE;
-      const na = sizes[i]!;
-      const nb = sizes[j]!;
+    for (let p = 0; p < candidates; p++) {
+      const i = ends[2 * p]!;
+      const j = ends[2 * p + 1]!;
+      const na = docs[i]!.info.shingles;
+      const nb = docs[j]!.info.shingles;
       if (!sizesCanMatch(metric, threshold, na, nb)) continue;
-      if (kept[i]! + kept[j]! < 2 && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) {
-        continue;
-      }
-      toVerify[verifying++] = code;
+      const bothKept = docs[i]!.set !== null && docs[j]!.set !== null;
+      if (!bothKept && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) continue;
+      ends[2 * verifying] = i;
+      ends[2 * verifying + 1] = j;
+      verifying++;
     }
   }
 
@@ -541,32 +536,27 @@ async function matchDocuments(
   t = performance.now();
   const scored: ScoredPair[] = [];
   let checked = 0;
-  await inChunksWithSets(docs, files, toVerify.subarray(0, verifying), settings, pool, async (chunk) => {
+  await inChunksWithSets(docs, files, ends.subarray(0, 2 * verifying), settings, pool, async (chunk) => {
     // the chunk's pairs and the table of where each set is, in the shared memory (freed with
-    // the chunk's sets)
+    // the chunk's sets); the kernel writes the pairs it keeps over the first ones of each slice
     const { sets } = pool;
-    sets.limit = sets.used + setBytes(2 * docs.length) + setBytes(2 * chunk.length);
+    const count = chunk.length / 2;
+    sets.limit = sets.used + setBytes(2 * docs.length) + setBytes(chunk.length);
     const places = sets.alloc(2 * docs.length)!;
     for (let d = 0; d < docs.length; d++) {
       const set = docs[d]!.set;
       if (set) places.set(sets.placeOf(set)!, 2 * d);
     }
-    const pairs = sets.alloc(2 * chunk.length)!;
-    for (let p = 0; p < chunk.length; p++) {
-      const code = chunk[p]!;
-      const i = Math.floor(code / PAIR_BASE);
-      pairs[2 * p] = i;
-      pairs[2 * p + 1] = code - i * PAIR_BASE;
-    }
+    const pairs = sets.alloc(chunk.length)!;
+    pairs.set(chunk);
     const pairsAt = sets.placeOf(pairs)![0];
     const placesAt = sets.placeOf(places)![0];
     // slices small enough to spread over the threads (the last ones end together), large
     // enough to amortise a message
-    const slice = Math.max(256, Math.ceil(chunk.length / (pool.threads * 32)));
+    const slice = Math.max(256, Math.ceil(count / (pool.threads * 32)));
     const tasks: VerifyTask[] = [];
-    for (let s = 0; s < chunk.length; s += slice) {
-      const count = Math.min(slice, chunk.length - s);
-      tasks.push({ metric, threshold, pairs: pairsAt + 2 * s, count, places: placesAt, signatures: { at: sigsAt, k } });
+    for (let s = 0; s < count; s += slice) {
+      tasks.push({ metric, threshold, pairs: pairsAt + 2 * s, count: Math.min(slice, count - s), places: placesAt, signatures: { at: sigsAt, k } });
     }
     let first = 0;
     await pool.verify(tasks, ({ kept, checked: n }) => {
@@ -575,9 +565,8 @@ async function matchDocuments(
       for (let x = 0; x < kept; x++) {
         const p = first + pairs[2 * (first + x)]!;
         const shared = pairs[2 * (first + x) + 1]!;
-        const code = chunk[p]!;
-        const a = Math.floor(code / PAIR_BASE);
-        const b = code - a * PAIR_BASE;
+        const a = chunk[2 * p]!;
+        const b = chunk[2 * p + 1]!;
         const s = scoresOf(shared, docs[a]!.info.shingles, docs[b]!.info.shingles);
         if (meetsThreshold(metric, threshold, s)) scored.push({ a, b, jaccard: s.jaccard, containment: s.containment });
       }
@@ -586,23 +575,28 @@ async function matchDocuments(
   });
   timings.verify = performance.now() - t;
   // chunks come in pair order, so `scored` is ordered by (a, b)
-  return { scored, candidates: packed.length, checked };
+  return { scored, candidates, checked };
 }
 
 /**
- * Calls `verify` on consecutive chunks of `pairs` (kept in order) such that, during each call,
- * the shingle sets of every document in the chunk are in memory. Sets that were not kept at
- * load time are read back (or made again) for one chunk at a time, within half the memory
- * budget, and freed after it.
+ * Calls `verify` on consecutive chunks of `pairs` (each pair's two ends side by side, kept in
+ * order) such that, during each call, the shingle sets of every document in the chunk are in
+ * memory. Sets that were not kept at load time are read back (or made again) for one chunk at
+ * a time, within half the memory budget, and freed after it.
  */
 async function inChunksWithSets(
   docs: Doc[],
   files: readonly FileTask[],
-  pairs: Float64Array,
+  pairs: Uint32Array,
   settings: ResolvedOptions,
   pool: WorkPool,
-  verify: (chunk: Float64Array) => Promise<void>,
+  verify: (chunk: Uint32Array) => Promise<void>,
 ): Promise<void> {
+  if (docs.every((d) => d.set !== null)) {
+    // every set at hand: one chunk
+    if (pairs.length) await verify(pairs);
+    return;
+  }
   let from = 0;
   let need: number[] = [];
   const needed = new Set<number>();
@@ -610,20 +604,21 @@ async function inChunksWithSets(
   // sets read again are made above what loading kept, and freed after their chunk
   const mark = pool.sets.used;
   const run = async (to: number) => {
-    let chunk = pairs.subarray(from, to);
+    let chunk = pairs.subarray(2 * from, 2 * to);
     from = to;
     if (need.length) {
       pool.sets.limit = mark + bytes;
       await reloadSets(need, docs, files, settings, pool);
       // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
       if (need.some((d) => docs[d]!.set === null)) {
-        chunk = chunk.filter((code) => {
-          const i = Math.floor(code / PAIR_BASE);
-          return docs[i]!.set !== null && docs[code - i * PAIR_BASE]!.set !== null;
-        });
+        const kept: number[] = [];
+        for (let p = 0; p < chunk.length; p += 2) {
+          if (docs[chunk[p]!]!.set !== null && docs[chunk[p + 1]!]!.set !== null) kept.push(chunk[p]!, chunk[p + 1]!);
+        }
+        chunk = Uint32Array.from(kept);
       }
     }
-    await verify(chunk);
+    if (chunk.length) await verify(chunk);
     for (const d of need) docs[d]!.set = null;
     pool.sets.release(mark);
     need = [];
@@ -637,12 +632,11 @@ async function inChunksWithSets(
       bytes += setBytes(docs[d]!.info.shingles);
     }
   };
-  for (let p = 0; p < pairs.length; p++) {
-    const code = pairs[p]!;
-    const i = Math.floor(code / PAIR_BASE);
-    want(i);
-    want(code - i * PAIR_BASE);
+  const count = pairs.length / 2;
+  for (let p = 0; p < count; p++) {
+    want(pairs[2 * p]!);
+    want(pairs[2 * p + 1]!);
     if (bytes > settings.memoryBudget / 2) await run(p + 1);
   }
-  if (from < pairs.length) await run(pairs.length);
+  if (from < count) await run(count);
 }

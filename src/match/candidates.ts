@@ -2,7 +2,7 @@
  * Candidate pairs from LSH: documents whose keys agree in at least one band. Buckets are found
  * by radix-sorting (key, document) per band, never with string-keyed maps; the pairs are sorted
  * and made distinct by counting sorts. Each pair is returned packed into one double
- * (i * 2^26 + j, i < j).
+ * (i * 2^26 + j, i < j), or (candidatePairsOfSignatures) as its two ends side by side.
  */
 import { CANDIDATES_WASM } from './candidates-wasm.js';
 
@@ -40,13 +40,17 @@ export function candidatePairs(
   eligible: (doc: number) => boolean,
   cap: BucketCap = { maxBucket: Infinity, window: 0 },
 ): { pairs: Float64Array; stats: CandidateStats } {
-  return pairsOf(count, bands, eligible, cap, (k, keysAt) => k.u32().set(bandKeys.subarray(0, count * bands), keysAt / 4));
+  const { ends, stats } = pairsOf(count, bands, eligible, cap, (k, keysAt) => k.u32().set(bandKeys.subarray(0, count * bands), keysAt / 4));
+  const pairs = new Float64Array(ends.length / 2);
+  for (let p = 0; p < pairs.length; p++) pairs[p] = ends[2 * p]! * PAIR_BASE + ends[2 * p + 1]!;
+  return { pairs, stats };
 }
 
 /**
  * candidatePairs for `count` documents whose MinHash signatures (numPerm values each) are side
  * by side in `signatures`: their band keys (bandKeys in src/sketch/lsh.ts) are made by the
- * kernel too.
+ * kernel too. The pairs come as their ends, pair p's at 2p and 2p + 1 (i < j), in the same
+ * order (by i, then j).
  */
 export function candidatePairsOfSignatures(
   signatures: Uint32Array,
@@ -55,7 +59,7 @@ export function candidatePairsOfSignatures(
   bands: number,
   rows: number,
   cap: BucketCap = { maxBucket: Infinity, window: 0 },
-): { pairs: Float64Array; stats: CandidateStats } {
+): { ends: Uint32Array; stats: CandidateStats } {
   return pairsOf(count, bands, () => true, cap, (k, keysAt, freeAt) => {
     const sigsAt = align(freeAt);
     k.reserve(sigsAt + 4 * count * numPerm);
@@ -78,7 +82,7 @@ export function signatureBandKeys(signatures: Uint32Array, count: number, numPer
 /** The band keys of the documents in the kernel at `keysAt` (`freeAt` on is free until the pairs are made). */
 type PutKeys = (kernel: CandidateKernel, keysAt: number, freeAt: number) => void;
 
-function pairsOf(count: number, bands: number, eligible: (doc: number) => boolean, cap: BucketCap, putKeys: PutKeys): { pairs: Float64Array; stats: CandidateStats } {
+function pairsOf(count: number, bands: number, eligible: (doc: number) => boolean, cap: BucketCap, putKeys: PutKeys): { ends: Uint32Array; stats: CandidateStats } {
   if (count > MAX_DOCUMENTS) throw new RangeError(`too many documents (${count}; at most ${MAX_DOCUMENTS})`);
   const k = new CandidateKernel();
   const ids: number[] = [];
@@ -114,11 +118,9 @@ function pairsOf(count: number, bands: number, eligible: (doc: number) => boolea
     if (length > 2 * distinct + (1 << 20)) dedupe();
   }
   dedupe();
-  const out = new Float64Array(length);
-  const u32 = k.u32();
-  for (let p = 0, at = pairsAt / 4; p < length; p++, at += 2) out[p] = u32[at]! * PAIR_BASE + u32[at + 1]!;
+  const ends = k.u32().slice(pairsAt / 4, pairsAt / 4 + 2 * length);
   const stats = { buckets: k.exports.buckets.value, largestBucket: k.exports.largest.value, capped: k.exports.capped.value };
-  return { pairs: out, stats };
+  return { ends, stats };
 }
 
 let compiled: WebAssembly.Module | undefined;
