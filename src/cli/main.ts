@@ -22,8 +22,16 @@ export async function main(argv: string[]): Promise<void> {
     {
       // each command's modules are loaded when it runs (startup time is most of a small scan)
       scan: async (cmd, given) => {
-        const { runScan } = await import('./commands/scan.js');
-        process.exitCode = await runScan(cmd, given);
+        // for a scan that looks big, a worker thread starts while the scan's modules load (the
+        // pool takes it)
+        const ahead = cmd.printConfig !== true && String(cmd.threads ?? '0') !== '1' && !cmd.filesFrom ? await import('../sketch/prestart.js') : undefined;
+        if (ahead?.looksLarge(cmd.paths.filter((p) => p !== '-'))) ahead.prestartWorker();
+        try {
+          const { runScan } = await import('./commands/scan.js');
+          process.exitCode = await runScan(cmd, given);
+        } finally {
+          ahead?.discardPrestarted();
+        }
       },
       compare: async (cmd, given) => {
         const { runCompare } = await import('./commands/compare.js');

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
+import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted } from './prestart.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import { SpillReader, SpillWriter, spillIfOutside, type SpillPlace } from './spill.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
@@ -21,12 +22,6 @@ const LOAD_BATCH = 24;
 /** Requests queued at each worker, so it never waits for the main thread between two. */
 const IN_FLIGHT = 2;
 
-/**
- * Under these sizes (both), a scan with the thread count left to neardup runs in the calling
- * thread: starting a worker (~60 ms) costs more than it would save.
- */
-const SMALL_SCAN_FILES = 64;
-const SMALL_SCAN_BYTES = 2 << 20;
 
 export function smallScan(files: number, bytes: number): boolean {
   return files < SMALL_SCAN_FILES && bytes < SMALL_SCAN_BYTES;
@@ -68,7 +63,10 @@ export class WorkPool {
     if (!workersAvailable()) return;
     for (let i = 0; i < threads - 1; i++) {
       const workerData: WorkerData = { settings, memory: this.sets.memory, spillFile: path.join(this.spillDir, `worker-${i}.bin`) };
-      this.workers.push(new Worker(WORKER_URL, { workerData }));
+      // one started ahead (prestart.ts) is told its data; the others get it as they start
+      const ahead = i === 0 ? takePrestarted() : undefined;
+      if (ahead) ahead.postMessage({ kind: 'init', data: workerData } satisfies WorkerRequest);
+      this.workers.push(ahead ?? new Worker(WORKER_URL, { workerData }));
     }
   }
 

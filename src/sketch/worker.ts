@@ -9,9 +9,14 @@ import { SharedSets } from '../match/intersect.js';
 import { verifyPairs, type VerifyTask } from '../match/verify.js';
 import { loadBatch, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
+import { sketchKernel } from './sketch-kernel.js';
 import { SpillWriter } from './spill.js';
 
-export type WorkerRequest = { kind: 'load'; tasks: LoadTask[] } | { kind: 'verify'; task: VerifyTask } | { kind: 'close' };
+export type WorkerRequest =
+  | { kind: 'init'; data: WorkerData }
+  | { kind: 'load'; tasks: LoadTask[] }
+  | { kind: 'verify'; task: VerifyTask }
+  | { kind: 'close' };
 
 export interface WorkerData {
   settings: SketchSettings;
@@ -21,14 +26,30 @@ export interface WorkerData {
   spillFile: string;
 }
 
-const { settings, memory, spillFile } = workerData as WorkerData;
+interface State {
+  sets: SharedSets;
+  sketcher: Sketcher;
+  spill: SpillWriter;
+}
+
 // shingle sets are made in shared memory, so that verification work can go to any worker; a
 // set over the memory limit is made in this thread's memory and spilled to a file
-const sets = SharedSets.attach(memory);
-const sketcher = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
-const spill = new SpillWriter(spillFile);
+function start({ settings, memory, spillFile }: WorkerData): State {
+  const sets = SharedSets.attach(memory);
+  return { sets, sketcher: new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n)), spill: new SpillWriter(spillFile) };
+}
+
+// a worker started ahead of its pool (see prestart.ts) gets its data in an `init` message, and
+// meanwhile compiles the sketch kernel
+let state: State | undefined = workerData ? start(workerData as WorkerData) : undefined;
+if (!state) sketchKernel();
 
 parentPort!.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'init') {
+    state = start(req.data);
+    return;
+  }
+  const { sets, sketcher, spill } = state!;
   if (req.kind === 'close') {
     // file descriptors belong to the process: close this thread's before it is terminated
     spill.close();

@@ -1,0 +1,43 @@
+/** The worker started ahead of a scan's pool: when the CLI starts one, and that none leaks. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, discardPrestarted, looksLarge, prestartWorker, takePrestarted } from '../src/sketch/prestart.js';
+import { ROOT } from './helpers.js';
+
+describe('looksLarge', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-prestart-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a few files, or a folder of a few, is not; a folder of folders, a folder of many files or a big file is', () => {
+    expect(looksLarge([path.join(ROOT, 'seeds')])).toBe(false);
+    expect(looksLarge([path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt')])).toBe(false);
+    expect(looksLarge([path.join(ROOT, 'fixtures')])).toBe(true);
+    const many = path.join(dir, 'many');
+    mkdirSync(many);
+    for (let i = 0; i < SMALL_SCAN_FILES - 1; i++) writeFileSync(path.join(many, `${i}.txt`), 'x');
+    expect(looksLarge([many])).toBe(false);
+    writeFileSync(path.join(many, 'last.txt'), 'x');
+    expect(looksLarge([many])).toBe(true);
+    const big = path.join(dir, 'big.txt');
+    writeFileSync(big, Buffer.alloc(SMALL_SCAN_BYTES, 'a'));
+    expect(looksLarge([big])).toBe(true);
+    expect(looksLarge([path.join(dir, 'no-such-folder')])).toBe(false);
+  });
+
+  it('counts the files given one by one', () => {
+    const files = Array.from({ length: SMALL_SCAN_FILES }, (_, i) => path.join(dir, `f${i}.txt`));
+    for (const f of files) writeFileSync(f, 'x');
+    expect(looksLarge(files.slice(1))).toBe(false);
+    expect(looksLarge(files)).toBe(true);
+  });
+});
+
+describe('prestartWorker', () => {
+  it('starts nothing without the built worker next to it (as under this test runner), and hands out nothing then', () => {
+    prestartWorker();
+    expect(takePrestarted()).toBeUndefined();
+    discardPrestarted();
+  });
+});
