@@ -3,7 +3,7 @@
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
 import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
-import { jsonAlignment } from './compare.js';
+import { jsonAlignment } from './compare-json.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../types.js';
 import type { ReportContext } from './index.js';
 import { VERSION } from '../version.js';
