@@ -346,8 +346,14 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
     let set = r.set;
     if (set && kept + set.byteLength > settings.memoryBudget) set = null;
     if (set) kept += set.byteLength;
-    const { path: shown, ...where } = place;
-    const info: DocumentInfo = { index: docs.length, path: shown, kind: files[file]!.kind.document ?? 'text', ...r.meta, ...where };
+    const { path: shown } = place;
+    const kind = files[file]!.kind.document ?? 'text';
+    const m = r.meta;
+    // (one object literal for a plain file: spreads cost on 100,000 documents)
+    const info: DocumentInfo =
+      place.source === undefined && place.pathBytes === undefined
+        ? { index: docs.length, path: shown, kind, encoding: m.encoding, bytes: m.bytes, chars: m.chars, units: m.units, shingles: m.shingles, contentHash: m.contentHash }
+        : (({ path: _, ...where }) => ({ index: docs.length, path: shown, kind, ...m, ...where }))(place);
     const doc: Doc = { info, file, signature: r.signature, set };
     if (r.spill) doc.spill = r.spill;
     if (record) {
