@@ -12,7 +12,7 @@ import { components } from './match/cluster.js';
 import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from './match/verify.js';
 import type { ResolvedOptions } from './options.js';
 import { contentHash } from './sketch/hash.js';
-import { loadDocument } from './sketch/load.js';
+import { loadDocument, type FileLoadTask, type LoadResult } from './sketch/load.js';
 import type { Sketcher } from './sketch/sketch.js';
 import type { DocumentInfo, ErrorRecord, Group, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from './types.js';
 
@@ -135,11 +135,32 @@ export function sketchDocument(doc: ReadDocument, sketcher: Sketcher, index: num
  * in one step, with the same records. undefined when it is skipped or cannot be read.
  */
 export function loadFile(file: FileToRead, sketcher: Sketcher, maxFileSize: number, index: number, records: RunRecords): LoadedDocument | undefined {
-  const r = loadDocument({ index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: false, maxFileSize, wantSet: true }, sketcher);
+  return loadedFile(loadDocument(fileLoadTask(file, maxFileSize, index), sketcher), file, records, (r) => r.set!);
+}
+
+/** The load task of a file (for loadDocument, or a WorkPool). */
+export function fileLoadTask(file: FileToRead, maxFileSize: number, index: number): FileLoadTask {
+  return { index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: false, maxFileSize, wantSet: true };
+}
+
+/**
+ * loadFile's result from a load task's result, with the same records; `setOf` gives the
+ * shingle set of a loaded document (null: it could not be had, and the document is left out).
+ */
+export function loadedFile(
+  r: LoadResult,
+  file: FileToRead,
+  records: RunRecords,
+  setOf: (r: Extract<LoadResult, { status: 'ok' }>) => Uint32Array | null,
+): LoadedDocument | undefined {
   if (r.status !== 'error' && r.warning) records.warning({ path: file.path, message: r.warning });
   if (r.status === 'error') records.error({ path: file.path, message: r.message });
   else if (r.status === 'skip') records.skip({ path: file.path, reason: r.reason, detail: r.detail });
-  else return { info: { index, path: file.path, kind: file.kind, ...r.meta }, shingles: r.set!, signature: r.signature };
+  else {
+    const shingles = setOf(r);
+    if (shingles) return { info: { index: r.index, path: file.path, kind: file.kind, ...r.meta }, shingles, signature: r.signature };
+    records.error({ path: file.path, message: 'internal error: its shingle set was lost' });
+  }
   return undefined;
 }
 

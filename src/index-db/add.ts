@@ -6,7 +6,9 @@
  */
 import { lstatSync } from 'node:fs';
 import { indexSettingsOf, resolveIndexOptions, type IndexOptionsInput, type ResolvedIndexOptions } from '../options.js';
-import { RunRecords, collectFiles, loadFile, readDocument, sketchDocument, type LoadedDocument } from '../pipeline.js';
+import { RunRecords, collectFiles, fileLoadTask, loadedFile, readDocument, sketchDocument, type FileToRead, type LoadedDocument } from '../pipeline.js';
+import type { LoadResult } from '../sketch/load.js';
+import { WorkPool, defaultThreads, smallScan } from '../sketch/pool.js';
 import { bandKeys } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
 import type { BatchOutcome, NewEntry } from '../store/store.js';
@@ -71,6 +73,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
   const started = performance.now();
   const records = new RunRecords(hooks.onEvent);
   const index = await openIndex(input, 'create', hooks);
+  let pool: WorkPool | undefined;
   try {
     const { store } = index;
     // A new index records this run's settings; if another writer created it first, its settings win.
@@ -78,14 +81,38 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     const options = resolveIndexOptions(input, recorded);
     const { files, found } = collectFiles(paths, options, records);
     const sketcher = new Sketcher(options);
+    // new files are read and sketched in worker threads, a batch ahead: the next batch loads
+    // while this thread writes one (sets in memory of their own, let go once written)
+    const bytes = files.reduce((n, f) => n + f.size, 0);
+    const threads = options.threads || (smallScan(files.length, bytes) ? 1 : defaultThreads());
+    pool = new WorkPool(options, threads, 0);
     const outcome: BatchOutcome = { added: [], replaced: [], unchanged: [], removed: [] };
     const merge = (o: BatchOutcome) => {
       for (const k of ['added', 'replaced', 'unchanged', 'removed'] as const) outcome[k].push(...o[k]);
     };
+    const batches: { batch: FileToRead[]; keys: string[]; known: Map<string, string> }[] = [];
     for (let start = 0; start < files.length; start += options.batchSize) {
       const batch = files.slice(start, start + options.batchSize);
-      const keys = batch.map((f) => index.paths.keyOf(String(f.absPath)));
+      batches.push({ batch, keys: batch.map((f) => index.paths.keyOf(String(f.absPath))), known: new Map() });
+    }
+    // looks the batch's files up and sends the new ones to the workers (they go on while this
+    // thread writes the batch before)
+    const startBatch = async (b: number): Promise<{ loads: Promise<LoadResult[]> }> => {
+      const { batch, keys } = batches[b]!;
       const known = await store.lookup(keys);
+      batches[b]!.known = known;
+      const loads = pool!.loadAhead(batch.flatMap((f, i) => (known.has(keys[i]!) ? [] : [fileLoadTask(f, options.maxFileSize, i)])));
+      // (a failure is seen when the results are awaited)
+      loads.catch(() => {});
+      return { loads };
+    };
+    let next = batches.length ? await startBatch(0) : undefined;
+    for (let b = 0; b < batches.length; b++) {
+      const loads = new Map<number, LoadResult>();
+      for (const r of await next!.loads) loads.set(r.index, r);
+      next = b + 1 < batches.length ? await startBatch(b + 1) : undefined;
+      const { batch, keys, known } = batches[b]!;
+      const start = b * options.batchSize;
       const put: NewEntry[] = [];
       const remove: string[] = [];
       for (let i = 0; i < batch.length; i++) {
@@ -93,7 +120,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
         const key = keys[i]!;
         if (!known.has(key)) {
           // new to the index: read and sketched in one step (plain ASCII from its bytes)
-          const loaded = loadFile(batch[i]!, sketcher, options.maxFileSize, 0, records);
+          const loaded = loadedFile(loads.get(i)!, batch[i]!, records, (r) => r.set);
           if (loaded) put.push(entryOf(key, loaded, options));
           continue;
         }
@@ -121,6 +148,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     }
     return summarize(index.paths, options, outcome, found, records, await store.count(), started);
   } finally {
+    await pool?.close();
     await index.close();
   }
 }

@@ -24,6 +24,8 @@ export interface FileLoadTask {
   maxFileSize: number;
   /** Return the shingle set too (for verification), or only the signature. */
   wantSet: boolean;
+  /** A set made outside the shared memory is returned as it is, not spilled (see WorkPool.loadAhead). */
+  apart?: boolean;
 }
 
 /** Text already read (a record of a JSONL, JSON or CSV file) to sketch. */
@@ -107,7 +109,7 @@ export function loadBatch(tasks: readonly LoadTask[], sketcher: Sketcher, spill:
   for (const t of tasks) {
     let r: LoadResult;
     try {
-      r = spillIfOutside(loadDocument(t, sketcher), spill);
+      r = 'apart' in t && t.apart ? loadDocument(t, sketcher) : spillIfOutside(loadDocument(t, sketcher), spill);
     } catch (err) {
       r = { index: t.index, status: 'error', message: `internal error: ${(err as Error).message}` };
     }

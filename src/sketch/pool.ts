@@ -123,6 +123,30 @@ export class WorkPool {
     };
   }
 
+  /**
+   * Loads every task in the workers alone (this thread only when there are none), all of them
+   * sent at once, so that they go on while this thread does other work; resolves with the
+   * results in task order. Shingle sets come back in memory of their own, not the shared
+   * memory (the pool's set memory is then not used: make it with no room).
+   */
+  loadAhead(tasks: readonly LoadTask[]): Promise<LoadResult[]> {
+    const results: LoadResult[] = [];
+    const apart = tasks.map((t) => ({ ...t, apart: true }));
+    if (this.workers.length === 0) {
+      for (const r of loadBatch(apart, this.here, this.hereSpill)) results.push(r);
+      return Promise.resolve(results);
+    }
+    const stream = this.stream<LoadResult[]>(
+      (batch) => results.push(...batch),
+      () => {
+        throw new Error('loadAhead runs in the workers only');
+      },
+      Infinity,
+    );
+    for (let at = 0; at < apart.length; at += LOAD_BATCH) stream.add({ kind: 'load', tasks: apart.slice(at, at + LOAD_BATCH) });
+    return stream.end().then(() => results);
+  }
+
   /** Verifies every task; `onResult` gets each task's result, in task order. */
   async verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
     if (this.workers.length === 0) {
@@ -144,6 +168,7 @@ export class WorkPool {
   private stream<R>(
     onReply: (reply: R) => void,
     runHere: (request: WorkerRequest) => R,
+    inFlight = IN_FLIGHT,
   ): { add(request: WorkerRequest): void; joinIn(): void; end(): Promise<void> } {
     const replies = new Map<number, R>();
     const unsent: WorkerRequest[] = [];
@@ -199,7 +224,7 @@ export class WorkPool {
     };
     const feed = (w: Worker) => {
       const queue = queues.get(w)!;
-      while (!settled && queue.length < IN_FLIGHT && sent < added) {
+      while (!settled && queue.length < inFlight && sent < added) {
         const id = sent++;
         queue.push(id);
         w.postMessage(unsent.shift()!);

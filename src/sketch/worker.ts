@@ -62,6 +62,11 @@ parentPort!.on('message', (req: WorkerRequest) => {
   }
   const results = loadBatch(req.tasks, sketcher, spill);
   const transfer: ArrayBuffer[] = [];
-  for (const r of results) if (r.status === 'ok') transfer.push(r.signature.buffer as ArrayBuffer);
+  for (const r of results) {
+    if (r.status !== 'ok') continue;
+    transfer.push(r.signature.buffer as ArrayBuffer);
+    // a set of its own (not in the shared memory) goes with it
+    if (r.set && !(r.set.buffer instanceof SharedArrayBuffer)) transfer.push(r.set.buffer as ArrayBuffer);
+  }
   parentPort!.postMessage(results, transfer);
 });

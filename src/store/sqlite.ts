@@ -35,6 +35,11 @@ import {
   type StoredEntry,
 } from './store.js';
 
+/** Rows of the band table inserted by one statement. */
+const BAND_ROWS_A_STATEMENT = 128;
+/** A batch's documents are numbered below this when their band rows are sorted (see insertBands). */
+const PLACES = 2 ** 21;
+
 /** "NDUP": PRAGMA application_id of a neardup index. */
 export const APPLICATION_ID = 0x4e445550;
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -267,6 +272,7 @@ export class SqliteStore implements IndexStore {
       insertShingles: () => db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
       deleteShingles: () => db.prepare('DELETE FROM shingles WHERE doc = ?'),
       insertBand: () => db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
+      insertBands: () => db.prepare(`INSERT INTO lsh (bk, doc) VALUES ${Array.from({ length: BAND_ROWS_A_STATEMENT }, () => '(?, ?)').join(', ')}`),
       deleteBand: () => db.prepare('DELETE FROM lsh WHERE bk = ? AND doc = ?'),
       deleteDoc: () => db.prepare('DELETE FROM docs WHERE id = ?'),
     });
@@ -469,10 +475,45 @@ export class SqliteStore implements IndexStore {
     return id;
   }
 
+  /**
+   * The band rows of documents `ids` (ascending) with band keys `keysOf`, in (bk, doc) order:
+   * the band table is a B-tree, and ordered inserts touch each page once. Each band's rows are
+   * sorted as numbers (key * 2^21 + the document's place, so equal keys stay in id order), and
+   * go in BAND_ROWS_A_STATEMENT at a time (a call into SQLite per row was most of a batch's time).
+   */
+  private insertBands(ids: readonly number[], keysOf: readonly Uint32Array[]): void {
+    if (ids.length > PLACES) throw new RangeError(`too many documents in one batch (${ids.length}; at most ${PLACES})`);
+    const n = BAND_ROWS_A_STATEMENT;
+    const params: number[] = new Array(2 * n);
+    let filled = 0;
+    const bands = keysOf.reduce((m, k) => Math.max(m, k.length), 0);
+    const packed = new Float64Array(ids.length);
+    for (let band = 0; band < bands; band++) {
+      let count = 0;
+      for (let d = 0; d < ids.length; d++) {
+        const keys = keysOf[d]!;
+        if (band < keys.length) packed[count++] = keys[band]! * PLACES + d;
+      }
+      const sorted = packed.subarray(0, count).sort();
+      for (let i = 0; i < count; i++) {
+        const key = Math.floor(sorted[i]! / PLACES);
+        params[2 * filled] = band * BAND_BASE + key;
+        params[2 * filled + 1] = ids[sorted[i]! - key * PLACES]!;
+        if (++filled === n) {
+          this.stmt.insertBands.run(...params);
+          filled = 0;
+        }
+      }
+    }
+    for (let r = 0; r < filled; r++) this.stmt.insertBand.run(params[2 * r]!, params[2 * r + 1]!);
+  }
+
   async write(batch: Batch): Promise<BatchOutcome> {
     const apply = this.db.transaction((b: Batch) => {
       const out: BatchOutcome = { added: [], replaced: [], unchanged: [], removed: [] };
-      const bands: [number, number][] = [];
+      // the documents inserted (ids ascending) and their band keys
+      const ids: number[] = [];
+      const keysOf: Uint32Array[] = [];
       for (const key of b.remove) {
         const row = this.stmt.byKey.get(key);
         if (!row) continue;
@@ -492,12 +533,10 @@ export class SqliteStore implements IndexStore {
         } else {
           out.added.push(e.key);
         }
-        const id = this.insert(e);
-        for (let band = 0; band < e.bandKeys.length; band++) bands.push([band * BAND_BASE + e.bandKeys[band]!, id]);
+        ids.push(this.insert(e));
+        keysOf.push(e.bandKeys);
       }
-      // in key order: the band table is a B-tree, and ordered inserts touch each page once
-      bands.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      for (const [bk, id] of bands) this.stmt.insertBand.run(bk, id);
+      this.insertBands(ids, keysOf);
       return out;
     });
     return this.runWrite(() => apply.immediate(batch));
