@@ -17,7 +17,7 @@ import { readRecordAt, readRecords, type ByteRange, type RecordItem, type Record
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { candidatePairsOfSignatures } from './match/candidates.js';
-import { estimateKeeps, jaccardFloor, meetsThreshold, scoresOf, sizesCanMatch, type VerifyTask } from './match/verify.js';
+import { meetsThreshold, scoresOf, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { setBytes } from './match/intersect.js';
@@ -523,19 +523,23 @@ async function matchDocuments(
   if (metric === 'containment' && allKept) {
     // any sizes can match, and with every set at hand the workers test the estimates
     verifying = candidates;
-  } else {
-    for (let p = 0; p < candidates; p++) {
-      const i = ends[2 * p]!;
-      const j = ends[2 * p + 1]!;
-      const na = docs[i]!.info.shingles;
-      const nb = docs[j]!.info.shingles;
-      if (!sizesCanMatch(metric, threshold, na, nb)) continue;
-      const bothKept = docs[i]!.set !== null && docs[j]!.set !== null;
-      if (!bothKept && !estimateKeeps(pool.sets.agreement(sigsAt + i * k, sigsAt + j * k, k) / k, k, jaccardFloor(metric, threshold, na, nb))) continue;
-      ends[2 * verifying] = i;
-      ends[2 * verifying + 1] = j;
-      verifying++;
+  } else if (candidates > 0) {
+    // in the kernel, in the shared memory: each document's size and whether its set is at hand, then the pairs
+    const { sets } = pool;
+    const mark = sets.used;
+    sets.limit = mark + setBytes(docs.length) + setBytes(Math.ceil(docs.length / 4)) + setBytes(ends.length);
+    const sizes = sets.alloc(docs.length)!;
+    const kept = sets.alloc(Math.ceil(docs.length / 4))!;
+    const keptBytes = new Uint8Array(kept.buffer, kept.byteOffset, docs.length);
+    for (let d = 0; d < docs.length; d++) {
+      sizes[d] = docs[d]!.info.shingles;
+      keptBytes[d] = docs[d]!.set === null ? 0 : 1;
     }
+    const pairs = sets.alloc(ends.length)!;
+    pairs.set(ends);
+    verifying = sets.screen(sets.placeOf(pairs)![0], candidates, sets.placeOf(sizes)![0], kept.byteOffset, metric, threshold, { at: sigsAt, k });
+    ends.set(pairs.subarray(0, 2 * verifying));
+    sets.release(mark);
   }
 
   timings.candidates = performance.now() - t;

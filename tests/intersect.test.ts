@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SharedSets, setBytes, type SetPlace } from '../src/match/intersect.js';
-import { estimateKeeps, jaccardFloor, sharedNeeded, verifyPairs } from '../src/match/verify.js';
+import { estimateKeeps, jaccardFloor, sharedNeeded, sizesCanMatch, verifyPairs } from '../src/match/verify.js';
 import { intersectionSize, sortUnique } from '../src/text/shingle.js';
 
 const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
@@ -234,6 +234,49 @@ describe('signature agreement in the shared memory', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('screening candidate pairs in the kernel', () => {
+  it('keeps exactly the pairs the JavaScript rule keeps, in order (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.constantFrom('containment' as const, 'jaccard' as const),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (docs, k, metric, threshold, seed) => {
+          const rand = uniform(docs * (k + 3) + 64, seed + 1);
+          // signatures that agree in a seeded number of positions with document 0's
+          const sigs = new Uint32Array(docs * k);
+          for (let d = 0; d < docs; d++) for (let i = 0; i < k; i++) sigs[d * k + i] = rand[d * 7 + i]! % 3 === 0 ? rand[i]! : rand[d * k + i]!;
+          const sizes = Array.from({ length: docs }, (_, d) => rand[d]! % 50);
+          const kept = Array.from({ length: docs }, (_, d) => (rand[d + 17]! % 3 === 0 ? 0 : 1));
+          const pairs: number[] = [];
+          for (let i = 0; i < docs; i++) for (let j = i + 1; j < docs; j++) if (rand[i * docs + j]! % 2) pairs.push(i, j);
+          const n = pairs.length / 2;
+          // the JavaScript rule scan used before the kernel
+          const want: number[] = [];
+          for (let p = 0; p < n; p++) {
+            const [i, j] = [pairs[2 * p]!, pairs[2 * p + 1]!];
+            const [na, nb] = [sizes[i]!, sizes[j]!];
+            if (!sizesCanMatch(metric, threshold, na, nb)) continue;
+            let agree = 0;
+            for (let x = 0; x < k; x++) if (sigs[i * k + x] === sigs[j * k + x]) agree++;
+            if (kept[i]! + kept[j]! < 2 && !estimateKeeps(agree / k, k, jaccardFloor(metric, threshold, na, nb))) continue;
+            want.push(i, j);
+          }
+          const { mem, at } = placed([sigs, Uint32Array.from(sizes), new Uint32Array(Math.ceil(docs / 4)), Uint32Array.from(pairs.length ? pairs : [0])]);
+          const keptBytes = new Uint8Array(mem.memory.buffer, at[2]![0] * 4, docs);
+          keptBytes.set(kept);
+          const count = mem.screen(at[3]![0], n, at[1]![0], at[2]![0] * 4, metric, threshold, { at: at[0]![0], k });
+          const got = Array.from(new Uint32Array(mem.memory.buffer, at[3]![0] * 4, 2 * count));
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -50,6 +50,7 @@ export class SharedSets {
   private readonly count: (a: number, ea: number, b: number, eb: number) => number;
   private readonly agreeing: (a: number, b: number, k: number) => number;
   private readonly verifying: (pairs: number, n: number, places: number, sigs: number, k: number, jaccard: number, t: number, logStop: number) => number;
+  private readonly screening: (pairs: number, n: number, sizes: number, kept: number, sigs: number, k: number, jaccard: number, t: number) => number;
   private readonly checkedCount: { value: number };
 
   private constructor(readonly memory: WebAssembly.Memory) {
@@ -59,6 +60,7 @@ export class SharedSets {
       this.count = instance.exports.count as SharedSets['count'];
       this.agreeing = instance.exports.agree as SharedSets['agreeing'];
       this.verifying = instance.exports.verify as SharedSets['verifying'];
+      this.screening = instance.exports.screen as SharedSets['screening'];
       this.checkedCount = instance.exports.checked as unknown as { value: number };
     } catch (err) {
       throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
@@ -148,6 +150,18 @@ export class SharedSets {
   verify(pairs: number, n: number, places: number, metric: 'containment' | 'jaccard', threshold: number, signatures?: { at: number; k: number }): { kept: number; checked: number } {
     const kept = this.verifying(pairs * 4, n, places * 4, (signatures?.at ?? 0) * 4, signatures?.k ?? 0, metric === 'jaccard' ? 1 : 0, threshold, LOG_STOP);
     return { kept, checked: this.checkedCount.value };
+  }
+
+  /**
+   * Keeps the `n` pairs at element offset `pairs` (two document numbers each) that sizes let
+   * meet the threshold (sizesCanMatch) and, unless both documents' sets are kept (`kept`: a
+   * byte a document, at byte offset `keptAt`), whose signatures (k values each, from element
+   * offset `sigsAt`) do not rule out (estimateKeeps with jaccardFloor); they are written over
+   * the first pairs, in order. `sizes`: element offset of a uint32 a document, its shingles.
+   * Returns how many were kept.
+   */
+  screen(pairs: number, n: number, sizes: number, keptAt: number, metric: 'containment' | 'jaccard', threshold: number, signatures: { at: number; k: number }): number {
+    return this.screening(pairs * 4, n, sizes * 4, keptAt, signatures.at * 4, signatures.k, metric === 'jaccard' ? 1 : 0, threshold);
   }
 
   /**

@@ -4,6 +4,7 @@
 ;; the generated module matches this file).
 ;;
 ;; verify(...): every candidate pair of a slice, scored: see the comment above it.
+;; screen(...): the candidate pairs worth verifying, by size and signature: see above it.
 ;;
 ;; count(a, ea, b, eb): a..ea and b..eb are byte offsets of two ascending runs of distinct
 ;; uint32 values. Blocks of 8 values of each side are compared all against all with SIMD (each
@@ -147,15 +148,80 @@
   ;; hopeless (estimateKeeps) is not counted; each other pair needs sharedNeeded shingles
   ;; (containment, or Jaccard when `jaccard` is 1, at threshold t). A pair that has them is written
   ;; over the pairs already read, as (its index in the slice, its shared count); returns how many.
+;; estimateKeeps(x, y, mn, mx, sigs, k, jaccard, t): whether documents x and y, with mn <= mx
+  ;; shingles, may meet the threshold t as their signatures (k values each, document d's at
+  ;; sigs + 4kd) estimate: src/match/verify.ts's jaccardFloor and estimateKeeps, operation for
+  ;; operation.
+  (func $estimateKeeps (param $x i32) (param $y i32) (param $mn f64) (param $mx f64) (param $sigs i32) (param $k i32)
+      (param $jaccard i32) (param $t f64) (result i32)
+    (local $floor f64) (local $s f64) (local $fk f64) (local $sd f64)
+    (local.set $fk (f64.convert_i32_u (local.get $k)))
+    ;; jaccardFloor
+    (if (local.get $jaccard)
+      (then (local.set $floor (local.get $t)))
+      (else
+        (local.set $s (f64.mul (local.get $t) (local.get $mn)))
+        (local.set $floor
+          (if (result f64) (f64.le (f64.sub (f64.add (local.get $mx) (local.get $mn)) (local.get $s)) (f64.const 0))
+            (then (f64.const 0))
+            (else (f64.div (local.get $s) (f64.sub (f64.add (local.get $mx) (local.get $mn)) (local.get $s))))))))
+    ;; estimateKeeps(agreement / k, k, floor)
+    (local.set $sd (f64.sqrt (f64.div
+      (f64.max (f64.mul (local.get $floor) (f64.sub (f64.const 1) (local.get $floor))) (f64.div (f64.const 1) (local.get $fk)))
+      (local.get $fk))))
+    (f64.ge
+      (f64.add
+        (f64.add
+          (f64.div (f64.convert_i32_u (call $agree
+            (i32.add (local.get $sigs) (i32.shl (i32.mul (local.get $k) (local.get $x)) (i32.const 2)))
+            (i32.add (local.get $sigs) (i32.shl (i32.mul (local.get $k) (local.get $y)) (i32.const 2)))
+            (local.get $k))) (local.get $fk))
+          (f64.mul (f64.const 4) (local.get $sd)))
+        (f64.div (f64.const 1) (local.get $fk)))
+      (local.get $floor)))
+
+  ;; screen(pairs, n, sizes, kept, sigs, k, jaccard, t) -> count: the n pairs at pairs (two
+  ;; document numbers each) that sizes can let meet the threshold (sizesCanMatch: for Jaccard
+  ;; the smaller over the larger at least t) and, unless both documents' sets are at hand
+  ;; (kept, a byte a document: then the verification tests the estimate), whose signatures'
+  ;; estimate does not rule them out; written over the first ones, in order. sizes: a uint32 a
+  ;; document (its shingles).
+  (func (export "screen") (param $pairs i32) (param $n i32) (param $sizes i32) (param $kept i32) (param $sigs i32) (param $k i32)
+      (param $jaccard i32) (param $t f64) (result i32)
+    (local $q i32) (local $end i32) (local $w i32) (local $x i32) (local $y i32) (local $fa f64) (local $fb f64) (local $mn f64) (local $mx f64)
+    (local.set $q (local.get $pairs))
+    (local.set $w (local.get $pairs))
+    (local.set $end (i32.add (local.get $pairs) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+      (block $skip
+        (local.set $x (i32.load (local.get $q)))
+        (local.set $y (i32.load offset=4 (local.get $q)))
+        (local.set $fa (f64.convert_i32_u (i32.load (i32.add (local.get $sizes) (i32.shl (local.get $x) (i32.const 2))))))
+        (local.set $fb (f64.convert_i32_u (i32.load (i32.add (local.get $sizes) (i32.shl (local.get $y) (i32.const 2))))))
+        (local.set $mn (f64.min (local.get $fa) (local.get $fb)))
+        (local.set $mx (f64.max (local.get $fa) (local.get $fb)))
+        ;; sizesCanMatch
+        (if (local.get $jaccard)
+          (then (br_if $skip (i32.and (f64.ne (local.get $mx) (f64.const 0))
+            (f64.lt (f64.div (local.get $mn) (local.get $mx)) (local.get $t))))))
+        (if (i32.lt_u (i32.add (i32.load8_u (i32.add (local.get $kept) (local.get $x))) (i32.load8_u (i32.add (local.get $kept) (local.get $y)))) (i32.const 2))
+          (then (br_if $skip (i32.eqz (call $estimateKeeps (local.get $x) (local.get $y) (local.get $mn) (local.get $mx)
+            (local.get $sigs) (local.get $k) (local.get $jaccard) (local.get $t))))))
+        (i64.store (local.get $w) (i64.load (local.get $q)))
+        (local.set $w (i32.add (local.get $w) (i32.const 8))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br $next)))
+    (i32.shr_u (i32.sub (local.get $w) (local.get $pairs)) (i32.const 3)))
+
   (func (export "verify") (param $pairs i32) (param $n i32) (param $places i32) (param $sigs i32) (param $k i32)
       (param $jaccard i32) (param $t f64) (param $logStop f64) (result i32)
     (local $q i32) (local $end i32) (local $w i32) (local $x i32) (local $y i32) (local $ao i32) (local $la i32) (local $bo i32) (local $lb i32)
-    (local $fa f64) (local $fb f64) (local $mn f64) (local $mx f64) (local $floor f64) (local $s f64) (local $fk f64) (local $sd f64)
+    (local $fa f64) (local $fb f64) (local $mn f64) (local $mx f64)
     (local $need f64) (local $needed i32) (local $shared i32) (local $checked i32)
     (local.set $q (local.get $pairs))
     (local.set $w (local.get $pairs))
     (local.set $end (i32.add (local.get $pairs) (i32.shl (local.get $n) (i32.const 3))))
-    (local.set $fk (f64.convert_i32_u (local.get $k)))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
       (block $skip
@@ -170,30 +236,8 @@
         (local.set $mn (f64.min (local.get $fa) (local.get $fb)))
         (local.set $mx (f64.max (local.get $fa) (local.get $fb)))
         (if (i32.gt_u (local.get $k) (i32.const 0))
-          (then
-            ;; jaccardFloor
-            (if (local.get $jaccard)
-              (then (local.set $floor (local.get $t)))
-              (else
-                (local.set $s (f64.mul (local.get $t) (local.get $mn)))
-                (local.set $floor
-                  (if (result f64) (f64.le (f64.sub (f64.add (local.get $mx) (local.get $mn)) (local.get $s)) (f64.const 0))
-                    (then (f64.const 0))
-                    (else (f64.div (local.get $s) (f64.sub (f64.add (local.get $mx) (local.get $mn)) (local.get $s))))))))
-            ;; estimateKeeps(agreement / k, k, floor)
-            (local.set $sd (f64.sqrt (f64.div
-              (f64.max (f64.mul (local.get $floor) (f64.sub (f64.const 1) (local.get $floor))) (f64.div (f64.const 1) (local.get $fk)))
-              (local.get $fk))))
-            (br_if $skip (i32.eqz (f64.ge
-              (f64.add
-                (f64.add
-                  (f64.div (f64.convert_i32_u (call $agree
-                    (i32.add (local.get $sigs) (i32.shl (i32.mul (local.get $k) (local.get $x)) (i32.const 2)))
-                    (i32.add (local.get $sigs) (i32.shl (i32.mul (local.get $k) (local.get $y)) (i32.const 2)))
-                    (local.get $k))) (local.get $fk))
-                  (f64.mul (f64.const 4) (local.get $sd)))
-                (f64.div (f64.const 1) (local.get $fk)))
-              (local.get $floor))))))
+          (then (br_if $skip (i32.eqz (call $estimateKeeps (local.get $x) (local.get $y) (local.get $mn) (local.get $mx)
+            (local.get $sigs) (local.get $k) (local.get $jaccard) (local.get $t))))))
         (local.set $checked (i32.add (local.get $checked) (i32.const 1)))
         ;; sharedNeeded
         (local.set $need
