@@ -17,7 +17,7 @@ import { readRecordAt, readRecords, type ByteRange, type RecordItem, type Record
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { candidatePairsOfSignatures } from './match/candidates.js';
-import { meetsThreshold, scoresOf, type VerifyTask } from './match/verify.js';
+import { meetsThreshold, scoresOf, type ScreenTask, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { setBytes } from './match/intersect.js';
@@ -444,14 +444,14 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
 async function reloadSets(need: readonly number[], docs: Doc[], files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
   const tasks: LoadTask[] = [];
   const wanted = new Map<number, Map<number, number>>();
+  // sets written when they were first made: one read each, in all the threads
+  const spilled = need.filter((d) => docs[d]!.spill !== undefined);
+  const back = await pool.readSpilled(spilled.map((d) => docs[d]!.spill!));
+  spilled.forEach((d, i) => (docs[d]!.set = back[i]!));
   for (const d of need) {
     const doc = docs[d]!;
     const f = files[doc.file]!;
-    if (doc.spill) {
-      // written when it was first made: one read
-      doc.set = pool.readSpilled(doc.spill);
-      if (doc.set) continue;
-    }
+    if (doc.set) continue;
     if (doc.record === undefined) tasks.push(fileTask(f, d, settings));
     else if (doc.record.at) {
       // a JSONL line: read from its place in the file
@@ -537,8 +537,19 @@ async function matchDocuments(
     }
     const pairs = sets.alloc(ends.length)!;
     pairs.set(ends);
-    verifying = sets.screen(sets.placeOf(pairs)![0], candidates, sets.placeOf(sizes)![0], kept.byteOffset, metric, threshold, { at: sigsAt, k });
-    ends.set(pairs.subarray(0, 2 * verifying));
+    // in slices over the threads; each slice's kept pairs are written over its first ones
+    const pairsAt = sets.placeOf(pairs)![0];
+    const slice = Math.max(4096, Math.ceil(candidates / (pool.threads * 16)));
+    const tasks: ScreenTask[] = [];
+    for (let s = 0; s < candidates; s += slice) {
+      tasks.push({ metric, threshold, pairs: pairsAt + 2 * s, count: Math.min(slice, candidates - s), sizes: sets.placeOf(sizes)![0], kept: kept.byteOffset, signatures: { at: sigsAt, k } });
+    }
+    let first = 0;
+    await pool.screen(tasks, (n) => {
+      ends.set(pairs.subarray(2 * first, 2 * (first + n)), 2 * verifying);
+      verifying += n;
+      first += slice;
+    });
     sets.release(mark);
   }
 

@@ -127,6 +127,11 @@ export class SharedSets {
     return new Uint32Array(this.memory.buffer, start * UNIT, n);
   }
 
+  /** The array at a place of this memory (allocated here, maybe by another thread). */
+  at(place: SetPlace): Uint32Array {
+    return new Uint32Array(this.memory.buffer, place[0] * 4, place[1]);
+  }
+
   /** In how many of k positions the values at element offsets a and b agree (two signatures allocated here; SIMD). */
   agreement(a: number, b: number, k: number): number {
     return this.agreeing(a * 4, b * 4, k);

@@ -111,6 +111,25 @@ export interface Verified {
 }
 
 /**
+ * A slice of candidate pairs to screen before verification (SharedSets.screen): everything it
+ * names is in the shared set memory (element offsets; `kept` a byte offset).
+ */
+export interface ScreenTask {
+  metric: Metric;
+  threshold: number;
+  pairs: number;
+  count: number;
+  sizes: number;
+  kept: number;
+  signatures: { at: number; k: number };
+}
+
+/** Screens a slice: its pairs worth verifying are written over its first ones; returns how many. */
+export function screenPairs(task: ScreenTask, sets: SharedSets): number {
+  return sets.screen(task.pairs, task.count, task.sizes, task.kept, task.metric, task.threshold, task.signatures);
+}
+
+/**
  * Scores every pair of the task whose signatures do not rule it out, in the WebAssembly kernel
  * (src/match/intersect.wat): a pair may be given up before it is fully counted when it cannot
  * reach the threshold (see intersect.ts); the counts of pairs kept are exact.

@@ -9,12 +9,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SharedSets } from '../match/intersect.js';
-import { verifyPairs, type Verified, type VerifyTask } from '../match/verify.js';
+import { SharedSets, type SetPlace } from '../match/intersect.js';
+import { screenPairs, verifyPairs, type ScreenTask, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted } from './prestart.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
-import { SpillReader, SpillWriter, spillIfOutside, type SpillPlace } from './spill.js';
+import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside, type SpillPlace } from './spill.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
 
 /** Documents per load message: enough to amortise messaging, few enough to balance the load. */
@@ -70,10 +70,25 @@ export class WorkPool {
     }
   }
 
-  /** A spilled set, read back into the shared memory; null when it cannot be (no room, or unreadable). */
-  readSpilled(place: SpillPlace): Uint32Array | null {
-    const set = this.sets.alloc(place.length);
-    return set && this.spillReader.read(place, set) ? set : null;
+  /**
+   * Spilled sets, read back into the shared memory by all the threads (in slices); each null
+   * when it cannot be (no room, or unreadable).
+   */
+  async readSpilled(places: readonly SpillPlace[]): Promise<(Uint32Array | null)[]> {
+    const out: (Uint32Array | null)[] = [];
+    const take = (got: (SetPlace | null)[]) => {
+      for (const p of got) out.push(p ? this.sets.at(p) : null);
+    };
+    if (this.workers.length === 0) {
+      take(readSpilledInto(places, this.sets, this.spillReader));
+      return out;
+    }
+    const stream = this.stream<(SetPlace | null)[]>(take, (req) => readSpilledInto((req as Extract<WorkerRequest, { kind: 'reload' }>).places, this.sets, this.spillReader));
+    stream.joinIn();
+    const slice = Math.max(16, Math.ceil(places.length / (this.threads * 16)));
+    for (let at = 0; at < places.length; at += slice) stream.add({ kind: 'reload', places: places.slice(at, at + slice) });
+    await stream.end();
+    return out;
   }
 
   get threads(): number {
@@ -145,6 +160,18 @@ export class WorkPool {
     );
     for (let at = 0; at < apart.length; at += LOAD_BATCH) stream.add({ kind: 'load', tasks: apart.slice(at, at + LOAD_BATCH) });
     return stream.end().then(() => results);
+  }
+
+  /** Screens every task (see screenPairs); `onResult` gets each one's count, in task order. */
+  async screen(tasks: readonly ScreenTask[], onResult: (kept: number) => void): Promise<void> {
+    if (this.workers.length === 0) {
+      for (const t of tasks) onResult(screenPairs(t, this.sets));
+      return;
+    }
+    const stream = this.stream<number>(onResult, (req) => screenPairs((req as Extract<WorkerRequest, { kind: 'screen' }>).task, this.sets));
+    stream.joinIn();
+    for (const task of tasks) stream.add({ kind: 'screen', task });
+    await stream.end();
   }
 
   /** Verifies every task; `onResult` gets each task's result, in task order. */

@@ -4,6 +4,7 @@
  * The files live in a temporary folder that the pool removes when it closes.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import type { SetPlace, SharedSets } from '../match/intersect.js';
 import type { LoadResult } from './load.js';
 
 /** Where a spilled set is: its file, byte offset, and length in uint32 elements. */
@@ -54,6 +55,17 @@ export function spillIfOutside(r: LoadResult, writer: SpillWriter): LoadResult {
   r.set = null;
   if (spill) r.spill = spill;
   return r;
+}
+
+/**
+ * Reads spilled sets back into the shared memory (allocated there, within its limit): each
+ * one's place, or null when it cannot be (no room, or unreadable).
+ */
+export function readSpilledInto(places: readonly SpillPlace[], sets: SharedSets, reader: SpillReader): (SetPlace | null)[] {
+  return places.map((place) => {
+    const set = sets.alloc(place.length);
+    return set && reader.read(place, set) ? sets.placeOf(set)! : null;
+  });
 }
 
 /** Reads spilled sets back. */

@@ -6,16 +6,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedSets } from '../match/intersect.js';
-import { verifyPairs, type VerifyTask } from '../match/verify.js';
+import { screenPairs, verifyPairs, type ScreenTask, type VerifyTask } from '../match/verify.js';
 import { loadBatch, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import { sketchKernel } from './sketch-kernel.js';
-import { SpillWriter } from './spill.js';
+import { SpillReader, SpillWriter, readSpilledInto, type SpillPlace } from './spill.js';
 
 export type WorkerRequest =
   | { kind: 'init'; data: WorkerData }
   | { kind: 'load'; tasks: LoadTask[] }
   | { kind: 'verify'; task: VerifyTask }
+  | { kind: 'reload'; places: SpillPlace[] }
+  | { kind: 'screen'; task: ScreenTask }
   | { kind: 'close' };
 
 export interface WorkerData {
@@ -30,13 +32,14 @@ interface State {
   sets: SharedSets;
   sketcher: Sketcher;
   spill: SpillWriter;
+  reader: SpillReader;
 }
 
 // shingle sets are made in shared memory, so that verification work can go to any worker; a
 // set over the memory limit is made in this thread's memory and spilled to a file
 function start({ settings, memory, spillFile }: WorkerData): State {
   const sets = SharedSets.attach(memory);
-  return { sets, sketcher: new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n)), spill: new SpillWriter(spillFile) };
+  return { sets, sketcher: new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n)), spill: new SpillWriter(spillFile), reader: new SpillReader() };
 }
 
 // a worker started ahead of its pool (see prestart.ts) gets its data in an `init` message, and
@@ -49,15 +52,24 @@ parentPort!.on('message', (req: WorkerRequest) => {
     state = start(req.data);
     return;
   }
-  const { sets, sketcher, spill } = state!;
+  const { sets, sketcher, spill, reader } = state!;
   if (req.kind === 'close') {
     // file descriptors belong to the process: close this thread's before it is terminated
     spill.close();
+    reader.close();
     parentPort!.postMessage('closed');
     return;
   }
   if (req.kind === 'verify') {
     parentPort!.postMessage(verifyPairs(req.task, sets));
+    return;
+  }
+  if (req.kind === 'screen') {
+    parentPort!.postMessage(screenPairs(req.task, sets));
+    return;
+  }
+  if (req.kind === 'reload') {
+    parentPort!.postMessage(readSpilledInto(req.places, sets, reader));
     return;
   }
   const results = loadBatch(req.tasks, sketcher, spill);
