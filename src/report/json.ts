@@ -247,6 +247,30 @@ const T = {
   closeTop: B('\n    }'),
 };
 
+/** The templates of a pair's fields, at one depth of the report. */
+interface PairTemplates {
+  first: Buffer;
+  next: Buffer;
+  b: Buffer;
+  jaccard: Buffer;
+  containment: Buffer;
+}
+
+const IN_GROUP: PairTemplates = { first: T.pairA, next: T.nextPairA, b: T.pairB, jaccard: T.pairJaccard, containment: T.pairContainment };
+const TOP: PairTemplates = { first: T.topA, next: T.nextTopA, b: T.topB, jaccard: T.topJaccard, containment: T.topContainment };
+
+/** A pair's opening and fields a, b, jaccard and containment (its caller closes it). */
+function writePair(out: ByteWriter, p: ScoredPair, pathOf: (d: number) => Buffer, first: boolean, t: PairTemplates): void {
+  out.bytes(first ? t.first : t.next);
+  out.bytes(pathOf(p.a));
+  out.bytes(t.b);
+  out.bytes(pathOf(p.b));
+  out.bytes(t.jaccard);
+  out.bytes(score(p.jaccard));
+  out.bytes(t.containment);
+  out.bytes(score(p.containment));
+}
+
 function writeGroups(out: ByteWriter, result: ScanResult, ctx: JsonContext, pathOf: (d: number) => Buffer): void {
   const { groups, documents } = result;
   if (groups.length === 0) return out.bytes(T.empty);
@@ -292,14 +316,7 @@ function writeGroups(out: ByteWriter, result: ScanResult, ctx: JsonContext, path
           out.text(nested({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) }, '        '));
           continue;
         }
-        out.bytes(i ? T.nextPairA : T.pairA);
-        out.bytes(pathOf(p.a));
-        out.bytes(T.pairB);
-        out.bytes(pathOf(p.b));
-        out.bytes(T.pairJaccard);
-        out.bytes(score(p.jaccard));
-        out.bytes(T.pairContainment);
-        out.bytes(score(p.containment));
+        writePair(out, p, pathOf, i === 0, IN_GROUP);
         out.bytes(T.closeItem);
       }
       out.bytes(T.closeInner);
@@ -317,14 +334,7 @@ function writePairs(out: ByteWriter, result: ScanResult, pathOf: (d: number) => 
   out.bytes(T.open);
   for (let i = 0; i < pairs.length; i++) {
     const p = pairs[i]!;
-    out.bytes(i ? T.nextTopA : T.topA);
-    out.bytes(pathOf(p.a));
-    out.bytes(T.topB);
-    out.bytes(pathOf(p.b));
-    out.bytes(T.topJaccard);
-    out.bytes(score(p.jaccard));
-    out.bytes(T.topContainment);
-    out.bytes(score(p.containment));
+    writePair(out, p, pathOf, i === 0, TOP);
     out.bytes(T.topGroup);
     out.int(groupOf[p.a]!);
     out.bytes(T.closeTop);

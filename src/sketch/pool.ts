@@ -163,26 +163,45 @@ export class WorkPool {
   }
 
   /** Screens every task (see screenPairs); `onResult` gets each one's count, in task order. */
-  async screen(tasks: readonly ScreenTask[], onResult: (kept: number) => void): Promise<void> {
-    if (this.workers.length === 0) {
-      for (const t of tasks) onResult(screenPairs(t, this.sets));
-      return;
-    }
-    const stream = this.stream<number>(onResult, (req) => screenPairs((req as Extract<WorkerRequest, { kind: 'screen' }>).task, this.sets));
-    stream.joinIn();
-    for (const task of tasks) stream.add({ kind: 'screen', task });
-    await stream.end();
+  screen(tasks: readonly ScreenTask[], onResult: (kept: number) => void): Promise<void> {
+    return this.each(
+      tasks,
+      (task) => ({ kind: 'screen', task }),
+      (req) => (req as Extract<WorkerRequest, { kind: 'screen' }>).task,
+      (t) => screenPairs(t, this.sets),
+      onResult,
+    );
   }
 
   /** Verifies every task; `onResult` gets each task's result, in task order. */
-  async verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
+  verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
+    return this.each(
+      tasks,
+      (task) => ({ kind: 'verify', task }),
+      (req) => (req as Extract<WorkerRequest, { kind: 'verify' }>).task,
+      (t) => verifyPairs(t, this.sets),
+      onResult,
+    );
+  }
+
+  /**
+   * Runs every task (`run`) in the threads, this one included; `onResult` gets each result, in
+   * task order. `request` makes a task's message to a worker, `taskOf` reads it back.
+   */
+  private async each<T, R>(
+    tasks: readonly T[],
+    request: (task: T) => WorkerRequest,
+    taskOf: (req: WorkerRequest) => T,
+    run: (task: T) => R,
+    onResult: (result: R) => void,
+  ): Promise<void> {
     if (this.workers.length === 0) {
-      for (const t of tasks) onResult(verifyPairs(t, this.sets));
+      for (const t of tasks) onResult(run(t));
       return;
     }
-    const stream = this.stream<Verified>(onResult, (req) => verifyPairs((req as Extract<WorkerRequest, { kind: 'verify' }>).task, this.sets));
+    const stream = this.stream<R>(onResult, (req) => run(taskOf(req)));
     stream.joinIn();
-    for (const task of tasks) stream.add({ kind: 'verify', task });
+    for (const task of tasks) stream.add(request(task));
     await stream.end();
   }
 
