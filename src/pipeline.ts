@@ -135,7 +135,7 @@ export function sketchDocument(doc: ReadDocument, sketcher: Sketcher, index: num
  * in one step, with the same records. undefined when it is skipped or cannot be read.
  */
 export function loadFile(file: FileToRead, sketcher: Sketcher, maxFileSize: number, index: number, records: RunRecords): LoadedDocument | undefined {
-  return loadedFile(loadDocument(fileLoadTask(file, maxFileSize, index), sketcher), file, records, (r) => r.set!);
+  return loadedFile(loadDocument(fileLoadTask(file, maxFileSize, index), sketcher), file, records);
 }
 
 /** The load task of a file (for loadDocument, or a WorkPool). */
@@ -143,21 +143,13 @@ export function fileLoadTask(file: FileToRead, maxFileSize: number, index: numbe
   return { index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: false, maxFileSize, wantSet: true };
 }
 
-/**
- * loadFile's result from a load task's result, with the same records; `setOf` gives the
- * shingle set of a loaded document (null: it could not be had, and the document is left out).
- */
-export function loadedFile(
-  r: LoadResult,
-  file: FileToRead,
-  records: RunRecords,
-  setOf: (r: Extract<LoadResult, { status: 'ok' }>) => Uint32Array | null,
-): LoadedDocument | undefined {
+/** loadFile's result from a load task's result (made here or in a worker), with the same records. */
+export function loadedFile(r: LoadResult, file: FileToRead, records: RunRecords): LoadedDocument | undefined {
   if (r.status !== 'error' && r.warning) records.warning({ path: file.path, message: r.warning });
   if (r.status === 'error') records.error({ path: file.path, message: r.message });
   else if (r.status === 'skip') records.skip({ path: file.path, reason: r.reason, detail: r.detail });
   else {
-    const shingles = setOf(r);
+    const shingles = r.set;
     if (shingles) return { info: { index: r.index, path: file.path, kind: file.kind, ...r.meta }, shingles, signature: r.signature };
     records.error({ path: file.path, message: 'internal error: its shingle set was lost' });
   }

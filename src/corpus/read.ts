@@ -241,19 +241,19 @@ const wholeWindows1252 = new TextDecoder('windows-1252', { ignoreBOM: true });
 /**
  * How readTextChunks reads a whole file of these bytes, when each byte is one character of its
  * text: plain ASCII (with CR or NUL bytes, or it would not be asked), or bytes that are not
- * UTF-8, read as windows-1252. `decode` decodes bytes as such a file is decoded; `text` is the
- * whole text, line endings folded. Null for any other file (a byte-order mark, a NUL byte in the
- * first 8 KiB, UTF-8 with bytes over 127): readTextChunks must read it.
+ * UTF-8, read as windows-1252 (decodeBytesOneToOne); `text` is the whole text, line endings
+ * folded. Null for any other file (a byte-order mark, a NUL byte in the first 8 KiB, UTF-8 with
+ * bytes over 127): readTextChunks must read it.
  */
 export function bytesAsText(bytes: Uint8Array): { encoding: Encoding; text: string; warning?: string } | null {
   const n = bytes.length;
   if (n >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return null;
   if (n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return null;
   if (bytes.subarray(0, SNIFF).indexOf(0) >= 0) return null;
+  const ascii = isAscii(bytes);
+  if (!ascii && isUtf8(bytes)) return null;
   const text = foldLineEndings(decodeBytesOneToOne(bytes));
-  if (isAscii(bytes)) return { encoding: 'utf-8', text };
-  if (isUtf8(bytes)) return null;
-  return { encoding: 'windows-1252', text, warning: NOT_UTF8 };
+  return ascii ? { encoding: 'utf-8', text } : { encoding: 'windows-1252', text, warning: NOT_UTF8 };
 }
 
 /**

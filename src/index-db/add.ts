@@ -120,7 +120,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
         const key = keys[i]!;
         if (!known.has(key)) {
           // new to the index: read and sketched in one step (plain ASCII from its bytes)
-          const loaded = loadedFile(loads.get(i)!, batch[i]!, records, (r) => r.set);
+          const loaded = loadedFile(loads.get(i)!, batch[i]!, records);
           if (loaded) put.push(entryOf(key, loaded, options));
           continue;
         }

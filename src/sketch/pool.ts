@@ -4,15 +4,14 @@
  * in submission order, whatever the thread count, so everything downstream (events, reports) is
  * deterministic.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SharedSets, type SetPlace } from '../match/intersect.js';
 import { screenPairs, verifyPairs, type ScreenTask, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
-import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted } from './prestart.js';
+import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, WORKER_URL, takePrestarted, workersAvailable } from './prestart.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside, type SpillPlace } from './spill.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
@@ -31,12 +30,6 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
-
-/** Worker threads need the built JavaScript next to this module (not so under a TS test runner). */
-function workersAvailable(): boolean {
-  return existsSync(fileURLToPath(WORKER_URL));
-}
 
 export class WorkPool {
   private readonly workers: Worker[] = [];
@@ -76,18 +69,18 @@ export class WorkPool {
    */
   async readSpilled(places: readonly SpillPlace[]): Promise<(Uint32Array | null)[]> {
     const out: (Uint32Array | null)[] = [];
-    const take = (got: (SetPlace | null)[]) => {
-      for (const p of got) out.push(p ? this.sets.at(p) : null);
-    };
-    if (this.workers.length === 0) {
-      take(readSpilledInto(places, this.sets, this.spillReader));
-      return out;
-    }
-    const stream = this.stream<(SetPlace | null)[]>(take, (req) => readSpilledInto((req as Extract<WorkerRequest, { kind: 'reload' }>).places, this.sets, this.spillReader));
-    stream.joinIn();
     const slice = Math.max(16, Math.ceil(places.length / (this.threads * 16)));
-    for (let at = 0; at < places.length; at += slice) stream.add({ kind: 'reload', places: places.slice(at, at + slice) });
-    await stream.end();
+    const slices: SpillPlace[][] = [];
+    for (let at = 0; at < places.length; at += slice) slices.push(places.slice(at, at + slice));
+    await this.each(
+      slices,
+      (some) => ({ kind: 'reload', places: some }),
+      (req) => (req as Extract<WorkerRequest, { kind: 'reload' }>).places,
+      (some) => readSpilledInto(some, this.sets, this.spillReader),
+      (got: (SetPlace | null)[]) => {
+        for (const p of got) out.push(p ? this.sets.at(p) : null);
+      },
+    );
     return out;
   }
 

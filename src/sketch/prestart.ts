@@ -9,7 +9,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+export const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Worker threads need the built JavaScript next to this module (not so under a TS test runner). */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
 
 /**
  * Under these sizes (both), a scan with the thread count left to neardup runs in the calling
@@ -48,8 +53,7 @@ let waiting: Worker | undefined;
 
 /** Starts one worker that waits for its settings (in a worker `init` message). */
 export function prestartWorker(): void {
-  // (the built JavaScript only: not under a TypeScript test runner)
-  if (waiting || !existsSync(fileURLToPath(WORKER_URL))) return;
+  if (waiting || !workersAvailable()) return;
   let w: Worker;
   try {
     w = new Worker(WORKER_URL, { workerData: null });
