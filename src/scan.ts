@@ -17,7 +17,7 @@ import { readRecordAt, readRecords, type ByteRange, type RecordItem, type Record
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
 import { candidatePairsOfSignatures } from './match/candidates.js';
-import { meetsThreshold, scoresOf, type ScreenTask, type VerifyTask } from './match/verify.js';
+import { meetsThreshold, scoresOf, type PrescreenTask, type ScreenTask, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { FileLoadTask, LoadResult, LoadTask, TextLoadTask } from './sketch/load.js';
 import { setBytes } from './match/intersect.js';
@@ -563,8 +563,10 @@ async function matchDocuments(
   timings.candidates = performance.now() - t;
   t = performance.now();
   const scored: ScoredPair[] = [];
-  let checked = 0;
-  await inChunksWithSets(docs, files, ends.subarray(0, 2 * verifying), settings, pool, async (chunk) => {
+  // pairs given up on their sets' heads count as checked (verification would have counted them)
+  const { pairs: toVerify, givenUp } = allKept ? { pairs: ends.subarray(0, 2 * verifying), givenUp: 0 } : await prescreenSpilled(docs, ends.subarray(0, 2 * verifying), settings, pool);
+  let checked = givenUp;
+  await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk) => {
     // the chunk's pairs and the table of where each set is, in the shared memory (freed with
     // the chunk's sets); the kernel writes the pairs it keeps over the first ones of each slice
     const { sets } = pool;
@@ -604,6 +606,125 @@ async function matchDocuments(
   timings.verify = performance.now() - t;
   // chunks come in pair order, so `scored` is ordered by (a, b)
   return { scored, candidates, checked };
+}
+
+/**
+ * Before whole spilled sets are read back (inChunksWithSets), the pairs that need one are put to
+ * shared()'s first two looks (SharedSets.prescreen) with only the heads of the spilled sets
+ * read back (an eighth of each set): most candidates far from the threshold are given up
+ * there, so their sets are not read whole (nor, when the memory holds only part of them, again
+ * for chunk after chunk). Heads are read for consecutive chunks of these pairs, within half the
+ * memory budget. Returns the pairs left, in order, and how many were given up.
+ */
+async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: ResolvedOptions, pool: WorkPool): Promise<{ pairs: Uint32Array; givenUp: number }> {
+  const count = pairs.length / 2;
+  // the pairs that need a spilled set, all of whose sets are at hand or spilled (a byte a
+  // document: 0 its set at hand, 1 spilled, 2 neither)
+  const state = new Uint8Array(docs.length);
+  for (let d = 0; d < docs.length; d++) state[d] = docs[d]!.set ? 0 : docs[d]!.spill ? 1 : 2;
+  const picked = new Uint32Array(count);
+  let picks = 0;
+  for (let p = 0; p < count; p++) {
+    const sa = state[pairs[2 * p]!]!;
+    const sb = state[pairs[2 * p + 1]!]!;
+    if ((sa | sb) === 1) picked[picks++] = p;
+  }
+  if (picks === 0) return { pairs, givenUp: 0 };
+  const some = picked.subarray(0, picks);
+  const drop = new Uint8Array(count);
+  const { sets } = pool;
+  const { metric, threshold } = settings;
+  let from = 0;
+  let need: number[] = [];
+  // documents whose heads the chunk reads (a mark per chunk: its number)
+  const inChunk = new Uint32Array(docs.length);
+  let chunks = 1;
+  let bytes = 0;
+  const run = async (to: number) => {
+    const mark = sets.used;
+    const n = to - from;
+    sets.limit = mark + bytes + setBytes(2 * docs.length) + setBytes(docs.length) + setBytes(2 * n);
+    const heads = await pool.readSpilled(
+      need.map((d) => docs[d]!.spill!),
+      true,
+    );
+    // where each set is, or the head read back (a document with neither is left out)
+    const places = sets.alloc(2 * docs.length)!;
+    const sizes = sets.alloc(docs.length)!;
+    const missing = new Uint8Array(docs.length);
+    for (let d = 0; d < docs.length; d++) {
+      const doc = docs[d]!;
+      sizes[d] = doc.info.shingles;
+      if (doc.set) places.set(sets.placeOf(doc.set)!, 2 * d);
+      else missing[d] = 1;
+    }
+    need.forEach((d, i) => {
+      const head = heads[i];
+      if (!head) return;
+      places[2 * d] = head.byteOffset / 4;
+      places[2 * d + 1] = head.length;
+      missing[d] = 0;
+    });
+    // the chunk's pairs whose sets (or heads) are all at hand; the others go on as they are
+    const chunk = sets.alloc(2 * n)!;
+    const at: number[] = [];
+    for (let x = from; x < to; x++) {
+      const p = some[x]!;
+      const a = pairs[2 * p]!;
+      const b = pairs[2 * p + 1]!;
+      if (missing[a] || missing[b]) continue;
+      chunk[2 * at.length] = a;
+      chunk[2 * at.length + 1] = b;
+      at.push(p);
+    }
+    const chunkAt = sets.placeOf(chunk)![0];
+    const slice = Math.max(256, Math.ceil(at.length / (pool.threads * 32)));
+    const tasks: PrescreenTask[] = [];
+    for (let s = 0; s < at.length; s += slice) {
+      tasks.push({ metric, threshold, pairs: chunkAt + 2 * s, count: Math.min(slice, at.length - s), places: sets.placeOf(places)![0], sizes: sets.placeOf(sizes)![0] });
+    }
+    let first = 0;
+    await pool.prescreen(tasks, (kept) => {
+      // the slice's pairs let through: their indexes, written over its first elements
+      const end = Math.min(first + slice, at.length);
+      let next = 0;
+      for (let x = first; x < end; x++) {
+        if (next < kept && chunk[2 * first + next] === x - first) next++;
+        else drop[at[x]!] = 1;
+      }
+      first = end;
+    });
+    sets.release(mark);
+    from = to;
+    need = [];
+    chunks++;
+    bytes = 0;
+  };
+  const want = (d: number) => {
+    if (state[d] === 1 && inChunk[d] !== chunks) {
+      inChunk[d] = chunks;
+      need.push(d);
+      bytes += setBytes(docs[d]!.spill!.head);
+    }
+  };
+  for (let x = 0; x < some.length; x++) {
+    const p = some[x]!;
+    want(pairs[2 * p]!);
+    want(pairs[2 * p + 1]!);
+    if (bytes > settings.memoryBudget / 2) await run(x + 1);
+  }
+  if (from < some.length) await run(some.length);
+  let givenUp = 0;
+  for (let p = 0; p < count; p++) givenUp += drop[p]!;
+  if (givenUp === 0) return { pairs, givenUp };
+  const left = new Uint32Array(2 * (count - givenUp));
+  let w = 0;
+  for (let p = 0; p < count; p++) {
+    if (drop[p]) continue;
+    left[w++] = pairs[2 * p]!;
+    left[w++] = pairs[2 * p + 1]!;
+  }
+  return { pairs: left, givenUp };
 }
 
 /**

@@ -23,6 +23,11 @@ import { INTERSECT_WASM } from './intersect-wasm.js';
 export const STOP_CHANCE = 1e-7;
 /** Where the count is tested: after the values below 1/16, 1/8, 1/4 and 1/2 of the hash range. */
 const CUTS = [2 ** 28, 2 ** 29, 2 ** 30, 2 ** 31];
+/**
+ * A set's head: its values below this, all that the first two looks need (about an eighth of
+ * the set), so that prescreen() can give up pairs whose whole sets are not at hand.
+ */
+export const HEAD_CUT = CUTS[1]!;
 const LOG_STOP = Math.log(1 / STOP_CHANCE);
 
 const PAGE = 65536;
@@ -51,6 +56,7 @@ export class SharedSets {
   private readonly agreeing: (a: number, b: number, k: number) => number;
   private readonly verifying: (pairs: number, n: number, places: number, sigs: number, k: number, jaccard: number, t: number, logStop: number) => number;
   private readonly screening: (pairs: number, n: number, sizes: number, kept: number, sigs: number, k: number, jaccard: number, t: number) => number;
+  private readonly prescreening: (pairs: number, n: number, places: number, sizes: number, jaccard: number, t: number, logStop: number) => number;
   private readonly checkedCount: { value: number };
 
   private constructor(readonly memory: WebAssembly.Memory) {
@@ -61,6 +67,7 @@ export class SharedSets {
       this.agreeing = instance.exports.agree as SharedSets['agreeing'];
       this.verifying = instance.exports.verify as SharedSets['verifying'];
       this.screening = instance.exports.screen as SharedSets['screening'];
+      this.prescreening = instance.exports.prescreen as SharedSets['prescreening'];
       this.checkedCount = instance.exports.checked as unknown as { value: number };
     } catch (err) {
       throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
@@ -155,6 +162,19 @@ export class SharedSets {
   verify(pairs: number, n: number, places: number, metric: 'containment' | 'jaccard', threshold: number, signatures?: { at: number; k: number }): { kept: number; checked: number } {
     const kept = this.verifying(pairs * 4, n, places * 4, (signatures?.at ?? 0) * 4, signatures?.k ?? 0, metric === 'jaccard' ? 1 : 0, threshold, LOG_STOP);
     return { kept, checked: this.checkedCount.value };
+  }
+
+  /**
+   * Of the `n` pairs at element offset `pairs` (two document numbers each), those that verify()
+   * might keep after the first two looks of shared() (at the values below 1/16 and 1/8 of the
+   * hash range), when the table at `places` (as for verify) may give only a set's head (its
+   * values below HEAD_CUT) and `sizes` (element offset of a uint32 a document) gives the whole
+   * sets' sizes. Of two sets of one size, the document with the smaller number is sampled. The
+   * indexes (in these n) of the pairs let through are written over the first elements, in order;
+   * returns how many.
+   */
+  prescreen(pairs: number, n: number, places: number, sizes: number, metric: 'containment' | 'jaccard', threshold: number): number {
+    return this.prescreening(pairs * 4, n, places * 4, sizes * 4, metric === 'jaccard' ? 1 : 0, threshold, LOG_STOP);
   }
 
   /**

@@ -5,6 +5,7 @@
 ;;
 ;; verify(...): every candidate pair of a slice, scored: see the comment above it.
 ;; screen(...): the candidate pairs worth verifying, by size and signature: see above it.
+;; prescreen(...): shared()'s first two looks at pairs whose sets may be only partly at hand.
 ;;
 ;; count(a, ea, b, eb): a..ea and b..eb are byte offsets of two ascending runs of distinct
 ;; uint32 values. Blocks of 8 values of each side are compared all against all with SIMD (each
@@ -137,6 +138,104 @@
           (local.set $c (i32.add (local.get $c) (i32.const 1)))
           (br $next)))))
     (i32.add (local.get $n) (call $count (local.get $i) (local.get $a1) (local.get $j) (local.get $b1))))
+
+;; headKeeps(a, ma, la, b, mb, lb, needed, logStop, swap) -> whether shared() might keep the
+  ;; pair after its first two looks (the values below 1/16 and 1/8 of the hash range), when only
+  ;; the values below 1/8 of the range may be at hand: the sets at element offsets a and b have
+  ;; la and lb values in all, of which ma and mb (at least those below 2^29) are in memory.
+  ;; Those looks, operation for operation as in shared(); the smaller set is sampled (of two of
+  ;; one size, the first when swap is 0). 0: shared() gives the pair up there (or needs more than
+  ;; the smaller set has).
+  (func $headKeeps (param $a i32) (param $ma i32) (param $la i32) (param $b i32) (param $mb i32) (param $lb i32)
+      (param $needed i32) (param $logStop f64) (param $swap i32) (result i32)
+    (local $t i32) (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $b1 i32) (local $i i32) (local $j i32) (local $ie i32) (local $je i32)
+    (local $n i32) (local $c i32) (local $left i32) (local $sampled i32) (local $p f64) (local $m f64) (local $margin f64)
+    (if (i32.or (i32.lt_u (local.get $lb) (local.get $la))
+                (i32.and (i32.eq (local.get $lb) (local.get $la)) (local.get $swap)))
+      (then
+        (local.set $t (local.get $a)) (local.set $a (local.get $b)) (local.set $b (local.get $t))
+        (local.set $t (local.get $ma)) (local.set $ma (local.get $mb)) (local.set $mb (local.get $t))
+        (local.set $t (local.get $la)) (local.set $la (local.get $lb)) (local.set $lb (local.get $t))))
+    (if (i32.gt_u (local.get $needed) (local.get $la)) (then (return (i32.const 0))))
+    (if (i32.eqz (local.get $needed)) (then (return (i32.const 1))))
+    (local.set $a0 (i32.shl (local.get $a) (i32.const 2)))
+    (local.set $a1 (i32.add (local.get $a0) (i32.shl (local.get $ma) (i32.const 2))))
+    (local.set $b0 (i32.shl (local.get $b) (i32.const 2)))
+    (local.set $b1 (i32.add (local.get $b0) (i32.shl (local.get $mb) (i32.const 2))))
+    (local.set $i (local.get $a0))
+    (local.set $j (local.get $b0))
+    (local.set $m (f64.convert_i32_u (local.get $la)))
+    (local.set $p (f64.div (f64.convert_i32_u (local.get $needed)) (local.get $m)))
+    (local.set $c (i32.const 28))
+    (block $cuts (loop $next
+      (br_if $cuts (i32.gt_u (local.get $c) (i32.const 29)))
+      (local.set $ie (call $lowerBound (local.get $i) (local.get $a1) (i32.shl (i32.const 1) (local.get $c))))
+      (local.set $je (call $lowerBound (local.get $j) (local.get $b1) (i32.shl (i32.const 1) (local.get $c))))
+      (local.set $n (i32.add (local.get $n) (call $count (local.get $i) (local.get $ie) (local.get $j) (local.get $je))))
+      (local.set $i (local.get $ie))
+      (local.set $j (local.get $je))
+      ;; (a) not enough left to share (of the whole sets)
+      (local.set $left (i32.sub (local.get $la) (i32.shr_u (i32.sub (local.get $i) (local.get $a0)) (i32.const 2))))
+      (local.set $t (i32.sub (local.get $lb) (i32.shr_u (i32.sub (local.get $j) (local.get $b0)) (i32.const 2))))
+      (if (i32.lt_u (local.get $t) (local.get $left)) (then (local.set $left (local.get $t))))
+      (if (i32.lt_u (i32.add (local.get $n) (local.get $left)) (local.get $needed)) (then (return (i32.const 0))))
+      ;; (b) the sample shares too little
+      (local.set $sampled (i32.shr_u (i32.sub (local.get $i) (local.get $a0)) (i32.const 2)))
+      (if (i32.and (i32.gt_u (local.get $sampled) (i32.const 0)) (i32.lt_u (local.get $sampled) (local.get $la)))
+        (then
+          (local.set $margin (f64.sqrt (f64.div
+            (f64.mul (local.get $logStop)
+              (f64.sub (f64.const 1) (f64.div (f64.convert_i32_u (i32.sub (local.get $sampled) (i32.const 1))) (local.get $m))))
+            (f64.mul (f64.const 2) (f64.convert_i32_u (local.get $sampled))))))
+          (if (f64.lt (f64.convert_i32_u (local.get $n))
+                      (f64.mul (f64.convert_i32_u (local.get $sampled)) (f64.sub (local.get $p) (local.get $margin))))
+            (then (return (i32.const 0))))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $next)))
+    (i32.const 1))
+
+  ;; prescreen(pairs, n, places, sizes, jaccard, t, logStop) -> kept: the n pairs at byte offset
+  ;; `pairs` (two uint32 document numbers each) that headKeeps lets through, their sets found as
+  ;; in verify (places + 8d: element offset and length in memory, which may be only the values
+  ;; below 2^29) and their whole sizes at sizes + 4d; each needs sharedNeeded shingles as in
+  ;; verify. Of two sets of one size, the document with the smaller number is sampled. The
+  ;; indexes (in the slice) of the pairs let through are written over the pairs, in order.
+  (func (export "prescreen") (param $pairs i32) (param $n i32) (param $places i32) (param $sizes i32)
+      (param $jaccard i32) (param $t f64) (param $logStop f64) (result i32)
+    (local $q i32) (local $end i32) (local $w i32) (local $x i32) (local $y i32) (local $la i32) (local $lb i32)
+    (local $fa f64) (local $fb f64) (local $need f64)
+    (local.set $q (local.get $pairs))
+    (local.set $w (local.get $pairs))
+    (local.set $end (i32.add (local.get $pairs) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+      (local.set $x (i32.load (local.get $q)))
+      (local.set $y (i32.load offset=4 (local.get $q)))
+      (local.set $la (i32.load (i32.add (local.get $sizes) (i32.shl (local.get $x) (i32.const 2)))))
+      (local.set $lb (i32.load (i32.add (local.get $sizes) (i32.shl (local.get $y) (i32.const 2)))))
+      (local.set $fa (f64.convert_i32_u (local.get $la)))
+      (local.set $fb (f64.convert_i32_u (local.get $lb)))
+      ;; sharedNeeded, as in verify
+      (local.set $need
+        (if (result f64) (local.get $jaccard)
+          (then (f64.div (f64.mul (local.get $t) (f64.add (local.get $fa) (local.get $fb))) (f64.add (f64.const 1) (local.get $t))))
+          (else (f64.mul (local.get $t) (f64.min (local.get $fa) (local.get $fb))))))
+      (if (call $headKeeps
+            (i32.load (i32.add (local.get $places) (i32.shl (local.get $x) (i32.const 3))))
+            (i32.load offset=4 (i32.add (local.get $places) (i32.shl (local.get $x) (i32.const 3))))
+            (local.get $la)
+            (i32.load (i32.add (local.get $places) (i32.shl (local.get $y) (i32.const 3))))
+            (i32.load offset=4 (i32.add (local.get $places) (i32.shl (local.get $y) (i32.const 3))))
+            (local.get $lb)
+            (i32.trunc_f64_u (f64.max (f64.const 0) (f64.ceil (f64.sub (local.get $need) (f64.const 1e-9)))))
+            (local.get $logStop)
+            (i32.lt_u (local.get $y) (local.get $x)))
+        (then
+          (i32.store (local.get $w) (i32.shr_u (i32.sub (local.get $q) (local.get $pairs)) (i32.const 3)))
+          (local.set $w (i32.add (local.get $w) (i32.const 4)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br $next)))
+    (i32.shr_u (i32.sub (local.get $w) (local.get $pairs)) (i32.const 2)))
 
   ;; How many pairs the last verify call counted (the others were ruled out by their signatures).
   (global $checked (export "checked") (mut i32) (i32.const 0))

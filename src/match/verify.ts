@@ -124,6 +124,25 @@ export interface ScreenTask {
   signatures: { at: number; k: number };
 }
 
+/**
+ * A slice of pairs to prescreen (SharedSets.prescreen): as a VerifyTask, but the table at
+ * `places` may give only a set's head, and `sizes` (element offset of a uint32 a document) the
+ * whole sets' sizes.
+ */
+export interface PrescreenTask {
+  metric: Metric;
+  threshold: number;
+  pairs: number;
+  count: number;
+  places: number;
+  sizes: number;
+}
+
+/** Prescreens a slice: the indexes of its pairs let through are written over its first elements; returns how many. */
+export function prescreenPairs(task: PrescreenTask, sets: SharedSets): number {
+  return sets.prescreen(task.pairs, task.count, task.places, task.sizes, task.metric, task.threshold);
+}
+
 /** Screens a slice: its pairs worth verifying are written over its first ones; returns how many. */
 export function screenPairs(task: ScreenTask, sets: SharedSets): number {
   return sets.screen(task.pairs, task.count, task.sizes, task.kept, task.metric, task.threshold, task.signatures);

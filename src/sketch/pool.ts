@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SharedSets, type SetPlace } from '../match/intersect.js';
-import { screenPairs, verifyPairs, type ScreenTask, type Verified, type VerifyTask } from '../match/verify.js';
+import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type Verified, type VerifyTask } from '../match/verify.js';
 import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, WORKER_URL, takePrestarted, workersAvailable } from './prestart.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
@@ -64,19 +64,19 @@ export class WorkPool {
   }
 
   /**
-   * Spilled sets, read back into the shared memory by all the threads (in slices); each null
-   * when it cannot be (no room, or unreadable).
+   * Spilled sets (with `heads`, only their heads: see SpillPlace), read back into the shared
+   * memory by all the threads (in slices); each null when it cannot be (no room, or unreadable).
    */
-  async readSpilled(places: readonly SpillPlace[]): Promise<(Uint32Array | null)[]> {
+  async readSpilled(places: readonly SpillPlace[], heads = false): Promise<(Uint32Array | null)[]> {
     const out: (Uint32Array | null)[] = [];
     const slice = Math.max(16, Math.ceil(places.length / (this.threads * 16)));
     const slices: SpillPlace[][] = [];
     for (let at = 0; at < places.length; at += slice) slices.push(places.slice(at, at + slice));
     await this.each(
       slices,
-      (some) => ({ kind: 'reload', places: some }),
+      (some) => ({ kind: 'reload', places: some, heads }),
       (req) => (req as Extract<WorkerRequest, { kind: 'reload' }>).places,
-      (some) => readSpilledInto(some, this.sets, this.spillReader),
+      (some) => readSpilledInto(some, this.sets, this.spillReader, heads),
       (got: (SetPlace | null)[]) => {
         for (const p of got) out.push(p ? this.sets.at(p) : null);
       },
@@ -162,6 +162,17 @@ export class WorkPool {
       (task) => ({ kind: 'screen', task }),
       (req) => (req as Extract<WorkerRequest, { kind: 'screen' }>).task,
       (t) => screenPairs(t, this.sets),
+      onResult,
+    );
+  }
+
+  /** Prescreens every task (see prescreenPairs); `onResult` gets each one's count, in task order. */
+  prescreen(tasks: readonly PrescreenTask[], onResult: (kept: number) => void): Promise<void> {
+    return this.each(
+      tasks,
+      (task) => ({ kind: 'prescreen', task }),
+      (req) => (req as Extract<WorkerRequest, { kind: 'prescreen' }>).task,
+      (t) => prescreenPairs(t, this.sets),
       onResult,
     );
   }

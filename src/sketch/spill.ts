@@ -4,14 +4,30 @@
  * The files live in a temporary folder that the pool removes when it closes.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import type { SetPlace, SharedSets } from '../match/intersect.js';
+import { HEAD_CUT, type SetPlace, type SharedSets } from '../match/intersect.js';
 import type { LoadResult } from './load.js';
 
-/** Where a spilled set is: its file, byte offset, and length in uint32 elements. */
+/**
+ * Where a spilled set is: its file, byte offset, and length in uint32 elements; `head`: how many
+ * of its values (the first ones) are below HEAD_CUT, all that SharedSets.prescreen needs.
+ */
 export interface SpillPlace {
   file: string;
   offset: number;
   length: number;
+  head: number;
+}
+
+/** How many values of an ascending set are below HEAD_CUT. */
+function headOf(set: Uint32Array): number {
+  let lo = 0;
+  let hi = set.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (set[mid]! < HEAD_CUT) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Appends sets to one file (one writer per thread, so no two threads share a file). */
@@ -34,7 +50,7 @@ export class SpillWriter {
       this.failed = true; // e.g. a full disk: fall back to reading the documents again
       return undefined;
     }
-    const place = { file: this.file, offset: this.offset, length: set.length };
+    const place = { file: this.file, offset: this.offset, length: set.length, head: headOf(set) };
     this.offset += bytes.length;
     return place;
   }
@@ -58,12 +74,12 @@ export function spillIfOutside(r: LoadResult, writer: SpillWriter): LoadResult {
 }
 
 /**
- * Reads spilled sets back into the shared memory (allocated there, within its limit): each
- * one's place, or null when it cannot be (no room, or unreadable).
+ * Reads spilled sets (with `heads`, only their heads) back into the shared memory (allocated
+ * there, within its limit): each one's place, or null when it cannot be (no room, or unreadable).
  */
-export function readSpilledInto(places: readonly SpillPlace[], sets: SharedSets, reader: SpillReader): (SetPlace | null)[] {
+export function readSpilledInto(places: readonly SpillPlace[], sets: SharedSets, reader: SpillReader, heads = false): (SetPlace | null)[] {
   return places.map((place) => {
-    const set = sets.alloc(place.length);
+    const set = sets.alloc(heads ? place.head : place.length);
     return set && reader.read(place, set) ? sets.placeOf(set)! : null;
   });
 }
@@ -72,12 +88,12 @@ export function readSpilledInto(places: readonly SpillPlace[], sets: SharedSets,
 export class SpillReader {
   private readonly fds = new Map<string, number>();
 
-  /** Fills `into` (place.length elements) from the file; false when it cannot be read. */
+  /** Fills `into` with the set's first into.length elements, from the file; false when it cannot be read. */
   read(place: SpillPlace, into: Uint32Array): boolean {
     try {
       let fd = this.fds.get(place.file);
       if (fd === undefined) this.fds.set(place.file, (fd = openSync(place.file, 'r')));
-      const bytes = new Uint8Array(into.buffer, into.byteOffset, place.length * 4);
+      const bytes = new Uint8Array(into.buffer, into.byteOffset, into.length * 4);
       let done = 0;
       while (done < bytes.length) {
         const n = readSync(fd, bytes, done, bytes.length - done, place.offset + done);

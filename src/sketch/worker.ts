@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedSets } from '../match/intersect.js';
-import { screenPairs, verifyPairs, type ScreenTask, type VerifyTask } from '../match/verify.js';
+import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type VerifyTask } from '../match/verify.js';
 import { loadBatch, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import { sketchKernel } from './sketch-kernel.js';
@@ -16,8 +16,9 @@ export type WorkerRequest =
   | { kind: 'init'; data: WorkerData }
   | { kind: 'load'; tasks: LoadTask[] }
   | { kind: 'verify'; task: VerifyTask }
-  | { kind: 'reload'; places: SpillPlace[] }
+  | { kind: 'reload'; places: SpillPlace[]; heads: boolean }
   | { kind: 'screen'; task: ScreenTask }
+  | { kind: 'prescreen'; task: PrescreenTask }
   | { kind: 'close' };
 
 export interface WorkerData {
@@ -68,8 +69,12 @@ parentPort!.on('message', (req: WorkerRequest) => {
     parentPort!.postMessage(screenPairs(req.task, sets));
     return;
   }
+  if (req.kind === 'prescreen') {
+    parentPort!.postMessage(prescreenPairs(req.task, sets));
+    return;
+  }
   if (req.kind === 'reload') {
-    parentPort!.postMessage(readSpilledInto(req.places, sets, reader));
+    parentPort!.postMessage(readSpilledInto(req.places, sets, reader, req.heads));
     return;
   }
   const results = loadBatch(req.tasks, sketcher, spill);
