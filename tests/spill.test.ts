@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../src/sketch/load.js';
-import { SpillReader, SpillWriter, spillIfOutside } from '../src/sketch/spill.js';
+import { HEAD_CUT, SharedSets } from '../src/match/intersect.js';
+import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside } from '../src/sketch/spill.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +32,21 @@ describe('spilled shingle sets', () => {
     reader.close();
   });
 
+  it('know their heads (the values below HEAD_CUT), which can be read back alone', () => {
+    const writer = new SpillWriter(path.join(dir, 'h.bin'));
+    const sets = [Uint32Array.from([1, HEAD_CUT - 1, HEAD_CUT, 0xffffffff]), Uint32Array.from([HEAD_CUT]), Uint32Array.from([5, 6]), new Uint32Array(0)];
+    const places = sets.map((s) => writer.write(s)!);
+    writer.close();
+    expect(places.map((p) => p.head)).toEqual([2, 0, 2, 0]);
+    const mem = SharedSets.create(1 << 20);
+    const reader = new SpillReader();
+    const back = readSpilledInto(places, mem, reader, true);
+    expect(back.map((p) => [...mem.at(p!)])).toEqual([[1, HEAD_CUT - 1], [], [5, 6], []]);
+    const whole = readSpilledInto(places, mem, reader);
+    expect(whole.map((p) => [...mem.at(p!)])).toEqual(sets.map((s) => [...s]));
+    reader.close();
+  });
+
   it('a set in ordinary memory is spilled; one in shared memory is kept; a file that cannot be written spills nothing', () => {
     const writer = new SpillWriter(path.join(dir, 'b.bin'));
     const spilled = spillIfOutside(ok(Uint32Array.from([4, 5])), writer);
@@ -44,6 +60,6 @@ describe('spilled shingle sets', () => {
     expect(r).toMatchObject({ set: null });
     expect('spill' in r).toBe(false);
     // a missing file reads as failure, not an exception
-    expect(new SpillReader().read({ file: path.join(dir, 'missing.bin'), offset: 0, length: 1 }, new Uint32Array(1))).toBe(false);
+    expect(new SpillReader().read({ file: path.join(dir, 'missing.bin'), offset: 0, length: 1, head: 0 }, new Uint32Array(1))).toBe(false);
   });
 });
