@@ -115,6 +115,8 @@ export function loadBatch(tasks: readonly LoadTask[], sketcher: Sketcher, spill:
     }
     results.push(r);
   }
+  // the batch's spilled sets are in the file before its results are (any thread may read them)
+  spill.flush();
   return results;
 }
 

@@ -106,7 +106,10 @@ export class WorkPool {
     const spill = this.hereSpill;
     if (this.workers.length === 0) {
       // a set over the memory limit was made outside the shared memory: spilled
-      return { push: (t) => onResult(spillIfOutside(loadDocument(t, sketcher), spill)), end: async () => {} };
+      return {
+        push: (t) => onResult(spillIfOutside(loadDocument(t, sketcher), spill)),
+        end: async () => spill.flush(),
+      };
     }
     const stream = this.stream<LoadResult[]>(
       (results) => results.forEach(onResult),

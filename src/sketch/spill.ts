@@ -30,32 +30,70 @@ function headOf(set: Uint32Array): number {
   return lo;
 }
 
-/** Appends sets to one file (one writer per thread, so no two threads share a file). */
+/** Bytes of sets gathered before they are written (one write for many sets, not one each). */
+const STAGE_BYTES = 1 << 20;
+
+/**
+ * Appends sets to one file (one writer per thread, so no two threads share a file). Sets are
+ * gathered and written a megabyte at a time: flush() before a set's place is read back.
+ */
 export class SpillWriter {
   private fd: number | undefined;
+  /** Where the next set goes (the file's end once what is staged is written). */
   private offset = 0;
+  private readonly stage = Buffer.allocUnsafe(STAGE_BYTES);
+  private staged = 0;
   private failed = false;
 
   constructor(private readonly file: string) {}
 
-  /** Writes the set; undefined when the file cannot be written (the set is then made again when needed). */
+  /**
+   * The place the set will have once flushed; undefined when the file cannot be written (the
+   * set is then made again when needed; so is one whose flush fails: its place reads short).
+   */
   write(set: Uint32Array): SpillPlace | undefined {
     if (this.failed) return undefined;
-    const bytes = new Uint8Array(set.buffer, set.byteOffset, set.byteLength);
     try {
       this.fd ??= openSync(this.file, 'w', 0o600);
-      let done = 0;
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.offset + done);
     } catch {
-      this.failed = true; // e.g. a full disk: fall back to reading the documents again
+      this.failed = true;
       return undefined;
+    }
+    const bytes = new Uint8Array(set.buffer, set.byteOffset, set.byteLength);
+    if (this.staged + bytes.length > STAGE_BYTES) this.flush();
+    if (bytes.length > STAGE_BYTES) {
+      if (!this.put(bytes, this.offset)) return undefined;
+    } else {
+      this.stage.set(bytes, this.staged);
+      this.staged += bytes.length;
     }
     const place = { file: this.file, offset: this.offset, length: set.length, head: headOf(set) };
     this.offset += bytes.length;
     return place;
   }
 
+  /** Writes what is staged. */
+  flush(): void {
+    if (this.staged === 0) return;
+    const n = this.staged;
+    this.staged = 0;
+    this.put(this.stage.subarray(0, n), this.offset - n);
+  }
+
+  private put(bytes: Uint8Array, at: number): boolean {
+    if (this.failed || this.fd === undefined) return false;
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
+      return true;
+    } catch {
+      this.failed = true; // e.g. a full disk: fall back to reading the documents again
+      return false;
+    }
+  }
+
   close(): void {
+    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
