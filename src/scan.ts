@@ -644,6 +644,8 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
     const mark = sets.used;
     const n = to - from;
     sets.limit = mark + bytes + setBytes(2 * docs.length) + setBytes(docs.length) + setBytes(2 * n);
+    // in document order, which is about the order of the heads in their files (read in runs)
+    need.sort((x, y) => x - y);
     const heads = await pool.readSpilled(
       need.map((d) => docs[d]!.spill!),
       true,

@@ -9,6 +9,8 @@ import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside } from '../sr
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const sorted = (xs: number[]) => Uint32Array.from(new Set(xs)).sort();
+
 function ok(set: Uint32Array): LoadResult {
   const meta = { encoding: 'utf-8' as const, bytes: 1, chars: 1, units: 1, shingles: set.length, contentHash: 'x' };
   return { index: 0, status: 'ok', meta, signature: new Uint32Array(4), set };
@@ -26,7 +28,7 @@ describe('spilled shingle sets', () => {
     const reader = new SpillReader();
     sets.forEach((s, k) => {
       const into = new Uint32Array(places[k]!.length);
-      expect(reader.read(places[k]!, into)).toBe(true);
+      expect(reader.read(places[k]!.file, places[k]!.offset, new Uint8Array(into.buffer))).toBe(true);
       expect([...into]).toEqual([...s]);
     });
     reader.close();
@@ -47,6 +49,22 @@ describe('spilled shingle sets', () => {
     reader.close();
   });
 
+  it('heads come back in the order asked, however their places lie in the files (runs read at once)', () => {
+    const writers = [new SpillWriter(path.join(dir, 'r1.bin')), new SpillWriter(path.join(dir, 'r2.bin'))];
+    // sets with heads of every size, some far apart (a big set between), in two files
+    const sets = Array.from({ length: 300 }, (_, i) =>
+      sorted(Array.from({ length: i % 7 === 0 ? 20000 : 1 + (i % 40) }, (_, x) => (((i + 1) * 2654435761 + x * 40503) >>> 0))),
+    );
+    const places = sets.map((s, i) => writers[i % 3 === 0 ? 1 : 0]!.write(s)!);
+    writers.forEach((w) => w.close());
+    const mem = SharedSets.create(8 << 20);
+    const reader = new SpillReader();
+    const asked = places.map((_, i) => (i * 7919) % places.length);
+    const back = readSpilledInto(asked.map((i) => places[i]!), mem, reader, true);
+    expect(back.map((p) => [...mem.at(p!)])).toEqual(asked.map((i) => [...sets[i]!].filter((v) => v < HEAD_CUT)));
+    reader.close();
+  });
+
   it('a set in ordinary memory is spilled; one in shared memory is kept; a file that cannot be written spills nothing', () => {
     const writer = new SpillWriter(path.join(dir, 'b.bin'));
     const spilled = spillIfOutside(ok(Uint32Array.from([4, 5])), writer);
@@ -60,6 +78,6 @@ describe('spilled shingle sets', () => {
     expect(r).toMatchObject({ set: null });
     expect('spill' in r).toBe(false);
     // a missing file reads as failure, not an exception
-    expect(new SpillReader().read({ file: path.join(dir, 'missing.bin'), offset: 0, length: 1, head: 0 }, new Uint32Array(1))).toBe(false);
+    expect(new SpillReader().read(path.join(dir, 'missing.bin'), 0, new Uint8Array(4))).toBe(false);
   });
 });

@@ -9,13 +9,21 @@ import type { LoadResult } from './load.js';
 
 /**
  * Where a spilled set is: its file, byte offset, and length in uint32 elements; `head`: how many
- * of its values (the first ones) are below HEAD_CUT, all that SharedSets.prescreen needs.
+ * of its values (the first ones) are below HEAD_CUT, all that SharedSets.prescreen needs, which
+ * are also at byte `headAt` of the heads file (headsFile(file): heads side by side, so that
+ * many are read with one read).
  */
 export interface SpillPlace {
   file: string;
   offset: number;
   length: number;
   head: number;
+  headAt: number;
+}
+
+/** The file of the heads of the sets in `file`. */
+export function headsFile(file: string): string {
+  return `${file}.heads`;
 }
 
 /** How many values of an ascending set are below HEAD_CUT. */
@@ -30,36 +38,34 @@ function headOf(set: Uint32Array): number {
   return lo;
 }
 
-/** Bytes of sets gathered before they are written (one write for many sets, not one each). */
+/** Bytes gathered before they are written (one write for many sets, not one each). */
 const STAGE_BYTES = 1 << 20;
 
-/**
- * Appends sets to one file (one writer per thread, so no two threads share a file). Sets are
- * gathered and written a megabyte at a time: flush() before a set's place is read back.
- */
-export class SpillWriter {
+/** Appends bytes to one file, a megabyte at a time. */
+class Appender {
   private fd: number | undefined;
-  /** Where the next set goes (the file's end once what is staged is written). */
+  /** Where the next bytes go (the file's end once what is staged is written). */
   private offset = 0;
   private readonly stage = Buffer.allocUnsafe(STAGE_BYTES);
   private staged = 0;
-  private failed = false;
+  failed = false;
 
   constructor(private readonly file: string) {}
 
-  /**
-   * The place the set will have once flushed; undefined when the file cannot be written (the
-   * set is then made again when needed; so is one whose flush fails: its place reads short).
-   */
-  write(set: Uint32Array): SpillPlace | undefined {
-    if (this.failed) return undefined;
+  /** Opens the file (false when it cannot be). */
+  open(): boolean {
+    if (this.failed) return false;
     try {
       this.fd ??= openSync(this.file, 'w', 0o600);
+      return true;
     } catch {
       this.failed = true;
-      return undefined;
+      return false;
     }
-    const bytes = new Uint8Array(set.buffer, set.byteOffset, set.byteLength);
+  }
+
+  /** The offset the bytes will have once flushed (undefined when they cannot be written). */
+  append(bytes: Uint8Array): number | undefined {
     if (this.staged + bytes.length > STAGE_BYTES) this.flush();
     if (bytes.length > STAGE_BYTES) {
       if (!this.put(bytes, this.offset)) return undefined;
@@ -67,12 +73,11 @@ export class SpillWriter {
       this.stage.set(bytes, this.staged);
       this.staged += bytes.length;
     }
-    const place = { file: this.file, offset: this.offset, length: set.length, head: headOf(set) };
+    const at = this.offset;
     this.offset += bytes.length;
-    return place;
+    return at;
   }
 
-  /** Writes what is staged. */
   flush(): void {
     if (this.staged === 0) return;
     const n = this.staged;
@@ -100,6 +105,45 @@ export class SpillWriter {
 }
 
 /**
+ * Appends sets to one file, and their heads to its heads file (one writer per thread, so no two
+ * threads share a file). Bytes are gathered and written a megabyte at a time: flush() before a
+ * set's place is read back.
+ */
+export class SpillWriter {
+  private readonly sets: Appender;
+  private readonly heads: Appender;
+
+  constructor(private readonly file: string) {
+    this.sets = new Appender(file);
+    this.heads = new Appender(headsFile(file));
+  }
+
+  /**
+   * The place the set will have once flushed; undefined when the files cannot be written (the
+   * set is then made again when needed; so is one whose flush fails: its place reads short).
+   */
+  write(set: Uint32Array): SpillPlace | undefined {
+    if (!this.sets.open() || !this.heads.open()) return undefined;
+    const head = headOf(set);
+    const offset = this.sets.append(new Uint8Array(set.buffer, set.byteOffset, set.byteLength));
+    const headAt = this.heads.append(new Uint8Array(set.buffer, set.byteOffset, head * 4));
+    if (offset === undefined || headAt === undefined) return undefined;
+    return { file: this.file, offset, length: set.length, head, headAt };
+  }
+
+  /** Writes what is staged. */
+  flush(): void {
+    this.sets.flush();
+    this.heads.flush();
+  }
+
+  close(): void {
+    this.sets.close();
+    this.heads.close();
+  }
+}
+
+/**
  * A loaded set that is not in the shared memory (over its limit) is spilled: the result then
  * carries its place in the file instead of the set.
  */
@@ -111,30 +155,63 @@ export function spillIfOutside(r: LoadResult, writer: SpillWriter): LoadResult {
   return r;
 }
 
+/** Heads this close in their file are read with one read (the bytes between them too). */
+const HEADS_GAP = 16 << 10;
+/** The most bytes of heads read at once. */
+const HEADS_READ = 4 << 20;
+
 /**
  * Reads spilled sets (with `heads`, only their heads) back into the shared memory (allocated
  * there, within its limit): each one's place, or null when it cannot be (no room, or unreadable).
+ * Heads are read by runs of heads near one another in their file, one read a run.
  */
 export function readSpilledInto(places: readonly SpillPlace[], sets: SharedSets, reader: SpillReader, heads = false): (SetPlace | null)[] {
-  return places.map((place) => {
-    const set = sets.alloc(heads ? place.head : place.length);
-    return set && reader.read(place, set) ? sets.placeOf(set)! : null;
+  if (!heads) {
+    return places.map((place) => {
+      const set = sets.alloc(place.length);
+      return set && reader.read(place.file, place.offset, new Uint8Array(set.buffer, set.byteOffset, set.byteLength)) ? sets.placeOf(set)! : null;
+    });
+  }
+  const out: (SetPlace | null)[] = new Array(places.length).fill(null);
+  const order = places.map((_, i) => i).sort((x, y) => {
+    const [a, b] = [places[x]!, places[y]!];
+    return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.headAt - b.headAt;
   });
+  for (let i = 0; i < order.length; ) {
+    const first = places[order[i]!]!;
+    let end = first.headAt + 4 * first.head;
+    let j = i + 1;
+    for (; j < order.length; j++) {
+      const p = places[order[j]!]!;
+      if (p.file !== first.file || p.headAt - end > HEADS_GAP || p.headAt + 4 * p.head - first.headAt > HEADS_READ) break;
+      end = Math.max(end, p.headAt + 4 * p.head);
+    }
+    const bytes = reader.range(headsFile(first.file), first.headAt, end - first.headAt);
+    for (let k = i; k < j; k++) {
+      const p = places[order[k]!]!;
+      const set = sets.alloc(p.head);
+      if (!set || !bytes) continue;
+      new Uint8Array(set.buffer, set.byteOffset, set.byteLength).set(bytes.subarray(p.headAt - first.headAt, p.headAt - first.headAt + 4 * p.head));
+      out[order[k]!] = sets.placeOf(set)!;
+    }
+    i = j;
+  }
+  return out;
 }
 
 /** Reads spilled sets back. */
 export class SpillReader {
   private readonly fds = new Map<string, number>();
+  private scratch = Buffer.allocUnsafe(0);
 
-  /** Fills `into` with the set's first into.length elements, from the file; false when it cannot be read. */
-  read(place: SpillPlace, into: Uint32Array): boolean {
+  /** Fills `into` from byte `offset` of the file; false when it cannot be read (or is short). */
+  read(file: string, offset: number, into: Uint8Array): boolean {
     try {
-      let fd = this.fds.get(place.file);
-      if (fd === undefined) this.fds.set(place.file, (fd = openSync(place.file, 'r')));
-      const bytes = new Uint8Array(into.buffer, into.byteOffset, into.length * 4);
+      let fd = this.fds.get(file);
+      if (fd === undefined) this.fds.set(file, (fd = openSync(file, 'r')));
       let done = 0;
-      while (done < bytes.length) {
-        const n = readSync(fd, bytes, done, bytes.length - done, place.offset + done);
+      while (done < into.length) {
+        const n = readSync(fd, into, done, into.length - done, offset + done);
         if (n === 0) return false;
         done += n;
       }
@@ -142,6 +219,13 @@ export class SpillReader {
     } catch {
       return false;
     }
+  }
+
+  /** `length` bytes from byte `offset` of the file (valid until the next call), or null. */
+  range(file: string, offset: number, length: number): Buffer | null {
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 1 << 16));
+    const bytes = this.scratch.subarray(0, length);
+    return this.read(file, offset, bytes) ? bytes : null;
   }
 
   close(): void {
