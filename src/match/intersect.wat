@@ -86,89 +86,23 @@
       (br $search)))
     (local.get $lo))
 
-  ;; shared(a, la, b, lb, needed, logStop): |A ∩ B| of the sets at element offsets a and b (la and
-  ;; lb values) when it is at least `needed`; otherwise possibly less, but still below it (the
-  ;; pair given up on a sample). The rule of SharedSets.shared in src/match/intersect.ts, step for
-  ;; step: the smaller set is sampled; after the values below 1/16, 1/8, 1/4 and 1/2 of the hash
-  ;; range, (a) the count plus what is left must reach `needed`, and (b) the sample must not fall
-  ;; below p = needed/la by more than Serfling's margin sqrt(logStop (1 - (s-1)/la) / 2s).
-  (func $shared (param $a i32) (param $la i32) (param $b i32) (param $lb i32) (param $needed i32) (param $logStop f64) (result i32)
-    (local $t i32) (local $a0 i32) (local $a1 i32) (local $b1 i32) (local $i i32) (local $j i32) (local $ie i32) (local $je i32)
-    (local $n i32) (local $c i32) (local $cut i32) (local $left i32) (local $sampled i32) (local $p f64) (local $m f64) (local $margin f64)
-    (if (i32.or (i32.lt_u (local.get $lb) (local.get $la))
-                (i32.and (i32.eq (local.get $lb) (local.get $la)) (i32.lt_u (local.get $b) (local.get $a))))
-      (then
-        (local.set $t (local.get $a)) (local.set $a (local.get $b)) (local.set $b (local.get $t))
-        (local.set $t (local.get $la)) (local.set $la (local.get $lb)) (local.set $lb (local.get $t))))
-    (if (i32.gt_u (local.get $needed) (local.get $la)) (then (return (i32.const 0))))
-    (local.set $a0 (i32.shl (local.get $a) (i32.const 2)))
-    (local.set $a1 (i32.add (local.get $a0) (i32.shl (local.get $la) (i32.const 2))))
-    (local.set $j (i32.shl (local.get $b) (i32.const 2)))
-    (local.set $b1 (i32.add (local.get $j) (i32.shl (local.get $lb) (i32.const 2))))
-    (local.set $i (local.get $a0))
-    (if (i32.gt_u (local.get $needed) (i32.const 0))
-      (then
-        (local.set $m (f64.convert_i32_u (local.get $la)))
-        (local.set $p (f64.div (f64.convert_i32_u (local.get $needed)) (local.get $m)))
-        (local.set $c (i32.const 28))
-        (block $cuts (loop $next
-          (br_if $cuts (i32.gt_u (local.get $c) (i32.const 31)))
-          (local.set $cut (i32.shl (i32.const 1) (local.get $c)))
-          (local.set $ie (call $lowerBound (local.get $i) (local.get $a1) (local.get $cut)))
-          (local.set $je (call $lowerBound (local.get $j) (local.get $b1) (local.get $cut)))
-          (local.set $n (i32.add (local.get $n) (call $count (local.get $i) (local.get $ie) (local.get $j) (local.get $je))))
-          (local.set $i (local.get $ie))
-          (local.set $j (local.get $je))
-          ;; (a) not enough left to share
-          (local.set $left (i32.shr_u (i32.sub (local.get $a1) (local.get $i)) (i32.const 2)))
-          (local.set $t (i32.shr_u (i32.sub (local.get $b1) (local.get $j)) (i32.const 2)))
-          (if (i32.lt_u (local.get $t) (local.get $left)) (then (local.set $left (local.get $t))))
-          (if (i32.lt_u (i32.add (local.get $n) (local.get $left)) (local.get $needed)) (then (return (local.get $n))))
-          ;; (b) the sample shares too little
-          (local.set $sampled (i32.shr_u (i32.sub (local.get $i) (local.get $a0)) (i32.const 2)))
-          (if (i32.and (i32.gt_u (local.get $sampled) (i32.const 0)) (i32.lt_u (local.get $sampled) (local.get $la)))
-            (then
-              (local.set $margin (f64.sqrt (f64.div
-                (f64.mul (local.get $logStop)
-                  (f64.sub (f64.const 1) (f64.div (f64.convert_i32_u (i32.sub (local.get $sampled) (i32.const 1))) (local.get $m))))
-                (f64.mul (f64.const 2) (f64.convert_i32_u (local.get $sampled))))))
-              (if (f64.lt (f64.convert_i32_u (local.get $n))
-                          (f64.mul (f64.convert_i32_u (local.get $sampled)) (f64.sub (local.get $p) (local.get $margin))))
-                (then (return (local.get $n))))))
-          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-          (br $next)))))
-    (i32.add (local.get $n) (call $count (local.get $i) (local.get $a1) (local.get $j) (local.get $b1))))
-
-;; headKeeps(a, ma, la, b, mb, lb, needed, logStop, swap) -> whether shared() might keep the
-  ;; pair after its first two looks (the values below 1/16 and 1/8 of the hash range), when only
-  ;; the values below 1/8 of the range may be at hand: the sets at element offsets a and b have
-  ;; la and lb values in all, of which ma and mb (at least those below 2^29) are in memory.
-  ;; Those looks, operation for operation as in shared(); the smaller set is sampled (of two of
-  ;; one size, the first when swap is 0). 0: shared() gives the pair up there (or needs more than
-  ;; the smaller set has).
-  (func $headKeeps (param $a i32) (param $ma i32) (param $la i32) (param $b i32) (param $mb i32) (param $lb i32)
-      (param $needed i32) (param $logStop f64) (param $swap i32) (result i32)
-    (local $t i32) (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $b1 i32) (local $i i32) (local $j i32) (local $ie i32) (local $je i32)
+;; looks(a0, a1, la, b0, b1, lb, needed, logStop, last) -> (n, i, j, givenUp): the looks of
+  ;; shared() at the values below 2^28, 2^29, ... 2^last, A's values (la in all) sampled: byte
+  ;; offsets a0..a1 and b0..b1 hold at least each set's values below 2^last. After each look,
+  ;; (a) the count plus what is left must reach `needed`, and (b) the sample must not fall below
+  ;; p = needed/la by more than Serfling's margin sqrt(logStop (1 - (s-1)/la) / 2s); givenUp is 1
+  ;; when one of them fails. n: the count so far; i and j: where the looks stopped.
+  (func $looks (param $a0 i32) (param $a1 i32) (param $la i32) (param $b0 i32) (param $b1 i32) (param $lb i32)
+      (param $needed i32) (param $logStop f64) (param $last i32) (result i32 i32 i32 i32)
+    (local $t i32) (local $i i32) (local $j i32) (local $ie i32) (local $je i32)
     (local $n i32) (local $c i32) (local $left i32) (local $sampled i32) (local $p f64) (local $m f64) (local $margin f64)
-    (if (i32.or (i32.lt_u (local.get $lb) (local.get $la))
-                (i32.and (i32.eq (local.get $lb) (local.get $la)) (local.get $swap)))
-      (then
-        (local.set $t (local.get $a)) (local.set $a (local.get $b)) (local.set $b (local.get $t))
-        (local.set $t (local.get $ma)) (local.set $ma (local.get $mb)) (local.set $mb (local.get $t))
-        (local.set $t (local.get $la)) (local.set $la (local.get $lb)) (local.set $lb (local.get $t))))
-    (if (i32.gt_u (local.get $needed) (local.get $la)) (then (return (i32.const 0))))
-    (if (i32.eqz (local.get $needed)) (then (return (i32.const 1))))
-    (local.set $a0 (i32.shl (local.get $a) (i32.const 2)))
-    (local.set $a1 (i32.add (local.get $a0) (i32.shl (local.get $ma) (i32.const 2))))
-    (local.set $b0 (i32.shl (local.get $b) (i32.const 2)))
-    (local.set $b1 (i32.add (local.get $b0) (i32.shl (local.get $mb) (i32.const 2))))
     (local.set $i (local.get $a0))
     (local.set $j (local.get $b0))
     (local.set $m (f64.convert_i32_u (local.get $la)))
     (local.set $p (f64.div (f64.convert_i32_u (local.get $needed)) (local.get $m)))
     (local.set $c (i32.const 28))
     (block $cuts (loop $next
-      (br_if $cuts (i32.gt_u (local.get $c) (i32.const 29)))
+      (br_if $cuts (i32.gt_u (local.get $c) (local.get $last)))
       (local.set $ie (call $lowerBound (local.get $i) (local.get $a1) (i32.shl (i32.const 1) (local.get $c))))
       (local.set $je (call $lowerBound (local.get $j) (local.get $b1) (i32.shl (i32.const 1) (local.get $c))))
       (local.set $n (i32.add (local.get $n) (call $count (local.get $i) (local.get $ie) (local.get $j) (local.get $je))))
@@ -178,7 +112,8 @@
       (local.set $left (i32.sub (local.get $la) (i32.shr_u (i32.sub (local.get $i) (local.get $a0)) (i32.const 2))))
       (local.set $t (i32.sub (local.get $lb) (i32.shr_u (i32.sub (local.get $j) (local.get $b0)) (i32.const 2))))
       (if (i32.lt_u (local.get $t) (local.get $left)) (then (local.set $left (local.get $t))))
-      (if (i32.lt_u (i32.add (local.get $n) (local.get $left)) (local.get $needed)) (then (return (i32.const 0))))
+      (if (i32.lt_u (i32.add (local.get $n) (local.get $left)) (local.get $needed))
+        (then (return (local.get $n) (local.get $i) (local.get $j) (i32.const 1))))
       ;; (b) the sample shares too little
       (local.set $sampled (i32.shr_u (i32.sub (local.get $i) (local.get $a0)) (i32.const 2)))
       (if (i32.and (i32.gt_u (local.get $sampled) (i32.const 0)) (i32.lt_u (local.get $sampled) (local.get $la)))
@@ -189,10 +124,67 @@
             (f64.mul (f64.const 2) (f64.convert_i32_u (local.get $sampled))))))
           (if (f64.lt (f64.convert_i32_u (local.get $n))
                       (f64.mul (f64.convert_i32_u (local.get $sampled)) (f64.sub (local.get $p) (local.get $margin))))
-            (then (return (i32.const 0))))))
+            (then (return (local.get $n) (local.get $i) (local.get $j) (i32.const 1))))))
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $next)))
-    (i32.const 1))
+    (local.get $n) (local.get $i) (local.get $j) (i32.const 0))
+
+  ;; shared(a, la, b, lb, needed, logStop): |A ∩ B| of the sets at element offsets a and b (la and
+  ;; lb values) when it is at least `needed`; otherwise possibly less, but still below it (the
+  ;; pair given up on a sample). The rule of SharedSets.shared in src/match/intersect.ts, step for
+  ;; step: the smaller set is sampled (of two of one size, the one at the lower offset); its four
+  ;; looks, after the values below 1/16, 1/8, 1/4 and 1/2 of the hash range, are looks().
+  (func $shared (param $a i32) (param $la i32) (param $b i32) (param $lb i32) (param $needed i32) (param $logStop f64) (result i32)
+    (local $t i32) (local $a1 i32) (local $b1 i32) (local $n i32) (local $i i32) (local $j i32) (local $givenUp i32)
+    (if (i32.or (i32.lt_u (local.get $lb) (local.get $la))
+                (i32.and (i32.eq (local.get $lb) (local.get $la)) (i32.lt_u (local.get $b) (local.get $a))))
+      (then
+        (local.set $t (local.get $a)) (local.set $a (local.get $b)) (local.set $b (local.get $t))
+        (local.set $t (local.get $la)) (local.set $la (local.get $lb)) (local.set $lb (local.get $t))))
+    (if (i32.gt_u (local.get $needed) (local.get $la)) (then (return (i32.const 0))))
+    (local.set $a (i32.shl (local.get $a) (i32.const 2)))
+    (local.set $b (i32.shl (local.get $b) (i32.const 2)))
+    (local.set $a1 (i32.add (local.get $a) (i32.shl (local.get $la) (i32.const 2))))
+    (local.set $b1 (i32.add (local.get $b) (i32.shl (local.get $lb) (i32.const 2))))
+    (local.set $i (local.get $a))
+    (local.set $j (local.get $b))
+    (if (i32.gt_u (local.get $needed) (i32.const 0))
+      (then
+        (call $looks (local.get $a) (local.get $a1) (local.get $la) (local.get $b) (local.get $b1) (local.get $lb)
+          (local.get $needed) (local.get $logStop) (i32.const 31))
+        (local.set $givenUp)
+        (local.set $j)
+        (local.set $i)
+        (local.set $n)
+        (if (local.get $givenUp) (then (return (local.get $n))))))
+    (i32.add (local.get $n) (call $count (local.get $i) (local.get $a1) (local.get $j) (local.get $b1))))
+
+  ;; headKeeps(a, ma, la, b, mb, lb, needed, logStop, swap) -> whether shared() might keep the
+  ;; pair after its first two looks (the values below 1/16 and 1/8 of the hash range), when only
+  ;; the values below 1/8 of the range may be at hand: the sets at element offsets a and b have
+  ;; la and lb values in all, of which ma and mb (at least those below 2^29) are in memory. The
+  ;; smaller set is sampled (of two of one size, the first when swap is 0). 0: shared() gives the
+  ;; pair up there (or it needs more than the smaller set has).
+  (func $headKeeps (param $a i32) (param $ma i32) (param $la i32) (param $b i32) (param $mb i32) (param $lb i32)
+      (param $needed i32) (param $logStop f64) (param $swap i32) (result i32)
+    (local $t i32)
+    (if (i32.or (i32.lt_u (local.get $lb) (local.get $la))
+                (i32.and (i32.eq (local.get $lb) (local.get $la)) (local.get $swap)))
+      (then
+        (local.set $t (local.get $a)) (local.set $a (local.get $b)) (local.set $b (local.get $t))
+        (local.set $t (local.get $ma)) (local.set $ma (local.get $mb)) (local.set $mb (local.get $t))
+        (local.set $t (local.get $la)) (local.set $la (local.get $lb)) (local.set $lb (local.get $t))))
+    (if (i32.gt_u (local.get $needed) (local.get $la)) (then (return (i32.const 0))))
+    (if (i32.eqz (local.get $needed)) (then (return (i32.const 1))))
+    (call $looks
+      (i32.shl (local.get $a) (i32.const 2)) (i32.add (i32.shl (local.get $a) (i32.const 2)) (i32.shl (local.get $ma) (i32.const 2))) (local.get $la)
+      (i32.shl (local.get $b) (i32.const 2)) (i32.add (i32.shl (local.get $b) (i32.const 2)) (i32.shl (local.get $mb) (i32.const 2))) (local.get $lb)
+      (local.get $needed) (local.get $logStop) (i32.const 29))
+    ;; keeps the pair when not given up
+    (i32.eqz)
+    (local.set $t)
+    (drop) (drop) (drop)
+    (local.get $t))
 
   ;; prescreen(pairs, n, places, sizes, jaccard, t, logStop) -> kept: the n pairs at byte offset
   ;; `pairs` (two uint32 document numbers each) that headKeeps lets through, their sets found as
