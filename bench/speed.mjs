@@ -35,7 +35,10 @@ function measure(cmd, args) {
   return { seconds: Number(last[0]), rssMB: Number(last[1]) / 1024, stdout: r.stdout };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
 const date = new Date().toISOString().slice(0, 10);
 console.log(`# ${date} · ${os.cpus().length} cores · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · Node ${process.version}`);
 
@@ -92,11 +95,7 @@ if (flag('--scale') || flag('--scale-only')) {
     rates.set(n, [...(rates.get(n) ?? []), rate]);
     console.log(`| ${n} | ${m.seconds.toFixed(1)} | ${rate.toFixed(0)} | ${m.rssMB.toFixed(0)} | ${report.counts.groups} | ${report.counts.candidates} |`);
   }
-  const middle = (xs) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  };
-  console.log(`\nrate at 200k / rate at 25k (medians of their ${rates.get(200_000).length} and ${rates.get(25_000).length} runs): ${(middle(rates.get(200_000)) / middle(rates.get(25_000))).toFixed(2)}`);
+  console.log(`\nrate at 200k / rate at 25k (medians of their ${rates.get(200_000).length} and ${rates.get(25_000).length} runs): ${(median(rates.get(200_000)) / median(rates.get(25_000))).toFixed(2)}`);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { readRecordAt } from './corpus/records.js';
 import { candidatePairsOfSignatures } from './match/candidates.js';
-import { setBytes } from './match/intersect.js';
+import { setBytes, type SharedSets } from './match/intersect.js';
 import { meetsThreshold, scoresOf, type PrescreenTask, type ScreenTask, type VerifyTask } from './match/verify.js';
 import { DEFAULTS, type ResolvedOptions } from './options.js';
 import { MOVED, fileTask, recordOptions, records, textTask, type Doc, type FileTask } from './scan-docs.js';
@@ -145,11 +145,7 @@ export async function matchDocuments(
     const { sets } = pool;
     const count = chunk.length / 2;
     sets.limit = sets.used + setBytes(2 * docs.length) + setBytes(chunk.length);
-    const places = sets.alloc(2 * docs.length)!;
-    for (let d = 0; d < docs.length; d++) {
-      const set = docs[d]!.set;
-      if (set) places.set(sets.placeOf(set)!, 2 * d);
-    }
+    const places = setPlaces(docs, sets);
     const pairs = sets.alloc(chunk.length)!;
     pairs.set(chunk);
     const pairsAt = sets.placeOf(pairs)![0];
@@ -198,99 +194,74 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
   const picked = new Uint32Array(count);
   let picks = 0;
   for (let p = 0; p < count; p++) {
-    const sa = state[pairs[2 * p]!]!;
-    const sb = state[pairs[2 * p + 1]!]!;
-    if ((sa | sb) === 1) picked[picks++] = p;
+    if ((state[pairs[2 * p]!]! | state[pairs[2 * p + 1]!]!) === 1) picked[picks++] = p;
   }
   if (picks === 0) return { pairs, givenUp: 0 };
   const some = picked.subarray(0, picks);
   const drop = new Uint8Array(count);
+  let givenUp = 0;
   const { sets } = pool;
   const { metric, threshold } = settings;
-  let from = 0;
-  let need: number[] = [];
-  // documents whose heads the chunk reads (a mark per chunk: its number)
-  const inChunk = new Uint32Array(docs.length);
-  let chunks = 1;
-  let bytes = 0;
-  const run = async (to: number) => {
-    const mark = sets.used;
-    const n = to - from;
-    sets.limit = mark + bytes + setBytes(2 * docs.length) + setBytes(docs.length) + setBytes(2 * n);
-    // in document order, which is about the order of the heads in their files (read in runs)
-    need.sort((x, y) => x - y);
-    const heads = await pool.readSpilled(
-      need.map((d) => docs[d]!.spill!),
-      true,
-    );
-    // where each set is, or the head read back (a document with neither is left out)
-    const places = sets.alloc(2 * docs.length)!;
-    const sizes = sets.alloc(docs.length)!;
-    const missing = new Uint8Array(docs.length);
-    for (let d = 0; d < docs.length; d++) {
-      const doc = docs[d]!;
-      sizes[d] = doc.info.shingles;
-      if (doc.set) places.set(sets.placeOf(doc.set)!, 2 * d);
-      else missing[d] = 1;
-    }
-    need.forEach((d, i) => {
-      const head = heads[i];
-      if (!head) return;
-      places[2 * d] = head.byteOffset / 4;
-      places[2 * d + 1] = head.length;
-      missing[d] = 0;
-    });
-    // the chunk's pairs whose sets (or heads) are all at hand; the others go on as they are
-    const chunk = sets.alloc(2 * n)!;
-    const at: number[] = [];
-    for (let x = from; x < to; x++) {
-      const p = some[x]!;
-      const a = pairs[2 * p]!;
-      const b = pairs[2 * p + 1]!;
-      if (missing[a] || missing[b]) continue;
-      chunk[2 * at.length] = a;
-      chunk[2 * at.length + 1] = b;
-      at.push(p);
-    }
-    const chunkAt = sets.placeOf(chunk)![0];
-    const slice = Math.max(256, Math.ceil(at.length / (pool.threads * 32)));
-    const tasks: PrescreenTask[] = [];
-    for (let s = 0; s < at.length; s += slice) {
-      tasks.push({ metric, threshold, pairs: chunkAt + 2 * s, count: Math.min(slice, at.length - s), places: sets.placeOf(places)![0], sizes: sets.placeOf(sizes)![0] });
-    }
-    let first = 0;
-    await pool.prescreen(tasks, (kept) => {
-      // the slice's pairs let through: their indexes, written over its first elements
-      const end = Math.min(first + slice, at.length);
-      let next = 0;
-      for (let x = first; x < end; x++) {
-        if (next < kept && chunk[2 * first + next] === x - first) next++;
-        else drop[at[x]!] = 1;
+  await inBudgetedChunks(
+    docs.length,
+    picks,
+    (x) => pairs[2 * some[x]!]!,
+    (x) => pairs[2 * some[x]! + 1]!,
+    (d) => (state[d] === 1 ? setBytes(docs[d]!.spill!.head) : 0),
+    settings.memoryBudget / 2,
+    async (from, to, need, bytes) => {
+      const mark = sets.used;
+      const n = to - from;
+      sets.limit = mark + bytes + setBytes(2 * docs.length) + setBytes(docs.length) + setBytes(2 * n);
+      // in document order, which is about the order of the heads in their files (read in runs)
+      need.sort((x, y) => x - y);
+      const heads = await pool.readSpilled(
+        need.map((d) => docs[d]!.spill!),
+        true,
+      );
+      // where each set is, or the head read back (a document with neither is left out)
+      const places = setPlaces(docs, sets);
+      const missing = state.map((st) => (st === 0 ? 0 : 1));
+      need.forEach((d, i) => {
+        if (!heads[i]) return;
+        places.set(sets.placeOf(heads[i]!)!, 2 * d);
+        missing[d] = 0;
+      });
+      const sizes = sets.alloc(docs.length)!;
+      for (let d = 0; d < docs.length; d++) sizes[d] = docs[d]!.info.shingles;
+      // the chunk's pairs whose sets (or heads) are all at hand; the others go on as they are
+      const chunk = sets.alloc(2 * n)!;
+      const at: number[] = [];
+      for (let x = from; x < to; x++) {
+        const p = some[x]!;
+        const a = pairs[2 * p]!;
+        const b = pairs[2 * p + 1]!;
+        if (missing[a] || missing[b]) continue;
+        chunk[2 * at.length] = a;
+        chunk[2 * at.length + 1] = b;
+        at.push(p);
       }
-      first = end;
-    });
-    sets.release(mark);
-    from = to;
-    need = [];
-    chunks++;
-    bytes = 0;
-  };
-  const want = (d: number) => {
-    if (state[d] === 1 && inChunk[d] !== chunks) {
-      inChunk[d] = chunks;
-      need.push(d);
-      bytes += setBytes(docs[d]!.spill!.head);
-    }
-  };
-  for (let x = 0; x < some.length; x++) {
-    const p = some[x]!;
-    want(pairs[2 * p]!);
-    want(pairs[2 * p + 1]!);
-    if (bytes > settings.memoryBudget / 2) await run(x + 1);
-  }
-  if (from < some.length) await run(some.length);
-  let givenUp = 0;
-  for (let p = 0; p < count; p++) givenUp += drop[p]!;
+      const chunkAt = sets.placeOf(chunk)![0];
+      const slice = Math.max(256, Math.ceil(at.length / (pool.threads * 32)));
+      const tasks: PrescreenTask[] = [];
+      for (let s = 0; s < at.length; s += slice) {
+        tasks.push({ metric, threshold, pairs: chunkAt + 2 * s, count: Math.min(slice, at.length - s), places: sets.placeOf(places)![0], sizes: sets.placeOf(sizes)![0] });
+      }
+      let first = 0;
+      await pool.prescreen(tasks, (kept) => {
+        // the slice's pairs let through: their indexes, written over its first elements
+        const end = Math.min(first + slice, at.length);
+        givenUp += end - first - kept;
+        let next = 0;
+        for (let x = first; x < end; x++) {
+          if (next < kept && chunk[2 * first + next] === x - first) next++;
+          else drop[at[x]!] = 1;
+        }
+        first = end;
+      });
+      sets.release(mark);
+    },
+  );
   if (givenUp === 0) return { pairs, givenUp };
   const left = new Uint32Array(2 * (count - givenUp));
   let w = 0;
@@ -300,6 +271,61 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
     left[w++] = pairs[2 * p + 1]!;
   }
   return { pairs: left, givenUp };
+}
+
+/**
+ * A table, allocated in the shared memory, of where each document's set is there (its offset
+ * and length at 2d and 2d + 1); the entries of documents without a set are left unset.
+ */
+function setPlaces(docs: readonly Doc[], sets: SharedSets): Uint32Array {
+  const places = sets.alloc(2 * docs.length)!;
+  for (let d = 0; d < docs.length; d++) {
+    const set = docs[d]!.set;
+    if (set) places.set(sets.placeOf(set)!, 2 * d);
+  }
+  return places;
+}
+
+/**
+ * Cuts `count` pairs (ends a(x) and b(x), documents < `documents`) into consecutive chunks such
+ * that the documents a chunk needs (bytesOf(d) > 0: the bytes it needs in memory) take at most
+ * about `budget` bytes (a chunk ends with the pair that passes it), and runs each chunk in turn
+ * with the documents it needs (each once) and their bytes.
+ */
+async function inBudgetedChunks(
+  documents: number,
+  count: number,
+  a: (x: number) => number,
+  b: (x: number) => number,
+  bytesOf: (d: number) => number,
+  budget: number,
+  run: (from: number, to: number, need: number[], bytes: number) => Promise<void>,
+): Promise<void> {
+  // the chunk that last took each document (chunks are numbered from 1)
+  const takenBy = new Uint32Array(documents);
+  let chunk = 1;
+  let from = 0;
+  let need: number[] = [];
+  let bytes = 0;
+  const want = (d: number) => {
+    const n = bytesOf(d);
+    if (n > 0 && takenBy[d] !== chunk) {
+      takenBy[d] = chunk;
+      need.push(d);
+      bytes += n;
+    }
+  };
+  for (let x = 0; x < count; x++) {
+    want(a(x));
+    want(b(x));
+    if (bytes > budget || x === count - 1) {
+      await run(from, x + 1, need, bytes);
+      from = x + 1;
+      need = [];
+      bytes = 0;
+      chunk++;
+    }
+  }
 }
 
 /**
@@ -321,46 +347,32 @@ async function inChunksWithSets(
     if (pairs.length) await verify(pairs);
     return;
   }
-  let from = 0;
-  let need: number[] = [];
-  const needed = new Set<number>();
-  let bytes = 0;
   // sets read again are made above what loading kept, and freed after their chunk
   const mark = pool.sets.used;
-  const run = async (to: number) => {
-    let chunk = pairs.subarray(2 * from, 2 * to);
-    from = to;
-    if (need.length) {
-      pool.sets.limit = mark + bytes;
-      await reloadSets(need, docs, files, settings, pool);
-      // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
-      if (need.some((d) => docs[d]!.set === null)) {
-        const kept: number[] = [];
-        for (let p = 0; p < chunk.length; p += 2) {
-          if (docs[chunk[p]!]!.set !== null && docs[chunk[p + 1]!]!.set !== null) kept.push(chunk[p]!, chunk[p + 1]!);
+  await inBudgetedChunks(
+    docs.length,
+    pairs.length / 2,
+    (x) => pairs[2 * x]!,
+    (x) => pairs[2 * x + 1]!,
+    (d) => (docs[d]!.set === null ? setBytes(docs[d]!.info.shingles) : 0),
+    settings.memoryBudget / 2,
+    async (from, to, need, bytes) => {
+      let chunk = pairs.subarray(2 * from, 2 * to);
+      if (need.length) {
+        pool.sets.limit = mark + bytes;
+        await reloadSets(need, docs, files, settings, pool);
+        // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
+        if (need.some((d) => docs[d]!.set === null)) {
+          const kept: number[] = [];
+          for (let p = 0; p < chunk.length; p += 2) {
+            if (docs[chunk[p]!]!.set !== null && docs[chunk[p + 1]!]!.set !== null) kept.push(chunk[p]!, chunk[p + 1]!);
+          }
+          chunk = Uint32Array.from(kept);
         }
-        chunk = Uint32Array.from(kept);
       }
-    }
-    if (chunk.length) await verify(chunk);
-    for (const d of need) docs[d]!.set = null;
-    pool.sets.release(mark);
-    need = [];
-    needed.clear();
-    bytes = 0;
-  };
-  const want = (d: number) => {
-    if (docs[d]!.set === null && !needed.has(d)) {
-      needed.add(d);
-      need.push(d);
-      bytes += setBytes(docs[d]!.info.shingles);
-    }
-  };
-  const count = pairs.length / 2;
-  for (let p = 0; p < count; p++) {
-    want(pairs[2 * p]!);
-    want(pairs[2 * p + 1]!);
-    if (bytes > settings.memoryBudget / 2) await run(p + 1);
-  }
-  if (from < count) await run(count);
+      if (chunk.length) await verify(chunk);
+      for (const d of need) docs[d]!.set = null;
+      pool.sets.release(mark);
+    },
+  );
 }

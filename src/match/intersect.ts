@@ -232,7 +232,7 @@ export class SharedSets {
 }
 
 /** The first index in `v[from, to)` whose value is at least `x` (or `to`). */
-function lowerBound(v: Uint32Array, from: number, to: number, x: number): number {
+export function lowerBound(v: Uint32Array, from: number, to: number, x: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {

@@ -186,6 +186,16 @@
     (drop) (drop) (drop)
     (local.get $t))
 
+;; sharedNeeded(fa, fb, jaccard, t) -> the fewest shared shingles two sets of fa and fb
+  ;; values need to meet threshold t (containment, or Jaccard when `jaccard` is 1): sharedNeeded
+  ;; in src/match/verify.ts, operation for operation.
+  (func $sharedNeeded (param $fa f64) (param $fb f64) (param $jaccard i32) (param $t f64) (result i32)
+    (i32.trunc_f64_u (f64.max (f64.const 0) (f64.ceil (f64.sub
+      (if (result f64) (local.get $jaccard)
+        (then (f64.div (f64.mul (local.get $t) (f64.add (local.get $fa) (local.get $fb))) (f64.add (f64.const 1) (local.get $t))))
+        (else (f64.mul (local.get $t) (f64.min (local.get $fa) (local.get $fb)))))
+      (f64.const 1e-9))))))
+
   ;; prescreen(pairs, n, places, sizes, jaccard, t, logStop) -> kept: the n pairs at byte offset
   ;; `pairs` (two uint32 document numbers each) that headKeeps lets through, their sets found as
   ;; in verify (places + 8d: element offset and length in memory, which may be only the values
@@ -195,7 +205,6 @@
   (func (export "prescreen") (param $pairs i32) (param $n i32) (param $places i32) (param $sizes i32)
       (param $jaccard i32) (param $t f64) (param $logStop f64) (result i32)
     (local $q i32) (local $end i32) (local $w i32) (local $x i32) (local $y i32) (local $la i32) (local $lb i32)
-    (local $fa f64) (local $fb f64) (local $need f64)
     (local.set $q (local.get $pairs))
     (local.set $w (local.get $pairs))
     (local.set $end (i32.add (local.get $pairs) (i32.shl (local.get $n) (i32.const 3))))
@@ -205,13 +214,6 @@
       (local.set $y (i32.load offset=4 (local.get $q)))
       (local.set $la (i32.load (i32.add (local.get $sizes) (i32.shl (local.get $x) (i32.const 2)))))
       (local.set $lb (i32.load (i32.add (local.get $sizes) (i32.shl (local.get $y) (i32.const 2)))))
-      (local.set $fa (f64.convert_i32_u (local.get $la)))
-      (local.set $fb (f64.convert_i32_u (local.get $lb)))
-      ;; sharedNeeded, as in verify
-      (local.set $need
-        (if (result f64) (local.get $jaccard)
-          (then (f64.div (f64.mul (local.get $t) (f64.add (local.get $fa) (local.get $fb))) (f64.add (f64.const 1) (local.get $t))))
-          (else (f64.mul (local.get $t) (f64.min (local.get $fa) (local.get $fb))))))
       (if (call $headKeeps
             (i32.load (i32.add (local.get $places) (i32.shl (local.get $x) (i32.const 3))))
             (i32.load offset=4 (i32.add (local.get $places) (i32.shl (local.get $x) (i32.const 3))))
@@ -219,7 +221,7 @@
             (i32.load (i32.add (local.get $places) (i32.shl (local.get $y) (i32.const 3))))
             (i32.load offset=4 (i32.add (local.get $places) (i32.shl (local.get $y) (i32.const 3))))
             (local.get $lb)
-            (i32.trunc_f64_u (f64.max (f64.const 0) (f64.ceil (f64.sub (local.get $need) (f64.const 1e-9)))))
+            (call $sharedNeeded (f64.convert_i32_u (local.get $la)) (f64.convert_i32_u (local.get $lb)) (local.get $jaccard) (local.get $t))
             (local.get $logStop)
             (i32.lt_u (local.get $y) (local.get $x)))
         (then
@@ -232,14 +234,7 @@
   ;; How many pairs the last verify call counted (the others were ruled out by their signatures).
   (global $checked (export "checked") (mut i32) (i32.const 0))
 
-  ;; verify(pairs, n, places, sigs, k, jaccard, t, logStop) -> kept: the n pairs at byte offset
-  ;; `pairs` (two uint32 document numbers each) are scored in turn, as verifyPairs in
-  ;; src/match/verify.ts describes: document d's set is at the element offset and length at
-  ;; places + 8d; with k > 0, its signature's k values at sigs + 4kd, and a pair whose estimate is
-  ;; hopeless (estimateKeeps) is not counted; each other pair needs sharedNeeded shingles
-  ;; (containment, or Jaccard when `jaccard` is 1, at threshold t). A pair that has them is written
-  ;; over the pairs already read, as (its index in the slice, its shared count); returns how many.
-;; estimateKeeps(x, y, mn, mx, sigs, k, jaccard, t): whether documents x and y, with mn <= mx
+  ;; estimateKeeps(x, y, mn, mx, sigs, k, jaccard, t): whether documents x and y, with mn <= mx
   ;; shingles, may meet the threshold t as their signatures (k values each, document d's at
   ;; sigs + 4kd) estimate: src/match/verify.ts's jaccardFloor and estimateKeeps, operation for
   ;; operation.
@@ -305,11 +300,18 @@
       (br $next)))
     (i32.shr_u (i32.sub (local.get $w) (local.get $pairs)) (i32.const 3)))
 
+  ;; verify(pairs, n, places, sigs, k, jaccard, t, logStop) -> kept: the n pairs at byte offset
+  ;; `pairs` (two uint32 document numbers each) are scored in turn, as verifyPairs in
+  ;; src/match/verify.ts describes: document d's set is at the element offset and length at
+  ;; places + 8d; with k > 0, its signature's k values at sigs + 4kd, and a pair whose estimate is
+  ;; hopeless (estimateKeeps) is not counted; each other pair needs sharedNeeded shingles
+  ;; (containment, or Jaccard when `jaccard` is 1, at threshold t). A pair that has them is written
+  ;; over the pairs already read, as (its index in the slice, its shared count); returns how many.
   (func (export "verify") (param $pairs i32) (param $n i32) (param $places i32) (param $sigs i32) (param $k i32)
       (param $jaccard i32) (param $t f64) (param $logStop f64) (result i32)
     (local $q i32) (local $end i32) (local $w i32) (local $x i32) (local $y i32) (local $ao i32) (local $la i32) (local $bo i32) (local $lb i32)
     (local $fa f64) (local $fb f64) (local $mn f64) (local $mx f64)
-    (local $need f64) (local $needed i32) (local $shared i32) (local $checked i32)
+    (local $needed i32) (local $shared i32) (local $checked i32)
     (local.set $q (local.get $pairs))
     (local.set $w (local.get $pairs))
     (local.set $end (i32.add (local.get $pairs) (i32.shl (local.get $n) (i32.const 3))))
@@ -330,12 +332,7 @@
           (then (br_if $skip (i32.eqz (call $estimateKeeps (local.get $x) (local.get $y) (local.get $mn) (local.get $mx)
             (local.get $sigs) (local.get $k) (local.get $jaccard) (local.get $t))))))
         (local.set $checked (i32.add (local.get $checked) (i32.const 1)))
-        ;; sharedNeeded
-        (local.set $need
-          (if (result f64) (local.get $jaccard)
-            (then (f64.div (f64.mul (local.get $t) (f64.add (local.get $fa) (local.get $fb))) (f64.add (f64.const 1) (local.get $t))))
-            (else (f64.mul (local.get $t) (local.get $mn)))))
-        (local.set $needed (i32.trunc_f64_u (f64.max (f64.const 0) (f64.ceil (f64.sub (local.get $need) (f64.const 1e-9))))))
+        (local.set $needed (call $sharedNeeded (local.get $fa) (local.get $fb) (local.get $jaccard) (local.get $t)))
         (local.set $shared (call $shared (local.get $ao) (local.get $la) (local.get $bo) (local.get $lb) (local.get $needed) (local.get $logStop)))
         (br_if $skip (i32.lt_u (local.get $shared) (local.get $needed)))
         (i32.store (local.get $w) (i32.shr_u (i32.sub (local.get $q) (local.get $pairs)) (i32.const 3)))

@@ -1,10 +1,12 @@
 /**
- * Shingle sets over the memory budget, written to a temporary file as they are made, so that
- * verification reads each back with one read instead of reading and sketching its document again.
- * The files live in a temporary folder that the pool removes when it closes.
+ * Shingle sets over the memory budget, written to a temporary file as they are made (and their
+ * heads to a second one), so that verification reads them back instead of reading and
+ * sketching their documents again: the heads first, many with one read, then each set still
+ * needed with one read. The files live in a temporary folder that the pool removes when it
+ * closes.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { HEAD_CUT, type SetPlace, type SharedSets } from '../match/intersect.js';
+import { HEAD_CUT, lowerBound, type SetPlace, type SharedSets } from '../match/intersect.js';
 import type { LoadResult } from './load.js';
 
 /**
@@ -26,18 +28,6 @@ export function headsFile(file: string): string {
   return `${file}.heads`;
 }
 
-/** How many values of an ascending set are below HEAD_CUT. */
-function headOf(set: Uint32Array): number {
-  let lo = 0;
-  let hi = set.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (set[mid]! < HEAD_CUT) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Bytes gathered before they are written (one write for many sets, not one each). */
 const STAGE_BYTES = 1 << 20;
 
@@ -48,7 +38,7 @@ class Appender {
   private offset = 0;
   private readonly stage = Buffer.allocUnsafe(STAGE_BYTES);
   private staged = 0;
-  failed = false;
+  private failed = false;
 
   constructor(private readonly file: string) {}
 
@@ -124,7 +114,7 @@ export class SpillWriter {
    */
   write(set: Uint32Array): SpillPlace | undefined {
     if (!this.sets.open() || !this.heads.open()) return undefined;
-    const head = headOf(set);
+    const head = lowerBound(set, 0, set.length, HEAD_CUT);
     const offset = this.sets.append(new Uint8Array(set.buffer, set.byteOffset, set.byteLength));
     const headAt = this.heads.append(new Uint8Array(set.buffer, set.byteOffset, head * 4));
     if (offset === undefined || headAt === undefined) return undefined;
