@@ -1,7 +1,7 @@
 /**
  * The sketch stage's inner loops in WebAssembly (src/sketch/sketch.wat): units -> mixed units ->
- * shingle hashes (with their MinHash bins) -> sorted distinct set, in one memory per thread, with
- * no JavaScript loop over the text and nothing allocated per document. For plain ASCII files in
+ * shingle hashes -> sorted distinct set -> its MinHash bins, in one memory per thread, with no
+ * JavaScript loop over the text and nothing allocated per document. For plain ASCII files in
  * char mode the kernel starts from the file's bytes, read straight into its memory.
  *
  * Every result is exactly what the JavaScript reference gives (src/text/shingle.ts's
@@ -17,8 +17,9 @@ interface Exports {
   mixBytes(src: number, n: number, out: number): number;
   mixWide(src: number, n: number, out: number, tables: number): number;
   mixUnits(src: number, n: number, seed: number): void;
-  shingle(src: number, n: number, k: number, out: number, sig: number, filled: number, numPerm: number, finalSeed: number): number;
+  shingle(src: number, n: number, k: number, out: number, finalSeed: number): number;
   sortUnique(src: number, n: number, dst: number, counts: number, bits: number): number;
+  bins(set: number, m: number, sig: number, filled: number, numPerm: number): void;
 }
 
 const TABLE = 0;
@@ -176,9 +177,13 @@ export class SketchKernel {
     const filled = SIG + 4 * numPerm;
     this.u32.set(acc.bins, SIG >>> 2);
     this.u8.set(acc.filled, filled);
-    const count = this.k.shingle(at, n, size, hashes, SIG, filled, numPerm, seeds.final);
-    if (count > 0) acc.takeBins(this.u32.subarray(SIG >>> 2, (SIG >>> 2) + numPerm), this.u8.subarray(filled, filled + numPerm));
+    const count = this.k.shingle(at, n, size, hashes, seeds.final);
     const distinct = this.k.sortUnique(hashes, count, dst, counts, sortBits(count));
+    if (count > 0) {
+      // the bins from the sorted set: its first value in a bin is the bin's smallest
+      this.k.bins(dst, distinct, SIG, filled, numPerm);
+      acc.takeBins(this.u32.subarray(SIG >>> 2, (SIG >>> 2) + numPerm), this.u8.subarray(filled, filled + numPerm));
+    }
     return this.u32.subarray(dst >>> 2, (dst >>> 2) + distinct);
   }
 }

@@ -12,14 +12,18 @@
 ;;   byte's first and second mixed unit (256 uint32 each). out needs room for 2n + 1 units.
 ;; mixUnits(src, n, seed): units (code points or word hashes) to mixed units, in place:
 ;;   fmix32(unit ^ seed), as src/text/shingle.ts's shingleStream does.
-;; shingle(src, n, k, out, sig, filled, numPerm, finalSeed) -> count: the hash of each run of k
-;;   mixed units (a rolling polynomial hash, finalised with fmix32; all n of them when n < k),
-;;   written to out in text order; each also goes into its one-permutation MinHash bin
-;;   (floor(hash * numPerm / 2^32)): sig keeps the smallest, filled marks the bin.
+;; shingle(src, n, k, out, finalSeed) -> count: the hash of each run of k mixed units (the
+;;   polynomial hash sum of u[i+j] * 0x01000193^(k-1-j) mod 2^32, by Horner's rule, finalised with
+;;   fmix32; all n of them when n < k), written to out in text order; eight runs at a time in
+;;   SIMD lanes (no hash waits for the one before it), the last few one at a time.
 ;; sortUnique(src, n, dst, counts, bits) -> distinct count: one counting pass on the top `bits`
 ;;   bits (about two values a bucket), a scatter into dst, an insertion sort that never moves a
 ;;   value out of its bucket, and duplicates dropped in place: dst then starts with the
 ;;   distinct values, ascending. counts holds 2^bits + 1 uint32.
+;; bins(set, m, sig, filled, numPerm): the m distinct values at set, ascending, into their
+;;   one-permutation MinHash bins (floor(value * numPerm / 2^32)): as the bin only grows with the
+;;   value, a bin's smallest value is the first of it met; sig keeps the smaller of it and what
+;;   the bin held, filled marks the bin.
 (module
   (memory (export "memory") 1)
   (global $TABLE i32 (i32.const 0))
@@ -73,59 +77,67 @@
       (local.set $src (i32.add (local.get $src) (i32.const 4)))
       (br $next))))
 
-  (func (export "shingle") (param $src i32) (param $n i32) (param $k i32) (param $out i32)
-    (param $sig i32) (param $filled i32) (param $numPerm i32) (param $finalSeed i32) (result i32)
-    (local $i i32) (local $top i32) (local $h i32) (local $x i32) (local $w i32) (local $bin i32)
-    (local $p i32) (local $old i32) (local $perm i64)
+  (func (export "shingle") (param $src i32) (param $n i32) (param $k i32) (param $out i32) (param $finalSeed i32) (result i32)
+    (local $count i32) (local $i i32) (local $j i32) (local $p i32) (local $e i32) (local $h i32) (local $x i32)
+    (local $h0 v128) (local $h1 v128) (local $base v128) (local $seed v128) (local $c1 v128) (local $c2 v128)
     (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
     (if (i32.gt_u (local.get $k) (local.get $n)) (then (local.set $k (local.get $n))))
-    (local.set $perm (i64.extend_i32_u (local.get $numPerm)))
-    ;; top = BASE^(k-1), BASE = 0x01000193
-    (local.set $top (i32.const 1))
-    (local.set $i (i32.const 1))
+    (local.set $count (i32.add (i32.sub (local.get $n) (local.get $k)) (i32.const 1)))
+    (local.set $base (i32x4.splat (i32.const 0x01000193)))
+    (local.set $seed (i32x4.splat (local.get $finalSeed)))
+    (local.set $c1 (i32x4.splat (i32.const 0x85ebca6b)))
+    (local.set $c2 (i32x4.splat (i32.const 0xc2b2ae35)))
+    ;; eight shingles at a time: each lane's polynomial hash by Horner's rule over its k units
     (block $d1 (loop $l1
-      (br_if $d1 (i32.ge_u (local.get $i) (local.get $k)))
-      (local.set $top (i32.mul (local.get $top) (i32.const 0x01000193)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $d1 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $count)))
+      (local.set $p (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $e (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $h0 (v128.load (local.get $p)))
+      (local.set $h1 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (block $d2 (loop $l2
+        (br_if $d2 (i32.ge_u (local.get $p) (local.get $e)))
+        (local.set $h0 (i32x4.add (i32x4.mul (local.get $h0) (local.get $base)) (v128.load (local.get $p))))
+        (local.set $h1 (i32x4.add (i32x4.mul (local.get $h1) (local.get $base)) (v128.load offset=16 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l2)))
+      (local.set $h0 (v128.xor (local.get $h0) (local.get $seed)))
+      (local.set $h1 (v128.xor (local.get $h1) (local.get $seed)))
+      (local.set $h0 (v128.xor (local.get $h0) (i32x4.shr_u (local.get $h0) (i32.const 16))))
+      (local.set $h1 (v128.xor (local.get $h1) (i32x4.shr_u (local.get $h1) (i32.const 16))))
+      (local.set $h0 (i32x4.mul (local.get $h0) (local.get $c1)))
+      (local.set $h1 (i32x4.mul (local.get $h1) (local.get $c1)))
+      (local.set $h0 (v128.xor (local.get $h0) (i32x4.shr_u (local.get $h0) (i32.const 13))))
+      (local.set $h1 (v128.xor (local.get $h1) (i32x4.shr_u (local.get $h1) (i32.const 13))))
+      (local.set $h0 (i32x4.mul (local.get $h0) (local.get $c2)))
+      (local.set $h1 (i32x4.mul (local.get $h1) (local.get $c2)))
+      (local.set $h0 (v128.xor (local.get $h0) (i32x4.shr_u (local.get $h0) (i32.const 16))))
+      (local.set $h1 (v128.xor (local.get $h1) (i32x4.shr_u (local.get $h1) (i32.const 16))))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $h0))
+      (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $h1))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
       (br $l1)))
-    ;; the first shingle's hash
-    (local.set $h (i32.const 0))
-    (local.set $i (i32.const 0))
-    (block $d2 (loop $l2
-      (br_if $d2 (i32.ge_u (local.get $i) (local.get $k)))
-      (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193))
-        (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l2)))
-    (local.set $w (local.get $out))
-    (loop $l3
-      ;; x = fmix32(h ^ finalSeed)
+    ;; the last few one at a time
+    (block $d3 (loop $l3
+      (br_if $d3 (i32.ge_u (local.get $i) (local.get $count)))
+      (local.set $p (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $e (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $h (i32.const 0))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.ge_u (local.get $p) (local.get $e)))
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193)) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l4)))
       (local.set $x (i32.xor (local.get $h) (local.get $finalSeed)))
       (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 16))))
       (local.set $x (i32.mul (local.get $x) (i32.const 0x85ebca6b)))
       (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 13))))
       (local.set $x (i32.mul (local.get $x) (i32.const 0xc2b2ae35)))
-      (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 16))))
-      (i32.store (local.get $w) (local.get $x))
-      (local.set $w (i32.add (local.get $w) (i32.const 4)))
-      ;; its bin keeps the smallest hash
-      (local.set $bin (i32.wrap_i64 (i64.shr_u (i64.mul (i64.extend_i32_u (local.get $x)) (local.get $perm)) (i64.const 32))))
-      (local.set $p (i32.add (local.get $sig) (i32.shl (local.get $bin) (i32.const 2))))
-      (local.set $old (i32.load (local.get $p)))
-      (i32.store (local.get $p) (select (local.get $x) (local.get $old) (i32.lt_u (local.get $x) (local.get $old))))
-      (i32.store8 (i32.add (local.get $filled) (local.get $bin)) (i32.const 1))
-      ;; roll: drop unit i-k, take unit i
-      (if (i32.lt_u (local.get $i) (local.get $n))
-        (then
-          (local.set $h (i32.add
-            (i32.mul
-              (i32.sub (local.get $h)
-                (i32.mul (i32.load (i32.add (local.get $src) (i32.shl (i32.sub (local.get $i) (local.get $k)) (i32.const 2)))) (local.get $top)))
-              (i32.const 0x01000193))
-            (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $l3))))
-    (i32.shr_u (i32.sub (local.get $w) (local.get $out)) (i32.const 2)))
+      (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 16))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l3)))
+    (local.get $count))
+
 
   (func (export "sortUnique") (param $src i32) (param $n i32) (param $dst i32) (param $counts i32) (param $bits i32) (result i32)
     (local $i i32) (local $shift i32) (local $buckets i32) (local $v i32) (local $p i32) (local $sum i32) (local $c i32)
@@ -194,4 +206,23 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l6)))
     (local.get $w))
+
+  (func (export "bins") (param $set i32) (param $m i32) (param $sig i32) (param $filled i32) (param $numPerm i32)
+    (local $end i32) (local $x i32) (local $bin i32) (local $last i32) (local $p i32) (local $old i32) (local $perm i64)
+    (local.set $perm (i64.extend_i32_u (local.get $numPerm)))
+    (local.set $end (i32.add (local.get $set) (i32.shl (local.get $m) (i32.const 2))))
+    (local.set $last (i32.const -1))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $set) (local.get $end)))
+      (local.set $x (i32.load (local.get $set)))
+      (local.set $bin (i32.wrap_i64 (i64.shr_u (i64.mul (i64.extend_i32_u (local.get $x)) (local.get $perm)) (i64.const 32))))
+      (if (i32.ne (local.get $bin) (local.get $last))
+        (then
+          (local.set $p (i32.add (local.get $sig) (i32.shl (local.get $bin) (i32.const 2))))
+          (local.set $old (i32.load (local.get $p)))
+          (i32.store (local.get $p) (select (local.get $x) (local.get $old) (i32.lt_u (local.get $x) (local.get $old))))
+          (i32.store8 (i32.add (local.get $filled) (local.get $bin)) (i32.const 1))
+          (local.set $last (local.get $bin))))
+      (local.set $set (i32.add (local.get $set) (i32.const 4)))
+      (br $l))))
 )
