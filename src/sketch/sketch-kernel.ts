@@ -31,9 +31,9 @@ const SIG = WIDE + 256 + 2048;
 
 const align = (n: number) => (n + 63) & ~63;
 
-/** Bits of the bucket sort for n values: about two values a bucket, 2..2^16 buckets. */
+/** Bits of the bucket sort for n values: about one value a bucket, 2..2^16 buckets. */
 function sortBits(n: number): number {
-  const bits = Math.ceil(Math.log2(Math.max(2, n) / 2));
+  const bits = Math.ceil(Math.log2(Math.max(2, n)));
   return bits < 1 ? 1 : bits > 16 ? 16 : bits;
 }
 

@@ -17,9 +17,9 @@
 ;;   fmix32; all n of them when n < k), written to out in text order; eight runs at a time in
 ;;   SIMD lanes (no hash waits for the one before it), the last few one at a time.
 ;; sortUnique(src, n, dst, counts, bits) -> distinct count: one counting pass on the top `bits`
-;;   bits (about two values a bucket), a scatter into dst, an insertion sort that never moves a
-;;   value out of its bucket, and duplicates dropped in place: dst then starts with the
-;;   distinct values, ascending. counts holds 2^bits + 1 uint32.
+;;   bits (about one value a bucket), then a scatter into dst that inserts each value in order
+;;   among those of its bucket already there, and duplicates dropped in place: dst then starts
+;;   with the distinct values, ascending. counts holds 2^bits + 1 uint32.
 ;; bins(set, m, sig, filled, numPerm): the m distinct values at set, ascending, into their
 ;;   one-permutation MinHash bins (floor(value * numPerm / 2^32)): as the bin only grows with the
 ;;   value, a bin's smallest value is the first of it met; sig keeps the smaller of it and what
@@ -141,47 +141,40 @@
 
   (func (export "sortUnique") (param $src i32) (param $n i32) (param $dst i32) (param $counts i32) (param $bits i32) (result i32)
     (local $i i32) (local $shift i32) (local $buckets i32) (local $v i32) (local $p i32) (local $sum i32) (local $c i32)
-    (local $j i32) (local $w i32) (local $end i32)
+    (local $j i32) (local $w i32) (local $end i32) (local $q i32)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
     (local.set $shift (i32.sub (i32.const 32) (local.get $bits)))
     (local.set $buckets (i32.shl (i32.const 1) (local.get $bits)))
-    ;; zero counts
     (memory.fill (local.get $counts) (i32.const 0) (i32.shl (i32.add (local.get $buckets) (i32.const 1)) (i32.const 2)))
+    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
     ;; histogram
-    (local.set $i (i32.const 0))
+    (local.set $i (local.get $src))
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     (block $d1 (loop $l1
-      (br_if $d1 (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $p (i32.add (local.get $counts) (i32.shl (i32.shr_u (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))) (local.get $shift)) (i32.const 2))))
+      (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $p (i32.add (local.get $counts) (i32.shl (i32.shr_u (i32.load (local.get $i)) (local.get $shift)) (i32.const 2))))
       (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l1)))
-    ;; exclusive prefix sums
-    (local.set $i (i32.const 0)) (local.set $sum (i32.const 0))
+    ;; exclusive prefix sums, as byte offsets into dst
+    (local.set $i (local.get $counts)) (local.set $sum (local.get $dst))
+    (local.set $q (i32.add (local.get $counts) (i32.shl (local.get $buckets) (i32.const 2))))
     (block $d2 (loop $l2
-      (br_if $d2 (i32.gt_u (local.get $i) (local.get $buckets)))
-      (local.set $p (i32.add (local.get $counts) (i32.shl (local.get $i) (i32.const 2))))
-      (local.set $c (i32.load (local.get $p)))
-      (i32.store (local.get $p) (local.get $sum))
-      (local.set $sum (i32.add (local.get $sum) (local.get $c)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $d2 (i32.gt_u (local.get $i) (local.get $q)))
+      (local.set $c (i32.load (local.get $i)))
+      (i32.store (local.get $i) (local.get $sum))
+      (local.set $sum (i32.add (local.get $sum) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l2)))
-    ;; scatter
-    (local.set $i (i32.const 0))
+    ;; scatter, each value inserted in order among those of its bucket already there (the slots
+    ;; not yet filled hold 0, and lower buckets lower values: the walk back stops at either)
+    (local.set $i (local.get $src))
     (block $d3 (loop $l3
-      (br_if $d3 (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $v (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
-      (local.set $p (i32.add (local.get $counts) (i32.shl (i32.shr_u (local.get $v) (local.get $shift)) (i32.const 2))))
-      (local.set $c (i32.load (local.get $p)))
-      (i32.store (local.get $p) (i32.add (local.get $c) (i32.const 1)))
-      (i32.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))) (local.get $v))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l3)))
-    ;; insertion sort over dst
-    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $i (i32.add (local.get $dst) (i32.const 4)))
-    (block $d4 (loop $l4
-      (br_if $d4 (i32.ge_u (local.get $i) (local.get $end)))
+      (br_if $d3 (i32.ge_u (local.get $i) (local.get $end)))
       (local.set $v (i32.load (local.get $i)))
-      (local.set $j (local.get $i))
+      (local.set $p (i32.add (local.get $counts) (i32.shl (i32.shr_u (local.get $v) (local.get $shift)) (i32.const 2))))
+      (local.set $j (i32.load (local.get $p)))
+      (i32.store (local.get $p) (i32.add (local.get $j) (i32.const 4)))
       (block $d5 (loop $l5
         (br_if $d5 (i32.le_u (local.get $j) (local.get $dst)))
         (local.set $c (i32.load (i32.sub (local.get $j) (i32.const 4))))
@@ -191,21 +184,21 @@
         (br $l5)))
       (i32.store (local.get $j) (local.get $v))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $l4)))
-    ;; dedupe in place (the last value kept is held in $c, not read back from memory)
-    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
-    (local.set $w (i32.const 1))
-    (local.set $i (i32.const 1))
+      (br $l3)))
+    ;; keep the strictly ascending values (drops duplicates)
+    (local.set $w (i32.add (local.get $dst) (i32.const 4)))
+    (local.set $i (i32.add (local.get $dst) (i32.const 4)))
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $c (i32.load (local.get $dst)))
     (block $d6 (loop $l6
-      (br_if $d6 (i32.ge_u (local.get $i) (local.get $n)))
-      (local.set $v (i32.load (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))))
-      (i32.store (i32.add (local.get $dst) (i32.shl (local.get $w) (i32.const 2))) (local.get $v))
-      (local.set $w (i32.add (local.get $w) (i32.ne (local.get $v) (local.get $c))))
+      (br_if $d6 (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $v (i32.load (local.get $i)))
+      (i32.store (local.get $w) (local.get $v))
+      (local.set $w (i32.add (local.get $w) (i32.shl (i32.ne (local.get $v) (local.get $c)) (i32.const 2))))
       (local.set $c (local.get $v))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l6)))
-    (local.get $w))
+    (i32.shr_u (i32.sub (local.get $w) (local.get $dst)) (i32.const 2)))
 
   (func (export "bins") (param $set i32) (param $m i32) (param $sig i32) (param $filled i32) (param $numPerm i32)
     (local $end i32) (local $x i32) (local $bin i32) (local $last i32) (local $p i32) (local $old i32) (local $perm i64)
