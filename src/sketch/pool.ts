@@ -20,6 +20,11 @@ import type { WorkerData, WorkerRequest } from './worker.js';
 const LOAD_BATCH = 24;
 /** Requests queued at each worker, so it never waits for the main thread between two. */
 const IN_FLIGHT = 2;
+/**
+ * Load batches queued at each worker: one more, as this thread loads a batch of its own between
+ * messages (a batch with a large file keeps it from feeding the workers for longer).
+ */
+const LOAD_IN_FLIGHT = 3;
 
 
 export function smallScan(files: number, bytes: number): boolean {
@@ -114,6 +119,7 @@ export class WorkPool {
     const stream = this.stream<LoadResult[]>(
       (results) => results.forEach(onResult),
       (req) => loadBatch((req as Extract<WorkerRequest, { kind: 'load' }>).tasks, sketcher, spill),
+      LOAD_IN_FLIGHT,
     );
     if (now) stream.joinIn();
     let batch: LoadTask[] = [];
