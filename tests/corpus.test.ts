@@ -37,6 +37,19 @@ describe('walk', () => {
     expect(files(walk([dir], { ...defaults, hidden: true }))).toEqual(['.dot/d.txt', '.hidden.txt', 'a/c.txt', 'b.txt']);
   });
 
+  it('shows and opens each file as path.join of the root given (normalised) and the names below it', () => {
+    put('a/b/c.txt');
+    put('d.txt');
+    const rel = path.relative(process.cwd(), dir);
+    for (const root of [dir, `${dir}/`, rel, `./${rel}//`, path.join(rel, 'a', '..')]) {
+      const shown = path.normalize(root).replace(/\/$/, '');
+      const got = [...walk([root], defaults)].map((e) => [e.path, (e as { absPath: string }).absPath]);
+      expect(got).toEqual(
+        ['a/b/c.txt', 'd.txt'].map((f) => [path.join(shown, f), path.join(path.resolve(shown), f)]),
+      );
+    }
+  });
+
   it('honours .gitignore, .ignore (with negation) and .git/info/exclude; --no-ignore reads all', () => {
     put('.gitignore', '*.log\nbuild/\n');
     put('sub/.ignore', 'secret.txt\n!keep.log\n');

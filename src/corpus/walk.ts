@@ -51,10 +51,20 @@ function fromBin(bin: { display: string; abs: string }): Loc {
   return { display: Buffer.from(bin.display, 'latin1').toString('utf8'), abs: Buffer.from(bin.abs, 'latin1'), bin };
 }
 
+/**
+ * path.join(dir, name) for a normalised folder and a name from readdir (never `.`, `..` or with
+ * a separator): the same string, without path.join's parsing (a walk makes two a file).
+ */
+function joinName(dir: string, name: string): string {
+  if (path.sep !== '/') return path.join(dir, name);
+  if (dir === '.') return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
 function childLoc(parent: Loc, name: Buffer): Loc {
   if (!parent.bin && isUtf8(name)) {
     const n = name.toString('utf8');
-    return { display: path.join(parent.display, n), abs: path.join(parent.abs as string, n) };
+    return { display: joinName(parent.display, n), abs: joinName(parent.abs as string, n) };
   }
   const pb = parent.bin ?? { display: latin1(parent.display), abs: latin1(parent.abs as string) };
   const n = name.toString('latin1');
@@ -101,10 +111,16 @@ function matchersIn(dir: FsPath, base: string): Matcher[] {
   return out;
 }
 
+/** path.relative(base, p) for normalised absolute paths, without parsing when p is inside base. */
+function relativeBelow(base: string, p: string): string {
+  if (path.sep === '/' && p.length > base.length + 1 && p.startsWith(base) && p[base.length] === '/' && !base.endsWith('/')) return p.slice(base.length + 1);
+  return path.relative(base, p);
+}
+
 function isIgnored(matchers: readonly Matcher[], absPath: string, isDir: boolean): boolean {
   let ignored = false;
   for (const { base, ig } of matchers) {
-    let rel = toPosix(path.relative(base, absPath));
+    let rel = toPosix(relativeBelow(base, absPath));
     if (rel === '' || rel.startsWith('..')) continue;
     if (isDir) rel += '/';
     const r = ig.test(rel);
