@@ -98,9 +98,10 @@ export function readFileInto(file: FsPath, into: Uint8Array, at: number, max: nu
   try {
     let got = 0;
     while (got < max) {
-      const n = readSync(fd, into, at + got, max - got, got);
-      if (n === 0) break;
+      const want = max - got;
+      const n = readSync(fd, into, at + got, want, got);
       got += n;
+      if (n < want) break; // a short read of a regular file: its end (no second read to see 0)
     }
     return got;
   } finally {
