@@ -1,11 +1,39 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractText, kindFromPath } from '../src/corpus/extract.js';
+import { inputKind } from '../src/corpus/inputs.js';
 
 const html = (raw: string): string => extractText(raw, 'html');
 const md = (raw: string): string => extractText(raw, 'markdown');
 
 /** The words of a text, split on white space. */
 const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
+
+describe('inputKind', () => {
+  // the rule as the regular expressions of its documentation say it
+  const byRegex = (p: string, records: boolean) => {
+    const gzip = /\.gz$/i.test(p);
+    const name = gzip ? p.slice(0, -3) : p;
+    const ext = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase();
+    const format = ext === undefined ? undefined : ({ jsonl: 'jsonl', ndjson: 'jsonl', json: 'json', csv: 'csv' } as Record<string, string>)[ext];
+    if (format) return records ? { records: format, gzip } : { document: 'text', gzip };
+    const document = kindFromPath(name);
+    return document ? { document, gzip } : undefined;
+  };
+
+  it('gives each name the kind its extension and .gz say', () => {
+    const part = fc.constantFrom('.', '/', '\\', 'a', 'md', 'JSONL', 'Gz', 'gz', 'csv', 'html', 'txt', 'json', 'x');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), fc.boolean(), (parts, records) => {
+        const p = parts.join('');
+        expect(inputKind(p, records)).toEqual(byRegex(p, records));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(inputKind('d/a.JSONL.GZ', true)).toEqual({ records: 'jsonl', gzip: true });
+    expect(inputKind('d.csv/notes', true)).toEqual({ document: 'text', gzip: false });
+  });
+});
 
 describe('kindFromPath', () => {
   it.each([

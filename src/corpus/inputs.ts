@@ -24,15 +24,23 @@ const RECORD_EXTENSIONS: ReadonlyMap<string, RecordFormat> = new Map<string, Rec
   ['csv', 'csv'],
 ]);
 
+/** What follows a name's last dot, lower-cased (as /\.([^./\\]+)$/ finds it), or undefined. */
+function extension(name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0 || dot === name.length - 1) return undefined;
+  const ext = name.slice(dot + 1);
+  return ext.includes('/') || ext.includes('\\') ? undefined : ext.toLowerCase();
+}
+
 /**
  * The kind of input at `path`, by its name: `.gz` is dropped first (and means gzip), then
  * `.jsonl`/`.ndjson`, `.json` and `.csv` are record files (with `records`; without, plain
  * text), and other names go by kindFromPath. Undefined: not a type read in a folder walk.
  */
 export function inputKind(path: string, records: boolean): InputKind | undefined {
-  const gzip = /\.gz$/i.test(path);
+  const gzip = path.length >= 3 && path.slice(-3).toLowerCase() === '.gz';
   const name = gzip ? path.slice(0, -3) : path;
-  const ext = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase();
+  const ext = extension(name);
   const format = ext === undefined ? undefined : RECORD_EXTENSIONS.get(ext);
   if (format) return records ? { records: format, gzip } : { document: 'text', gzip };
   const document = kindFromPath(name);

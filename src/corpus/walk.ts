@@ -216,15 +216,20 @@ function matchPath(loc: Loc): string {
 
 export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator<WalkEntry> {
   const seen = new Set<string>();
+  /** The files found so far: their inode numbers, by device. */
+  const seenFiles = new Map<number, Set<number>>();
   const globs = new Globs(options.globs);
 
   function fileEntry(loc: Loc, st: Stats, explicit: boolean): WalkEntry {
-    const id = `${st.dev}:${st.ino}`;
-    if (st.ino !== 0 && seen.has(id)) {
+    let inodes = seenFiles.get(st.dev);
+    if (!inodes) seenFiles.set(st.dev, (inodes = new Set()));
+    if (st.ino !== 0 && inodes.has(st.ino)) {
       return { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'already scanned under another path' };
     }
-    seen.add(id);
-    return { kind: 'file', ...named(loc), absPath: loc.abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
+    inodes.add(st.ino);
+    // (no spread of named(): this runs for every file)
+    if (loc.bin) return { kind: 'file', ...named(loc), absPath: loc.abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
+    return { kind: 'file', path: loc.display, absPath: loc.abs, size: st.size, mtimeMs: st.mtimeMs, explicit };
   }
 
   /** What a folder's child is: an entry, a folder to walk (with its ancestors), or nothing (left out). */
