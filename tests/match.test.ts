@@ -267,6 +267,20 @@ describe('candidatePairs: bucket cap', () => {
       ),
     );
   });
+  it('from signatures, a few thousand at a time: the same keys and pairs for 5,000 documents of 128 values', () => {
+    const n = 5000;
+    const k = 128;
+    const [bands, rows] = [42, 3];
+    // documents in fours that share most values, so that many bands agree
+    const sigs = new Uint32Array(n * k);
+    for (let d = 0; d < n; d++) for (let i = 0; i < k; i++) sigs[d * k + i] = Math.imul((i % 5 === d % 4 ? d : d >> 2) * 131 + i + 1, 0x9e3779b1) >>> 0;
+    const keys = new Uint32Array(n * bands);
+    for (let d = 0; d < n; d++) keys.set(bandKeys(sigs.subarray(d * k, (d + 1) * k), bands, rows), d * bands);
+    expect([...signatureBandKeys(sigs, n, k, bands, rows)]).toEqual([...keys]);
+    const fromSigs = candidatePairsOfSignatures(sigs, n, k, bands, rows);
+    expect(fromSigs.ends.length / 2).toBeGreaterThan(n / 2);
+    expect([...fromSigs.ends]).toEqual([...candidatePairs(keys, n, bands, () => true).pairs].flatMap(unpackPair));
+  });
   it('drops repeats while it goes when they pile up (a million pairs a band), with the same result', () => {
     // 1,500 documents with one key in each of 3 bands: 1,124,250 pairs a band, each 3 times
     const n = 1500;

@@ -7,6 +7,8 @@
 import { CANDIDATES_WASM } from './candidates-wasm.js';
 
 export const MAX_DOCUMENTS = 1 << 26;
+/** Signatures are copied into the kernel this many bytes at a time to make band keys. */
+const KEYS_CHUNK_BYTES = 1 << 20;
 export const PAIR_BASE = 1 << 26;
 
 export interface CandidateStats {
@@ -61,10 +63,17 @@ export function candidatePairsOfSignatures(
   cap: BucketCap = { maxBucket: Infinity, window: 0 },
 ): { ends: Uint32Array; stats: CandidateStats } {
   return pairsOf(count, bands, () => true, cap, (k, keysAt, freeAt) => {
+    // a few thousand signatures at a time through one place (not a copy of them all: 100 MB
+    // of fresh memory at 200,000 documents)
     const sigsAt = align(freeAt);
-    k.reserve(sigsAt + 4 * count * numPerm);
-    k.u32().set(signatures.subarray(0, count * numPerm), sigsAt / 4);
-    k.exports.keys(sigsAt, count, numPerm, bands, rows, keysAt);
+    const step = Math.max(1, Math.floor(KEYS_CHUNK_BYTES / (4 * numPerm)));
+    k.reserve(sigsAt + 4 * Math.min(count, step) * numPerm);
+    const u32 = k.u32();
+    for (let d = 0; d < count; d += step) {
+      const n = Math.min(step, count - d);
+      u32.set(signatures.subarray(d * numPerm, (d + n) * numPerm), sigsAt / 4);
+      k.exports.keys(sigsAt, n, numPerm, bands, rows, keysAt + 4 * d * bands);
+    }
   });
 }
 
