@@ -10,7 +10,7 @@ import { resolveIndexOptions, indexSettingsOf } from '../src/options.js';
 import { bandKeys } from '../src/sketch/lsh.js';
 import { Sketcher } from '../src/sketch/sketch.js';
 import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE, sharedWithEncoded } from '../src/store/codec.js';
-import { QueryKernel } from '../src/store/kernel.js';
+import { QueryKernel, encodeSet } from '../src/store/kernel.js';
 import { APPLICATION_ID, SqliteStore, retryBusy } from '../src/store/sqlite.js';
 import { SCHEMA_VERSION, type IndexStore, type NewEntry } from '../src/store/store.js';
 import { ROOT } from './helpers.js';
@@ -26,6 +26,21 @@ describe('codec', () => {
     );
     const edge = Uint32Array.from([0, 1, 127, 128, 16383, 16384, 0x0fffffff, 0x10000000, 0xfffffffe, 0xffffffff]);
     expect(decodeSortedU32(encodeSortedU32(edge))).toEqual(edge);
+  });
+  it("the kernel's encoding of a set is encodeSortedU32's, byte for byte (property), and refuses as it does", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 300 }), (xs) => {
+        const values = Uint32Array.from(xs).sort();
+        expect([...encodeSet(values)]).toEqual([...encodeSortedU32(values)]);
+      }),
+    );
+    const edge = Uint32Array.from([0, 1, 127, 128, 16383, 16384, 0x0fffffff, 0x10000000, 0xfffffffe, 0xffffffff]);
+    expect([...encodeSet(edge)]).toEqual([...encodeSortedU32(edge)]);
+    const big = Uint32Array.from({ length: 100_000 }, (_, i) => i * 40_000 + (i % 7));
+    expect([...encodeSet(big)]).toEqual([...encodeSortedU32(big)]);
+    expect(encodeSet(new Uint32Array(0)).length).toBe(0);
+    expect(() => encodeSet(Uint32Array.from([5, 3]))).toThrow(/ascending/);
+    expect(() => encodeSet(Uint32Array.from([1, 5, 5]))).toThrow(/distinct/);
   });
   it('takes about 3 bytes a shingle for a document of a few thousand shingles', () => {
     const { shingles } = new Sketcher(resolveIndexOptions()).sketch(readFileSync(path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt'), 'utf8'));

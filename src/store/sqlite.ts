@@ -22,7 +22,8 @@ import { NearDupError, describeError } from '../errors.js';
 import type { IndexSettings } from '../options.js';
 import { bandKeys } from '../sketch/lsh.js';
 import { VERSION } from '../version.js';
-import { LITTLE_ENDIAN, decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE } from './codec.js';
+import { LITTLE_ENDIAN, decodeSortedU32, decodeU32LE, encodeU32LE } from './codec.js';
+import { encodeSet } from './kernel.js';
 import {
   SCHEMA_VERSION,
   type Batch,
@@ -471,7 +472,7 @@ export class SqliteStore implements IndexStore {
         encodeU32LE(e.signature),
       );
     const id = Number(lastInsertRowid);
-    if (e.shingles) this.stmt.insertShingles.run(id, encodeSortedU32(e.shingles));
+    if (e.shingles) this.stmt.insertShingles.run(id, encodeSet(e.shingles));
     return id;
   }
 
