@@ -120,10 +120,7 @@ export async function matchDocuments(
     const pairsAt = sets.placeOf(pairs)![0];
     const sizesAt = sets.placeOf(sizes)![0];
     const slice = Math.max(4096, Math.ceil(candidates / (pool.threads * 16)));
-    const tasks: ScreenTask[] = [];
-    for (let s = 0; s < candidates; s += slice) {
-      tasks.push({ metric, threshold, pairs: pairsAt + 2 * s, count: Math.min(slice, candidates - s), sizes: sizesAt, kept: kept.byteOffset, signatures: { at: sigsAt, k } });
-    }
+    const tasks: ScreenTask[] = sliceTasks(pairsAt, candidates, slice, { metric, threshold, sizes: sizesAt, kept: kept.byteOffset, signatures: { at: sigsAt, k } });
     let first = 0;
     await pool.screen(tasks, (n) => {
       ends.set(pairs.subarray(2 * first, 2 * (first + n)), 2 * verifying);
@@ -153,10 +150,7 @@ export async function matchDocuments(
     // slices small enough to spread over the threads (the last ones end together), large
     // enough to amortise a message
     const slice = Math.max(256, Math.ceil(count / (pool.threads * 32)));
-    const tasks: VerifyTask[] = [];
-    for (let s = 0; s < count; s += slice) {
-      tasks.push({ metric, threshold, pairs: pairsAt + 2 * s, count: Math.min(slice, count - s), places: placesAt, signatures: { at: sigsAt, k } });
-    }
+    const tasks: VerifyTask[] = sliceTasks(pairsAt, count, slice, { metric, threshold, places: placesAt, signatures: { at: sigsAt, k } });
     let first = 0;
     await pool.verify(tasks, ({ kept, checked: n }) => {
       checked += n;
@@ -243,10 +237,7 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
       }
       const chunkAt = sets.placeOf(chunk)![0];
       const slice = Math.max(256, Math.ceil(at.length / (pool.threads * 32)));
-      const tasks: PrescreenTask[] = [];
-      for (let s = 0; s < at.length; s += slice) {
-        tasks.push({ metric, threshold, pairs: chunkAt + 2 * s, count: Math.min(slice, at.length - s), places: sets.placeOf(places)![0], sizes: sets.placeOf(sizes)![0] });
-      }
+      const tasks: PrescreenTask[] = sliceTasks(chunkAt, at.length, slice, { metric, threshold, places: sets.placeOf(places)![0], sizes: sets.placeOf(sizes)![0] });
       let first = 0;
       await pool.prescreen(tasks, (kept) => {
         // the slice's pairs let through: their indexes, written over its first elements
@@ -271,6 +262,16 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
     left[w++] = pairs[2 * p + 1]!;
   }
   return { pairs: left, givenUp };
+}
+
+/**
+ * Tasks over the `count` pairs at element offset `pairsAt` of the shared memory, `slice` pairs
+ * each (the last one the rest): `common`'s fields, and each slice's pairs and count.
+ */
+function sliceTasks<C>(pairsAt: number, count: number, slice: number, common: C): (C & { pairs: number; count: number })[] {
+  const tasks: (C & { pairs: number; count: number })[] = [];
+  for (let s = 0; s < count; s += slice) tasks.push({ ...common, pairs: pairsAt + 2 * s, count: Math.min(slice, count - s) });
+  return tasks;
 }
 
 /**

@@ -215,7 +215,8 @@ function matchPath(loc: Loc): string {
 }
 
 export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator<WalkEntry> {
-  const seen = new Set<string>();
+  /** The folders given as roots so far, as "dev:ino". */
+  const seenRoots = new Set<string>();
   /** The files found so far: their inode numbers, by device. */
   const seenFiles = new Map<number, Set<number>>();
   const globs = new Globs(options.globs);
@@ -317,11 +318,11 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     }
     if (st.isDirectory()) {
       const id = `${st.dev}:${st.ino}`;
-      if (seen.has(`dir:${id}`)) {
+      if (seenRoots.has(id)) {
         yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'folder already scanned' };
         continue;
       }
-      seen.add(`dir:${id}`);
+      seenRoots.add(id);
       const abs = matchPath(loc);
       let inherited = options.respectIgnore ? ancestorMatchers(abs) : [];
       // A folder named explicitly is scanned even when rules above it ignore it (as ripgrep

@@ -166,33 +166,26 @@ export class WorkPool {
 
   /** Screens every task (see screenPairs); `onResult` gets each one's count, in task order. */
   screen(tasks: readonly ScreenTask[], onResult: (kept: number) => void): Promise<void> {
-    return this.each(
-      tasks,
-      (task) => ({ kind: 'screen', task }),
-      (req) => (req as Extract<WorkerRequest, { kind: 'screen' }>).task,
-      (t) => screenPairs(t, this.sets),
-      onResult,
-    );
+    return this.pairTasks('screen', tasks, screenPairs, onResult);
   }
 
   /** Prescreens every task (see prescreenPairs); `onResult` gets each one's count, in task order. */
   prescreen(tasks: readonly PrescreenTask[], onResult: (kept: number) => void): Promise<void> {
-    return this.each(
-      tasks,
-      (task) => ({ kind: 'prescreen', task }),
-      (req) => (req as Extract<WorkerRequest, { kind: 'prescreen' }>).task,
-      (t) => prescreenPairs(t, this.sets),
-      onResult,
-    );
+    return this.pairTasks('prescreen', tasks, prescreenPairs, onResult);
   }
 
   /** Verifies every task; `onResult` gets each task's result, in task order. */
   verify(tasks: readonly VerifyTask[], onResult: (result: Verified) => void): Promise<void> {
+    return this.pairTasks('verify', tasks, verifyPairs, onResult);
+  }
+
+  /** Runs the slices of pairs of one stage (`kind`, done by `run` in any thread) through each(). */
+  private pairTasks<T, R>(kind: 'screen' | 'prescreen' | 'verify', tasks: readonly T[], run: (task: T, sets: SharedSets) => R, onResult: (result: R) => void): Promise<void> {
     return this.each(
       tasks,
-      (task) => ({ kind: 'verify', task }),
-      (req) => (req as Extract<WorkerRequest, { kind: 'verify' }>).task,
-      (t) => verifyPairs(t, this.sets),
+      (task) => ({ kind, task }) as WorkerRequest,
+      (req) => (req as Extract<WorkerRequest, { kind: typeof kind }>).task as T,
+      (t) => run(t, this.sets),
       onResult,
     );
   }
