@@ -33,8 +33,11 @@ export class UnionFind {
 export function components(n: number, edges: ReadonlyArray<readonly [number, number] | { readonly a: number; readonly b: number }>): number[][] {
   const uf = new UnionFind(n);
   const touched = new Uint8Array(n);
-  for (const e of edges) {
-    const [a, b] = 'a' in e ? [e.a, e.b] : e;
+  for (let i = 0; i < edges.length; i++) {
+    // (no tuple made an edge: this runs once, cold, over every verified pair)
+    const e = edges[i]!;
+    const a = 'a' in e ? e.a : e[0];
+    const b = 'a' in e ? e.b : e[1];
     uf.union(a, b);
     touched[a] = 1;
     touched[b] = 1;
