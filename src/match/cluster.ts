@@ -33,11 +33,17 @@ export class UnionFind {
 export function components(n: number, edges: ReadonlyArray<readonly [number, number] | { readonly a: number; readonly b: number }>): number[][] {
   const uf = new UnionFind(n);
   const touched = new Uint8Array(n);
-  for (let i = 0; i < edges.length; i++) {
-    // (no tuple made an edge: this runs once, cold, over every verified pair)
-    const e = edges[i]!;
-    const a = 'a' in e ? e.a : e[0];
-    const b = 'a' in e ? e.b : e[1];
+  for (const e of edges) {
+    // the ends read in one test, with no tuple made an edge (this runs cold, over every verified pair)
+    let a: number;
+    let b: number;
+    if ('a' in e) {
+      a = e.a;
+      b = e.b;
+    } else {
+      a = e[0];
+      b = e[1];
+    }
     uf.union(a, b);
     touched[a] = 1;
     touched[b] = 1;
