@@ -1,6 +1,6 @@
 /** End-to-end: spawn the built binary on fixtures; compare golden stdout, stderr and exit code. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,27 @@ describe('machine output', () => {
     const b = run(['scan', 'seeds', 'fixtures/mixed/notes', 'fixtures/mixed/bread.txt', 'fixtures/mixed/article.txt', '--format', 'json']);
     expect(a.code).toBe(1);
     expect(a.stdout).toBe(b.stdout);
+  });
+  it('is byte-identical whatever the order of the inputs when a file has two names (a hard link in each input)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-links-'));
+    try {
+      mkdirSync(path.join(dir, 'old'));
+      mkdirSync(path.join(dir, 'new'));
+      cpSync(path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt'), path.join(dir, 'old', 'article.txt'));
+      cpSync(path.join(ROOT, 'seeds', '001_8ed3a1ba6430ba1a.txt'), path.join(dir, 'old', 'formatted.txt'));
+      linkSync(path.join(dir, 'old', 'article.txt'), path.join(dir, 'new', 'a-copy.txt'));
+      const a = run(['scan', 'old', 'new', '--format', 'json'], { cwd: dir });
+      const b = run(['scan', 'new', 'old', '--format', 'json'], { cwd: dir });
+      expect(a.code).toBe(1);
+      expect(b.stdout).toBe(a.stdout);
+      const report = JSON.parse(a.stdout);
+      // read once, under the name first in byte order ('new/' before 'old/'); the other skipped
+      expect(report.counts.documents).toBe(2);
+      expect(report.groups[0].members.map((m: { path: string }) => m.path)).toEqual(['new/a-copy.txt', 'old/formatted.txt']);
+      expect(report.skipped).toEqual([expect.objectContaining({ path: 'old/article.txt', reason: 'duplicate-path' })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('never has colour, even when forced', () => {
     const r = run(['scan', 'seeds', '--format', 'json', '--color', 'always'], { env: { FORCE_COLOR: '3' } });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,37 @@ describe('walk', () => {
     const got = [...walk([dir, path.join(dir, 'a.txt')], defaults)];
     expect(files(got)).toEqual(['a.txt']);
     expect(got.filter((e) => e.kind === 'skip' && e.reason === 'duplicate-path')).toHaveLength(2);
+  });
+
+  it('reads a file with two names (hard links, a folder given twice) under one name, whatever the order of the paths', () => {
+    put('one/x.txt', 'same file');
+    mkdirSync(path.join(dir, 'two'));
+    linkSync(path.join(dir, 'one', 'x.txt'), path.join(dir, 'two', 'a.txt'));
+    symlinkSync(path.join(dir, 'one'), path.join(dir, 'alias'));
+    const roots = [path.join(dir, 'two'), path.join(dir, 'one'), path.join(dir, 'alias')];
+    const seen = (given: string[]) => {
+      const got = [...walk(given, defaults)];
+      return {
+        files: files(got),
+        skipped: got.filter((e) => e.kind === 'skip').map((e) => `${path.relative(dir, e.path)}: ${(e as { detail: string }).detail}`).sort(),
+      };
+    };
+    const forward = seen(roots);
+    // the first in byte order of the paths as shown: alias (a link to one) before one before two
+    expect(forward.files).toEqual(['alias/x.txt']);
+    expect(forward.skipped).toEqual(['one: folder already scanned', 'two/a.txt: already scanned under another path']);
+    expect(seen([...roots].reverse())).toEqual(forward);
+    expect(seen([roots[1]!, roots[2]!, roots[0]!])).toEqual(forward);
+  });
+
+  it('reads a file named explicitly as given, even when a folder given before it holds it', () => {
+    put('d/notes.log', 'a file that only its explicit naming makes text');
+    const file = path.join(dir, 'd', 'notes.log');
+    for (const given of [[path.join(dir, 'd'), file], [file, path.join(dir, 'd')]]) {
+      const got = [...walk(given, defaults)];
+      expect(got.filter((e) => e.kind === 'file')).toEqual([expect.objectContaining({ path: file, explicit: true })]);
+      expect(got.filter((e) => e.kind === 'skip')).toEqual([expect.objectContaining({ path: file, reason: 'duplicate-path' })]);
+    }
   });
 
   it('reports dangling links, and detects folder link loops when following', () => {

@@ -7,8 +7,8 @@
  *   top down), unless `respectIgnore` is false.
  * - Globs (gitignore syntax, relative to the root given; `!` excludes) choose files.
  * - Symbolic links to files are read; links to folders are entered only with `follow`, with
- *   loop detection. A file reached twice (the same path given twice, or through a link) is read
- *   once.
+ *   loop detection. A file reached twice (the same path given twice, through a link, or a hard
+ *   link) is read once, under the same name whatever the order the paths were given in.
  * This is the one module that imports `ignore`.
  */
 import { isUtf8 } from 'node:buffer';
@@ -214,6 +214,37 @@ function matchPath(loc: Loc): string {
   return typeof loc.abs === 'string' ? loc.abs : loc.abs.toString('utf8');
 }
 
+interface Root {
+  loc: Loc;
+  st?: Stats;
+  err?: unknown;
+}
+
+/**
+ * The roots, stat()ed, in an order of their own rather than the order given, so that which of
+ * two names of one file is read (and which skipped as a duplicate path: hard links, a folder
+ * given twice, once through a link) does not depend on the order the paths were given in:
+ * paths that fail or are not files or folders first (they name nothing twice), then files named
+ * explicitly (such a file is read whatever its name; met first inside a folder walk, it could
+ * be skipped for its name), then folders; each in byte order of the path as shown.
+ */
+function rootsInOrder(roots: readonly FsPath[]): Root[] {
+  const rank = (r: Root) => (r.st?.isFile() ? 1 : r.st?.isDirectory() ? 2 : 0);
+  const bytes = (loc: Loc) => (loc.bin ? Buffer.from(loc.bin.display, 'latin1') : Buffer.from(loc.display));
+  const out = roots.map((given): Root => {
+    const loc = rootLoc(given);
+    try {
+      return { loc, st: statSync(loc.abs) };
+    } catch (err) {
+      return { loc, err };
+    }
+  });
+  return out
+    .map((r) => ({ r, rank: rank(r), key: bytes(r.loc) }))
+    .sort((a, b) => a.rank - b.rank || Buffer.compare(a.key, b.key))
+    .map(({ r }) => r);
+}
+
 export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator<WalkEntry> {
   /** The folders given as roots so far, as "dev:ino". */
   const seenRoots = new Set<string>();
@@ -304,12 +335,8 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     }
   }
 
-  for (const given of roots) {
-    const loc = rootLoc(given);
-    let st: Stats;
-    try {
-      st = statSync(loc.abs);
-    } catch (err) {
+  for (const { loc, st, err } of rootsInOrder(roots)) {
+    if (!st) {
       const code = (err as { code?: string }).code;
       let message = describeError(err);
       if (code === 'ENOENT' && existsQuiet(loc.abs)) message = 'dangling symbolic link (its target does not exist)';
