@@ -127,7 +127,10 @@ function pairsOf(count: number, bands: number, eligible: (doc: number) => boolea
     if (length > 2 * distinct + (1 << 20)) dedupe();
   }
   dedupe();
-  const ends = k.u32().slice(pairsAt / 4, pairsAt / 4 + 2 * length);
+  // a view of the kernel's memory, not a copy (72 MB at 200,000 documents, made while the
+  // kernel's own memory is still held: the scan's peak); the kernel is not called again, so its
+  // memory does not grow under the view, and goes with it
+  const ends = k.u32().subarray(pairsAt / 4, pairsAt / 4 + 2 * length);
   const stats = { buckets: k.exports.buckets.value, largestBucket: k.exports.largest.value, capped: k.exports.capped.value };
   return { ends, stats };
 }
