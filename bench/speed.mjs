@@ -85,6 +85,10 @@ if (flag('--scale') || flag('--scale-only')) {
   // first run of each size also pays for the disk). 25k and 200k run three and two times,
   // alternating, so that a change of load on this shared machine (or one slow run of the disk
   // writing spilled sets) shows; the ratio uses the median of each.
+  // A corpus just built leaves its files' dirty pages for the kernel to write back while the
+  // sizes run: written out first. (On a new machine, the run that built the corpus measured
+  // 200k at 0.78 of 25k's rate, the next run 0.90; a run that rebuilt it and synced, 0.91.)
+  spawnSync('sync');
   measure(node, [path.join(ROOT, 'bench', 'floor.cjs'), scaleDir]);
   const rates = new Map();
   for (const n of [25_000, 50_000, 100_000, 200_000, 25_000, 200_000, 25_000]) {
