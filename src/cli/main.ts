@@ -2,6 +2,8 @@
  * The CLI entry: the only code that touches process.stdout, process.stderr and the exit code
  * (with src/cli/output.ts and the command modules under src/cli/commands).
  */
+// first: V8 settings, before any other module's code runs
+import './v8-flags.js';
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
 import { EXIT } from './exit.js';
