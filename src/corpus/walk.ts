@@ -214,11 +214,16 @@ function matchPath(loc: Loc): string {
   return typeof loc.abs === 'string' ? loc.abs : loc.abs.toString('utf8');
 }
 
-interface Root {
-  loc: Loc;
-  st?: Stats;
-  err?: unknown;
-}
+/** What a file's entry needs of its stat(). */
+type FileStat = Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs'>;
+
+/**
+ * A root given, stat()ed: what the walk needs of it, not the Stats object (a --files-from list
+ * may name a hundred thousand files).
+ */
+type Root = { loc: Loc } & ({ kind: 'error'; err: unknown } | ({ kind: 'file' | 'dir' | 'special' } & FileStat));
+
+const ROOT_RANK = { error: 0, special: 0, file: 1, dir: 2 } as const;
 
 /**
  * The roots, stat()ed, in an order of their own rather than the order given, so that which of
@@ -229,20 +234,20 @@ interface Root {
  * be skipped for its name), then folders; each in byte order of the path as shown.
  */
 function rootsInOrder(roots: readonly FsPath[]): Root[] {
-  const rank = (r: Root) => (r.st?.isFile() ? 1 : r.st?.isDirectory() ? 2 : 0);
-  const bytes = (loc: Loc) => (loc.bin ? Buffer.from(loc.bin.display, 'latin1') : Buffer.from(loc.display));
-  const out = roots.map((given): Root => {
+  const keyed = roots.map((given) => {
     const loc = rootLoc(given);
+    let root: Root;
     try {
-      return { loc, st: statSync(loc.abs) };
+      const st = statSync(loc.abs);
+      const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'special';
+      root = { loc, kind, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
     } catch (err) {
-      return { loc, err };
+      root = { loc, kind: 'error', err };
     }
+    return { root, key: loc.bin ? Buffer.from(loc.bin.display, 'latin1') : Buffer.from(loc.display) };
   });
-  return out
-    .map((r) => ({ r, rank: rank(r), key: bytes(r.loc) }))
-    .sort((a, b) => a.rank - b.rank || Buffer.compare(a.key, b.key))
-    .map(({ r }) => r);
+  keyed.sort((a, b) => ROOT_RANK[a.root.kind] - ROOT_RANK[b.root.kind] || Buffer.compare(a.key, b.key));
+  return keyed.map((k) => k.root);
 }
 
 export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator<WalkEntry> {
@@ -252,7 +257,7 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
   const seenFiles = new Map<number, Set<number>>();
   const globs = new Globs(options.globs);
 
-  function fileEntry(loc: Loc, st: Stats, explicit: boolean): WalkEntry {
+  function fileEntry(loc: Loc, st: FileStat, explicit: boolean): WalkEntry {
     let inodes = seenFiles.get(st.dev);
     if (!inodes) seenFiles.set(st.dev, (inodes = new Set()));
     if (st.ino !== 0 && inodes.has(st.ino)) {
@@ -335,16 +340,15 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     }
   }
 
-  for (const { loc, st, err } of rootsInOrder(roots)) {
-    if (!st) {
-      const code = (err as { code?: string }).code;
-      let message = describeError(err);
+  for (const root of rootsInOrder(roots)) {
+    const { loc } = root;
+    if (root.kind === 'error') {
+      const code = (root.err as { code?: string }).code;
+      let message = describeError(root.err);
       if (code === 'ENOENT' && existsQuiet(loc.abs)) message = 'dangling symbolic link (its target does not exist)';
       yield { kind: 'error', ...named(loc), message };
-      continue;
-    }
-    if (st.isDirectory()) {
-      const id = `${st.dev}:${st.ino}`;
+    } else if (root.kind === 'dir') {
+      const id = `${root.dev}:${root.ino}`;
       if (seenRoots.has(id)) {
         yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'folder already scanned' };
         continue;
@@ -356,8 +360,8 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
       // does); only the ignore files inside it apply then.
       if (isIgnored(inherited, abs, true)) inherited = [];
       yield* walkDir(loc, abs, inherited, new Set([id]));
-    } else if (st.isFile()) {
-      yield fileEntry(loc, st, true);
+    } else if (root.kind === 'file') {
+      yield fileEntry(loc, root, true);
     } else {
       yield { kind: 'skip', ...named(loc), reason: 'special-file', detail: 'not a regular file (device, socket or pipe)' };
     }
