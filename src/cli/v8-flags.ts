@@ -17,6 +17,6 @@ import { setFlagsFromString } from 'node:v8';
 const INTERRUPT_BUDGET = 8 * 67584;
 
 const given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
-if (process.versions.node.startsWith('20.') && !/--interrupt[-_]budget\b/.test(given)) {
+if (process.versions.node.startsWith('20.') && !/--interrupt[-_]budget(=|\s|$)/.test(given)) {
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
 }
