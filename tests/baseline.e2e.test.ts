@@ -110,6 +110,11 @@ describe('--baseline / --update-baseline', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('neardup: .neardup-baseline.json: baseline not written: 1 input could not be read\n');
     expect(existsSync(path.join(dir, '.neardup-baseline.json'))).toBe(false);
+    // --skip-errors lets a report through, not a baseline with groups missing: still exit 2
+    const skipping = scan('corpus', 'corpus/missing.txt', '--update-baseline', '--skip-errors');
+    expect(skipping.code).toBe(2);
+    expect(skipping.stderr).toContain('neardup: .neardup-baseline.json: baseline not written: 1 input could not be read\n');
+    expect(existsSync(path.join(dir, '.neardup-baseline.json'))).toBe(false);
   });
 
   it('golden: the text report against a baseline', () => {

@@ -3,7 +3,7 @@
  * folder, renamed over the final name only when the report is complete, so a reader never sees
  * a half-written report under the final name (and an interrupted run leaves the old one).
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { NearDupError, describeError } from '../errors.js';
 import type { Writer } from '../report/index.js';
@@ -91,6 +91,35 @@ export function fileSink(file: string): OutputSink {
 export function writeReport(file: string | undefined, content: string): void {
   if (file) writeFileAtomic(file, content);
   else process.stdout.write(content);
+}
+
+/**
+ * Refuses to write `target` (a report, a baseline) over a file that was read as an input: the
+ * same file (device and inode) as one of `inputs`, whatever its name. Nothing a user gave is
+ * written over; a target that does not exist yet cannot be one. (Inputs that cannot be
+ * stat()ed, such as `-` or a file gone since, are not it.)
+ */
+export function refuseWritingOverInput(target: string, inputs: Iterable<string | Buffer>, what: string): void {
+  let t: Stats;
+  try {
+    t = statSync(target);
+  } catch {
+    return;
+  }
+  if (!t.isFile()) return;
+  for (const input of new Set(inputs)) {
+    let s: Stats;
+    try {
+      s = statSync(input);
+    } catch {
+      continue;
+    }
+    if (s.ino === t.ino && s.dev === t.dev) {
+      const name = typeof input === 'string' ? input : input.toString();
+      const same = path.resolve(name) === path.resolve(target) ? '' : ` (${name})`;
+      throw new NearDupError('EOUTPUT', `${target}: ${what} not written: it would replace an input file${same}`);
+    }
+  }
 }
 
 /** Writes a whole file atomically. */

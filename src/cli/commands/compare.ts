@@ -4,7 +4,7 @@ import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options.j
 import { renderCompareJson, renderCompareText } from '../../report/compare.js';
 import { colorLevel } from '../../report/text.js';
 import { exitCode } from '../exit.js';
-import { repositoryRoot, writeReport } from '../output.js';
+import { refuseWritingOverInput, repositoryRoot, writeReport } from '../output.js';
 import type { CompareCommand, Given } from '../program.js';
 import { mergeSettings, printedConfig } from '../settings.js';
 
@@ -41,6 +41,7 @@ export async function runCompare(given: CompareCommand, flags: Given): Promise<n
           context: run.context,
           width: tty ? Math.max(40, process.stdout.columns ?? RUN_DEFAULTS.width) : RUN_DEFAULTS.width,
         });
+  if (run.output) refuseWritingOverInput(run.output, [cmd.a, cmd.b].filter((p) => p !== '-'), 'report');
   writeReport(run.output, report);
   return exitCode({ errors: 0, groups: result.nearDuplicates ? 1 : 0 }, { exitZero: run.exitZero, maxGroups: 0, updateBaseline: false });
 }

@@ -5,15 +5,25 @@ import { resolveOptions, resolveRunOptions } from '../../options.js';
 import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
 import { findNearDuplicates } from '../../scan.js';
 import { scanInput } from '../inputs.js';
-import type { ScanEvent } from '../../types.js';
-import { exitCode } from '../exit.js';
+import type { ScanEvent, ScanResult } from '../../types.js';
+import { EXIT, exitCode } from '../exit.js';
 import { ProgressBar, showProgress } from '../progress.js';
-import { fileSink, repositoryRoot, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
+import { fileSink, refuseWritingOverInput, repositoryRoot, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
 import type { Given, ScanCommand } from '../program.js';
 import { mergeSettings, printedConfig } from '../settings.js';
 
 /** Warnings printed one by one before the rest are summed up in one line. */
 const MAX_WARNINGS_SHOWN = 5;
+
+/** The files a scan read or skipped: a record's file, not its `file:line`; exact bytes when a name is not UTF-8. */
+function* inputFiles(found: ScanResult): Generator<string | Buffer> {
+  for (const places of [found.documents, found.skipped]) {
+    for (const p of places) {
+      if (p.pathBytes !== undefined) yield Buffer.from(p.pathBytes, 'base64');
+      else yield p.source ?? p.path;
+    }
+  }
+}
 
 export async function runScan(given: ScanCommand, flags: Given): Promise<number> {
   const cwd = process.cwd();
@@ -65,11 +75,16 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     const engine = !indexed ? findNearDuplicates : (await import('../index-command.js')).scanEngine(cmd);
     const found = await engine(paths, input, { onEvent });
     progress?.clear();
+    // nothing the scan read (or skipped) is written over by its report or baseline
+    if (run.output) refuseWritingOverInput(run.output, inputFiles(found), 'report');
+    if (run.updateBaseline) refuseWritingOverInput(run.baseline!, inputFiles(found), 'baseline');
     if (warnings > MAX_WARNINGS_SHOWN) {
       warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
     }
     let result = found;
     let info: BaselineInfo | undefined;
+    // a baseline asked for and not written fails the run, --skip-errors or not
+    let baselineRefused = false;
     if (baseline) {
       const gated = applyBaseline(found, baseline, baselineKey!);
       result = gated.result;
@@ -77,6 +92,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     } else if (run.updateBaseline) {
       if (found.errors.length > 0) {
         warn(`${run.baseline}: baseline not written: ${found.errors.length} input${found.errors.length === 1 ? '' : 's'} could not be read`);
+        baselineRefused = true;
       } else {
         writeFileAtomic(run.baseline!, renderBaseline(buildBaseline(found, baselineKey!)));
         info = { file: run.baseline!, known: 0, new: found.groups.length, absent: 0, updated: true };
@@ -96,6 +112,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     }
     session.end(result, ctx);
     sink.commit();
+    if (baselineRefused) return EXIT.error;
     return exitCode(
       { errors: found.errors.length, groups: found.groups.length, ...(baseline ? { newGroups: result.groups.length } : {}) },
       { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: run.updateBaseline, skipErrors: cmd.skipErrors === true },
