@@ -16,6 +16,8 @@ export interface Outcome {
   groups: number;
   /** With a baseline: the groups it does not record. Gating counts these instead of `groups`. */
   newGroups?: number;
+  /** An output the run was asked to write was not written (a baseline refused): 2, whatever the policy. */
+  unwritten?: boolean;
 }
 
 export interface ExitPolicy {
@@ -32,7 +34,7 @@ export interface ExitPolicy {
 export const DEFAULT_POLICY: ExitPolicy = { exitZero: false, maxGroups: 0, updateBaseline: false };
 
 export function exitCode(outcome: Outcome, policy: ExitPolicy = DEFAULT_POLICY): number {
-  if (outcome.errors > 0 && !policy.skipErrors) return EXIT.error;
+  if (outcome.unwritten || (outcome.errors > 0 && !policy.skipErrors)) return EXIT.error;
   if (policy.exitZero || policy.updateBaseline) return EXIT.clean;
   const found = outcome.newGroups ?? outcome.groups;
   return found > policy.maxGroups ? EXIT.duplicates : EXIT.clean;

@@ -93,20 +93,30 @@ export function writeReport(file: string | undefined, content: string): void {
   else process.stdout.write(content);
 }
 
+/** A file a run is about to write, and what it is (`report`, `baseline`). */
+export interface WriteTarget {
+  file: string;
+  what: string;
+}
+
 /**
- * Refuses to write `target` (a report, a baseline) over a file that was read as an input: the
- * same file (device and inode) as one of `inputs`, whatever its name. Nothing a user gave is
- * written over; a target that does not exist yet cannot be one. (Inputs that cannot be
- * stat()ed, such as `-` or a file gone since, are not it.)
+ * Refuses to write any of `targets` over a file that was read as an input: the same file
+ * (device and inode) as one of `inputs`, whatever its name. Nothing a user gave is written
+ * over; a target that does not exist yet cannot be one, and with none existing the inputs are
+ * not looked at. (Inputs that cannot be stat()ed, such as `-` or a file gone since, are not it.)
+ * The first target in `targets` that is an input is the one reported.
  */
-export function refuseWritingOverInput(target: string, inputs: Iterable<string | Buffer>, what: string): void {
-  let t: Stats;
-  try {
-    t = statSync(target);
-  } catch {
-    return;
+export function refuseWritingOverInput(targets: readonly WriteTarget[], inputs: Iterable<string | Buffer>): void {
+  const existing: { target: WriteTarget; stats: Stats; input?: string | Buffer }[] = [];
+  for (const target of targets) {
+    try {
+      const stats = statSync(target.file);
+      if (stats.isFile()) existing.push({ target, stats });
+    } catch {
+      // not there yet: nothing to replace
+    }
   }
-  if (!t.isFile()) return;
+  if (existing.length === 0) return;
   for (const input of new Set(inputs)) {
     let s: Stats;
     try {
@@ -114,12 +124,13 @@ export function refuseWritingOverInput(target: string, inputs: Iterable<string |
     } catch {
       continue;
     }
-    if (s.ino === t.ino && s.dev === t.dev) {
-      const name = typeof input === 'string' ? input : input.toString();
-      const same = path.resolve(name) === path.resolve(target) ? '' : ` (${name})`;
-      throw new NearDupError('EOUTPUT', `${target}: ${what} not written: it would replace an input file${same}`);
-    }
+    for (const e of existing) if (e.input === undefined && s.ino === e.stats.ino && s.dev === e.stats.dev) e.input = input;
   }
+  const hit = existing.find((e) => e.input !== undefined);
+  if (!hit) return;
+  const name = hit.input!.toString();
+  const same = path.resolve(name) === path.resolve(hit.target.file) ? '' : ` (${name})`;
+  throw new NearDupError('EOUTPUT', `${hit.target.file}: ${hit.target.what} not written: it would replace an input file${same}`);
 }
 
 /** Writes a whole file atomically. */

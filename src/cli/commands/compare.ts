@@ -41,7 +41,7 @@ export async function runCompare(given: CompareCommand, flags: Given): Promise<n
           context: run.context,
           width: tty ? Math.max(40, process.stdout.columns ?? RUN_DEFAULTS.width) : RUN_DEFAULTS.width,
         });
-  if (run.output) refuseWritingOverInput(run.output, [cmd.a, cmd.b].filter((p) => p !== '-'), 'report');
+  if (run.output) refuseWritingOverInput([{ file: run.output, what: 'report' }], [cmd.a, cmd.b].filter((p) => p !== '-'));
   writeReport(run.output, report);
   return exitCode({ errors: 0, groups: result.nearDuplicates ? 1 : 0 }, { exitZero: run.exitZero, maxGroups: 0, updateBaseline: false });
 }

@@ -6,7 +6,7 @@ import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../..
 import { findNearDuplicates } from '../../scan.js';
 import { scanInput } from '../inputs.js';
 import type { ScanEvent, ScanResult } from '../../types.js';
-import { EXIT, exitCode } from '../exit.js';
+import { exitCode } from '../exit.js';
 import { ProgressBar, showProgress } from '../progress.js';
 import { fileSink, refuseWritingOverInput, repositoryRoot, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
 import type { Given, ScanCommand } from '../program.js';
@@ -76,15 +76,15 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     const found = await engine(paths, input, { onEvent });
     progress?.clear();
     // nothing the scan read (or skipped) is written over by its report or baseline
-    if (run.output) refuseWritingOverInput(run.output, inputFiles(found), 'report');
-    if (run.updateBaseline) refuseWritingOverInput(run.baseline!, inputFiles(found), 'baseline');
+    refuseWritingOverInput(
+      [...(run.output ? [{ file: run.output, what: 'report' }] : []), ...(run.updateBaseline ? [{ file: run.baseline!, what: 'baseline' }] : [])],
+      inputFiles(found),
+    );
     if (warnings > MAX_WARNINGS_SHOWN) {
       warn(`warning: ${warnings - MAX_WARNINGS_SHOWN} more warnings not shown (${warnings} in all; the JSON report lists every one)`);
     }
     let result = found;
     let info: BaselineInfo | undefined;
-    // a baseline asked for and not written fails the run, --skip-errors or not
-    let baselineRefused = false;
     if (baseline) {
       const gated = applyBaseline(found, baseline, baselineKey!);
       result = gated.result;
@@ -92,7 +92,6 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     } else if (run.updateBaseline) {
       if (found.errors.length > 0) {
         warn(`${run.baseline}: baseline not written: ${found.errors.length} input${found.errors.length === 1 ? '' : 's'} could not be read`);
-        baselineRefused = true;
       } else {
         writeFileAtomic(run.baseline!, renderBaseline(buildBaseline(found, baselineKey!)));
         info = { file: run.baseline!, known: 0, new: found.groups.length, absent: 0, updated: true };
@@ -112,9 +111,13 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     }
     session.end(result, ctx);
     sink.commit();
-    if (baselineRefused) return EXIT.error;
     return exitCode(
-      { errors: found.errors.length, groups: found.groups.length, ...(baseline ? { newGroups: result.groups.length } : {}) },
+      {
+        errors: found.errors.length,
+        groups: found.groups.length,
+        ...(baseline ? { newGroups: result.groups.length } : {}),
+        ...(run.updateBaseline && !info ? { unwritten: true } : {}),
+      },
       { exitZero: run.exitZero, maxGroups: run.maxGroups, updateBaseline: run.updateBaseline, skipErrors: cmd.skipErrors === true },
     );
   } catch (err) {
