@@ -132,6 +132,11 @@ export async function findNearDuplicates(
       spooled = dir;
       found(task);
       fileCount++;
+      // standard input is read once: a second `-` is a path given twice
+      for (let extra = roots.filter((r) => r === '-').length - 1; extra > 0; extra--) {
+        fileCount++;
+        skip({ path: STDIN_NAME, reason: 'duplicate-path', detail: "standard input ('-') given more than once: read once" });
+      }
     }
     const walkOptions = { hidden: settings.hidden, respectIgnore: settings.respectIgnore, globs: settings.globs, follow: input.follow ?? false };
     const onEntry = (entry: WalkEntry) => {

@@ -1,10 +1,10 @@
 /** End-to-end: `neardup compare` and `scan --explain`, through the built binary. */
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, goldenCases, run } from './helpers.js';
+import { BIN, ROOT, goldenCases, run } from './helpers.js';
 
 const STRIPPED = 'seeds/000_241594d10820ed7f.txt';
 const FORMATTED = 'seeds/001_8ed3a1ba6430ba1a.txt';
@@ -16,6 +16,9 @@ const cases: [string, string[]][] = [
   ['compare-html-markdown', ['compare', 'fixtures/mixed/article-copy.html', 'fixtures/mixed/notes/article-excerpt.md']],
   ['compare-different', ['compare', 'fixtures/clean/bread.txt', 'fixtures/clean/river.txt']],
   ['compare-missing', ['compare', STRIPPED, 'seeds/nope.txt']],
+  ['compare-records', ['compare', 'fixtures/dedup/records/posts.csv:2', 'fixtures/dedup/records/posts.jsonl:1', '--passages', '3']],
+  ['compare-record-no-such-line', ['compare', 'fixtures/dedup/records/posts.csv:3', 'fixtures/dedup/records/posts.jsonl:1']],
+  ['compare-folder', ['compare', 'seeds', STRIPPED]],
   ['compare-bad-format', ['compare', STRIPPED, FORMATTED, '--format', 'sarif']],
   ['compare-help', ['compare', '--help']],
   ['explain-mixed-text', ['scan', 'fixtures/mixed', '--explain', '--passages', '3']],
@@ -88,5 +91,79 @@ describe('scan --explain', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('neardup compare FILE:LINE: a record, named as scan reports name it', () => {
+  it('gives exactly the scores a scan gives the pair, for every pair of a group', () => {
+    const scan = JSON.parse(run(['scan', 'fixtures/dedup/records', '--format', 'json']).stdout) as {
+      pairs: { a: string; b: string; jaccard: number; containment: number }[];
+    };
+    expect(scan.pairs.length).toBeGreaterThan(3);
+    for (const p of scan.pairs) {
+      const r = run(['compare', p.a, p.b, '--format', 'json', '--passages', '1']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const c = JSON.parse(r.stdout) as { a: { path: string }; scores: { jaccard: number; containment: number } };
+      expect(c.a.path).toBe(p.a);
+      expect([c.scores.jaccard, c.scores.containment]).toEqual([p.jaccard, p.containment]);
+    }
+  });
+
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-cmprec-'));
+    const article = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'article.txt'), 'utf8');
+    writeFileSync(path.join(dir, 'arr.json'), JSON.stringify([{ text: article }, { text: `${article} The end.` }]));
+    writeFileSync(path.join(dir, 'b.jsonl'), `${JSON.stringify({ body: article })}\n${JSON.stringify({ body: `${article} The end.` })}\n`);
+    writeFileSync(path.join(dir, 'digits-a.txt'), '123 456 !!!\n');
+    writeFileSync(path.join(dir, 'digits-b.txt'), '789 ...\n');
+    spawnSync('mkfifo', [path.join(dir, 'fifo.txt')]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('JSON array records: FILE:LINE:COLUMN; FILE:LINE alone is refused when several start on the line', () => {
+    const scan = JSON.parse(run(['scan', 'arr.json', '--format', 'json'], { cwd: dir }).stdout) as { pairs: { a: string; b: string }[] };
+    const [p] = scan.pairs;
+    expect(p).toMatchObject({ a: 'arr.json:1:2', b: expect.stringMatching(/^arr\.json:1:\d+$/) });
+    expect(run(['compare', p!.a, p!.b], { cwd: dir }).code).toBe(1);
+    const r = run(['compare', 'arr.json:1', p!.b], { cwd: dir });
+    expect(r.stderr).toMatch(/^neardup: arr\.json:1: 2 records start on line 1 \(columns 2, \d+\); name one as arr\.json:1:COLUMN\n$/);
+    expect(r.code).toBe(2);
+  });
+
+  it('--text-field names the field, as the github hint says', () => {
+    const hint = run(['scan', 'b.jsonl', '--text-field', 'body', '--format', 'github'], { cwd: dir }).stdout;
+    expect(hint).toContain('neardup compare b.jsonl:1 b.jsonl:2 --text-field body');
+    expect(run(['compare', 'b.jsonl:1', 'b.jsonl:2', '--text-field', 'body'], { cwd: dir }).code).toBe(1);
+    const bad = run(['compare', 'b.jsonl:1', 'b.jsonl:2'], { cwd: dir });
+    expect(bad.stderr).toBe("neardup: b.jsonl:1: no field 'text' (it has body; see --text-field)\n");
+    expect(bad.code).toBe(2);
+  });
+
+  it('--output over the record file is refused, and the file is left as it was', () => {
+    const before = readFileSync(path.join(dir, 'b.jsonl'));
+    const r = run(['compare', 'b.jsonl:1', 'b.jsonl:2', '--text-field', 'body', '-o', 'b.jsonl'], { cwd: dir });
+    expect(r.stderr).toMatch(/^neardup: b\.jsonl: report not written: it would replace an input file/);
+    expect(r.code).toBe(2);
+    expect(readFileSync(path.join(dir, 'b.jsonl'))).toEqual(before);
+  });
+
+  it('a FIFO is refused at once (not opened, so it cannot hang)', () => {
+    const r = spawnSync(process.execPath, [BIN, 'compare', 'fifo.txt', 'digits-a.txt'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('neardup: fifo.txt: is a FIFO (named pipe), not a file\n');
+    expect(r.status).toBe(2);
+  });
+
+  it('documents without letters have nothing to share: scores 0, not near-duplicates, as a scan skips them', () => {
+    const r = run(['compare', 'digits-a.txt', 'digits-b.txt', '--format', 'json'], { cwd: dir });
+    const c = JSON.parse(r.stdout) as { scores: Record<string, number>; nearDuplicates: boolean };
+    expect(c.scores).toMatchObject({ jaccard: 0, containment: 0, estimate: 0 });
+    expect(c.nearDuplicates).toBe(false);
+    expect(r.code).toBe(0);
+    const text = run(['compare', 'digits-a.txt', 'digits-b.txt'], { cwd: dir }).stdout;
+    expect(text).toContain('not near-duplicates (A and B have no shingles: a scan skips them as empty)');
+    expect(text).toContain('jaccard 0.000 · containment 0.000');
   });
 });

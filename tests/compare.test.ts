@@ -200,3 +200,23 @@ describe('explainer', () => {
     }
   });
 });
+
+describe('compare() on records and odd inputs', () => {
+  const rec = (p: string) => path.join(ROOT, 'fixtures', 'dedup', 'records', p);
+  it('reads a record named FILE:LINE with the text of that record alone', async () => {
+    const r = await compare(rec('posts.csv:2'), rec('posts.jsonl:1'));
+    expect(r.a.name).toBe(rec('posts.csv:2'));
+    expect(r.a.text.startsWith('The Last Keepers of the North Light')).toBe(true);
+    expect(r.scores.jaccard).toBe(1);
+    expect(r.nearDuplicates).toBe(true);
+  });
+  it('throws EINPUT for a line where no record starts, and for a folder', async () => {
+    await expect(compare(rec('posts.csv:3'), rec('posts.jsonl:1'))).rejects.toMatchObject({ code: 'EINPUT', message: expect.stringMatching(/no record starts at line 3 of /) });
+    await expect(compare(path.join(ROOT, 'seeds'), SEED_STRIPPED)).rejects.toMatchObject({ code: 'EINPUT', message: expect.stringMatching(/is a folder, not a file$/) });
+  });
+  it('two texts without letters score 0 and are not near-duplicates', () => {
+    const r = compareTexts('123 456 !!!', '789 ...');
+    expect(r.scores).toMatchObject({ jaccard: 0, containment: 0, estimate: 0, shared: 0 });
+    expect(r.nearDuplicates).toBe(false);
+  });
+});

@@ -14,6 +14,9 @@ const cases: [string, string[]][] = [
   ['missing-jsonl', ['scan', 'fixtures/clean', 'fixtures/does-not-exist', 'seeds', '--format', 'jsonl']],
   ['missing-sarif', ['scan', 'fixtures/does-not-exist', 'seeds', '--format', 'sarif']],
   ['missing-github', ['scan', 'fixtures/does-not-exist', 'seeds', '--format', 'github']],
+  // records are located at their file and line (not at a file named `posts.csv:2`, line 1)
+  ['records-github', ['scan', 'fixtures/dedup/records', '--format', 'github']],
+  ['records-sarif', ['scan', 'fixtures/dedup/records', '--format', 'sarif']],
 ];
 
 describe('golden output of every format', () => {
@@ -162,4 +165,24 @@ describe('neardup scan fixtures/copies --format F | head -c 10', () => {
       expect(r.stderr).toBe('');
     });
   }
+});
+
+describe('a bad record in the CI formats', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-badrec-'));
+    writeFileSync(path.join(dir, 'r.jsonl'), '{"text":"hello there, friend of mine"}\n{"text": broken\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('github: an error annotation at its file and line', () => {
+    const r = run(['scan', 'r.jsonl', '--format', 'github'], { cwd: dir });
+    expect(r.stdout.split('\n')[0]).toMatch(/^::error file=r\.jsonl,line=2,title=neardup could not read this record::invalid JSON/);
+    expect(r.code).toBe(2);
+  });
+  it('sarif: a notification whose location is the file, with the line as its region', () => {
+    const r = run(['scan', 'r.jsonl', '--format', 'sarif'], { cwd: dir });
+    const n = JSON.parse(r.stdout).runs[0].invocations[0].toolExecutionNotifications[0];
+    expect(n.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'r.jsonl', uriBaseId: '%SRCROOT%' }, region: { startLine: 2 } });
+    expect(n.message.text).toMatch(/^r\.jsonl:2: invalid JSON/);
+  });
 });

@@ -326,3 +326,34 @@ it('special files (a FIFO) are skipped and counted, walked or named', () => {
   expect(r.report.skipped.map((s) => s.reason)).toEqual(['special-file', 'special-file']);
   expect(r.code).toBe(0);
 });
+
+it('a special file is named in the singular when there is one, in the text summary', () => {
+  const d = folder('one-odd', { 'a.txt': ARTICLE });
+  spawnSync('mkfifo', [path.join(d, 'fifo.txt')]);
+  const one = run(['scan', d], { cwd: dir });
+  expect(one.stdout).toMatch(/· 1 skipped \(1 special file\) ·/);
+  spawnSync('mkfifo', [path.join(d, 'fifo2.txt')]);
+  expect(run(['scan', d], { cwd: dir }).stdout).toMatch(/· 2 skipped \(2 special files\) ·/);
+});
+
+describe('a path given twice', () => {
+  it('that fails: one error, the second mention a listed-twice skip, whatever the order', () => {
+    const d = folder('twice-missing', { 'a.txt': ARTICLE });
+    const missing = path.join(d, 'nope.txt');
+    const r = scan([missing, d, missing]);
+    expect(r.lines).toEqual([`neardup: ${missing}: no such file or directory`]);
+    expect(r.report.counts.failed).toBe(1);
+    expect(r.report.errors.map((e) => e.path)).toEqual([missing]);
+    expect(r.report.skipped.map((s) => [s.path, s.reason])).toEqual([[missing, 'duplicate-path']]);
+    expect(r.code).toBe(2);
+    expect(scan([d, missing, missing]).stdout).toBe(r.stdout);
+  });
+
+  it("'-' given twice: standard input is read once, the second counted as a skip", () => {
+    const r = scan(['-', '-'], { input: ARTICLE });
+    expect(r.report.counts.documents).toBe(1);
+    expect(r.report.counts.files).toBe(2);
+    expect(r.report.skipped.map((s) => [s.path, s.reason])).toEqual([['<stdin>', 'duplicate-path']]);
+    expect(r.code).toBe(0);
+  });
+});

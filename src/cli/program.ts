@@ -72,6 +72,8 @@ export interface IndexCommand extends Partial<Omit<ScanCommand, 'paths' | 'forma
 export interface CompareCommand extends CommonCommand {
   a: string;
   b: string;
+  /** For a record named by its place (FILE:LINE): the field with its text. */
+  textField?: string;
 }
 
 /** `neardup dedup`: scan's similarity, walk and record options, and its own. */
@@ -178,6 +180,7 @@ const COMPARE_EXAMPLES = `
 Examples:
   $ neardup compare seeds/000_241594d10820ed7f.txt seeds/001_8ed3a1ba6430ba1a.txt
   $ neardup compare a.txt b.html --context all         every shared passage in full
+  $ neardup compare posts.jsonl:2 posts.jsonl:9        two records, named by the lines they start on
   $ neardup compare a.txt b.txt --format json | jq '.passages[] | select(.type != "shared")'
 
 Passages: = shared (shown as A reads), - only in A, + only in B, ~ shared but found
@@ -251,9 +254,11 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
   const compare = program
     .command('compare')
     .description('compare two documents: their scores, then the passages they share and those found in only one, in reading order')
-    .argument('<a>', 'the first document (A)')
-    .argument('<b>', 'the second document (B)');
-  similarityOptions(compare).option('--max-filesize <size>', 'refuse files larger than this, e.g. 500K, 10M (default: 100M)');
+    .argument('<a>', 'the first document (A): a file, or a record as FILE:LINE (FILE:LINE:COLUMN in a JSON array)')
+    .argument('<b>', 'the second document (B), the same way');
+  similarityOptions(compare)
+    .option('--max-filesize <size>', 'refuse files larger than this, e.g. 500K, 10M (default: 100M)')
+    .option('--text-field <name>', `a record's field with the text; dots reach into objects, meta.body (default: ${DEFAULTS.textField})`);
   outputOptions(compare, COMPARE_FORMATS)
     .option('--passages <n>', 'show only the first n passages (default: all)')
     .option('--context <n>', `characters kept at each end of a long shared passage; 'all' keeps it whole (default: ${RUN_DEFAULTS.context})`)

@@ -3,8 +3,10 @@
  * Jaccard, containment both ways, the MinHash estimate) and their texts aligned (align.ts).
  * Returns data; never prints.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { extractText, kindFromPath, type DocumentKind } from '../corpus/extract.js';
+import { inputKind } from '../corpus/inputs.js';
+import { readRecords } from '../corpus/records.js';
 import { decodeBuffer, foldLineEndings } from '../corpus/read.js';
 import { NearDupError, describeError } from '../errors.js';
 import { exactScores, meetsThreshold } from '../match/verify.js';
@@ -21,6 +23,8 @@ export interface CompareSource {
   /** The text as read (for files: decoded, line endings untouched). */
   raw: string;
   kind: DocumentKind;
+  /** The file it was read from (for a record, the record file). */
+  file?: string;
 }
 
 export interface ComparedDocument {
@@ -77,22 +81,96 @@ export function documentTexts(src: Pick<CompareSource, 'raw' | 'kind'>): { shown
   return { shown: src.kind === 'text' ? src.raw : extracted, extracted };
 }
 
+/** What is at a path, or undefined when nothing is. */
+function statOf(file: string, name: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new NearDupError('EINPUT', `${name}: cannot read: ${describeError(err)}`, { cause: err });
+  }
+}
+
+/** A path that is not a regular file (a folder, a FIFO, a device) is refused before it is opened. */
+function refuseSpecial(st: Stats, name: string): void {
+  if (st.isFile()) return;
+  const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a special file';
+  throw new NearDupError('EINPUT', `${name}: is ${what}, not a file`);
+}
+
 /** Reads a file the way a scan does (encodings, binary check, size limit), keeping offsets. */
 export function readSource(file: string, maxFileSize: number = DEFAULTS.maxFileSize, name: string = file): CompareSource {
   let buf: Buffer;
+  const st = statOf(file, name);
+  if (st === undefined) throw new NearDupError('EINPUT', `${name}: cannot read: no such file or directory`);
+  refuseSpecial(st, name);
+  if (st.size > maxFileSize) throw new NearDupError('EINPUT', `${name}: ${st.size} bytes is over --max-filesize ${maxFileSize}`);
   try {
-    const size = statSync(file).size;
-    if (size > maxFileSize) throw new NearDupError('EINPUT', `${name}: ${size} bytes is over --max-filesize ${maxFileSize}`);
     buf = readFileSync(file);
   } catch (err) {
-    if (err instanceof NearDupError) throw err;
     throw new NearDupError('EINPUT', `${name}: cannot read: ${describeError(err)}`, { cause: err });
   }
   const decoded = decodeBuffer(buf, Infinity);
   if (!decoded.ok) {
     throw new NearDupError('EINPUT', `${name}: ${'error' in decoded ? decoded.error : decoded.detail}`);
   }
-  return { name, raw: decoded.text, kind: kindFromPath(file) ?? 'text' };
+  return { name, raw: decoded.text, kind: kindFromPath(file) ?? 'text', file };
+}
+
+/** A record's place as reports name it, split: `FILE:LINE`, or `FILE:LINE:COLUMN` in a JSON array. */
+export function recordPlaces(name: string): { file: string; line: number; column?: number }[] {
+  const out: { file: string; line: number; column?: number }[] = [];
+  const withColumn = /^(.+):([1-9]\d*):([1-9]\d*)$/.exec(name);
+  if (withColumn) out.push({ file: withColumn[1]!, line: Number(withColumn[2]), column: Number(withColumn[3]) });
+  const withLine = /^(.+):([1-9]\d*)$/.exec(name);
+  if (withLine) out.push({ file: withLine[1]!, line: Number(withLine[2]) });
+  return out;
+}
+
+/**
+ * A document to compare, named as a scan report names it: a file, or a record of a JSONL, JSON
+ * or CSV file as `FILE:LINE` (`FILE:LINE:COLUMN` when several records of a JSON array start on
+ * one line). A file of that very name wins over a record place.
+ */
+export async function readInput(name: string, settings: ResolvedOptions): Promise<CompareSource> {
+  if (statOf(name, name) !== undefined) return readSource(name, settings.maxFileSize);
+  for (const place of recordPlaces(name)) {
+    const format = inputKind(place.file, true);
+    if (!format?.records) continue;
+    const st = statOf(place.file, name);
+    if (st === undefined) continue;
+    refuseSpecial(st, place.file);
+    return readRecordSource(name, place, format.records, format.gzip, settings);
+  }
+  return readSource(name, settings.maxFileSize);
+}
+
+async function readRecordSource(
+  name: string,
+  place: { file: string; line: number; column?: number },
+  format: 'jsonl' | 'json' | 'csv',
+  gzip: boolean,
+  settings: ResolvedOptions,
+): Promise<CompareSource> {
+  const opts = { textField: settings.textField, idField: undefined, maxRecordBytes: settings.maxFileSize, explicit: true };
+  const found: { text: string; column?: number }[] = [];
+  for await (const item of readRecords(place.file, format, gzip, opts)) {
+    const at = item.line === place.line && (place.column === undefined || item.column === place.column);
+    if (item.kind === 'error' && item.line === undefined) throw new NearDupError('EINPUT', `${place.file}: ${item.message}`);
+    if (!at) {
+      if (item.line !== undefined && item.line > place.line) break;
+      continue;
+    }
+    if (item.kind === 'record') found.push({ text: item.text, column: item.column });
+    else if (item.kind === 'error') throw new NearDupError('EINPUT', `${name}: ${item.message}`);
+    else if (item.kind === 'skip') throw new NearDupError('EINPUT', `${name}: ${item.detail}`);
+  }
+  if (found.length === 0) throw new NearDupError('EINPUT', `${name}: no record starts at line ${place.line}${place.column === undefined ? '' : `, column ${place.column}`} of ${place.file}`);
+  if (found.length > 1) {
+    const columns = found.map((f) => f.column).join(', ');
+    throw new NearDupError('EINPUT', `${name}: ${found.length} records start on line ${place.line} (columns ${columns}); name one as ${place.file}:${place.line}:COLUMN`);
+  }
+  return { name, raw: found[0]!.text, kind: 'text', file: place.file };
 }
 
 /** Compares two sources under resolved settings. */
@@ -118,23 +196,31 @@ export function compareSources(a: CompareSource, b: CompareSource, settings: Res
     settings,
     a: doc(a, ta, sa),
     b: doc(b, tb, sb),
-    scores: {
-      jaccard: s.jaccard,
-      containment: s.containment,
-      aInB: na === 0 ? 0 : s.shared / na,
-      bInA: nb === 0 ? 0 : s.shared / nb,
-      shared: s.shared,
-      estimate: estimateJaccard(sa.signature, sb.signature),
-    },
+    // a document without shingles has nothing to share: a scan skips it as empty, and its
+    // scores here are 0 (not the 1 that two empty sets would give)
+    scores:
+      na === 0 || nb === 0
+        ? { jaccard: 0, containment: 0, aInB: 0, bInA: 0, shared: 0, estimate: 0 }
+        : {
+            jaccard: s.jaccard,
+            containment: s.containment,
+            aInB: s.shared / na,
+            bInA: s.shared / nb,
+            shared: s.shared,
+            estimate: estimateJaccard(sa.signature, sb.signature),
+          },
     nearDuplicates: na > 0 && nb > 0 && meetsThreshold(settings.metric, settings.threshold, s),
     alignment: alignTexts(ta.shown, tb.shown, alignOptions(settings)),
   };
 }
 
-/** The similarity report for two files. Bad options throw NearDupError (EOPTION), unreadable files EINPUT. */
+/**
+ * The similarity report for two files (or records, as `FILE:LINE`). Bad options throw
+ * NearDupError (EOPTION), unreadable files EINPUT.
+ */
 export async function compare(fileA: string, fileB: string, options: ScanOptionsInput = {}): Promise<CompareResult> {
   const settings = resolveOptions(options);
-  return compareSources(readSource(fileA, settings.maxFileSize), readSource(fileB, settings.maxFileSize), settings);
+  return compareSources(await readInput(fileA, settings), await readInput(fileB, settings), settings);
 }
 
 /** The similarity report for two texts in memory (plain text unless a kind is given). */

@@ -340,9 +340,15 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
     }
   }
 
+  /** The roots that could not be stat()ed, by absolute path: one named twice fails once. */
+  const failedRoots = new Set<string>();
   for (const root of rootsInOrder(roots)) {
     const { loc } = root;
-    if (root.kind === 'error') {
+    const failedKey = loc.bin ? `bytes:${loc.bin.abs}` : `path:${String(loc.abs)}`;
+    if (root.kind === 'error' && failedRoots.has(failedKey)) {
+      yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'given more than once (its error is counted once)' };
+    } else if (root.kind === 'error') {
+      failedRoots.add(failedKey);
       const code = (root.err as { code?: string }).code;
       let message = describeError(root.err);
       if (code === 'ENOENT' && existsQuiet(loc.abs)) message = 'dangling symbolic link (its target does not exist)';

@@ -202,7 +202,10 @@ export function renderCompareText(r: CompareResult, opts: CompareTextOptions): s
   const doc = (label: string, d: ComparedDocument, letters: number) =>
     `${c.bold(label)}  ${d.name.padEnd(width)}  ` +
     c.dim(`${plural(d.chars, 'char')} · ${plural(letters, 'letter')} · ${plural(d.shingles, 'shingle')}${d.offsets === 'extracted' ? ` · text extracted from ${d.kind}` : ''}`);
-  const verdict = r.nearDuplicates ? c.yellow('near-duplicates') : c.green('not near-duplicates');
+  const empty = [r.a.shingles === 0 ? 'A' : '', r.b.shingles === 0 ? 'B' : ''].filter(Boolean);
+  const verdict =
+    (r.nearDuplicates ? c.yellow('near-duplicates') : c.green('not near-duplicates')) +
+    (empty.length ? ` (${empty.join(' and ')} ${empty.length === 1 ? 'has' : 'have'} no shingles: a scan skips ${empty.length === 1 ? 'it' : 'them'} as empty)` : '');
   const lines = [
     doc('A', r.a, r.alignment.letters.a),
     doc('B', r.b, r.alignment.letters.b),

@@ -4,7 +4,8 @@
  * could not be read, each kind capped at GitHub's 10 per step with a `::notice` for the rest; then
  * a plain summary line for the log. Values are escaped as GitHub's runner unescapes them.
  */
-import type { ScanResult } from '../types.js';
+import { DEFAULTS } from '../options.js';
+import type { Place, ScanResult } from '../types.js';
 import type { ReportContext } from './index.js';
 import { repoRelative } from './sarif.js';
 import { baselineNote, groupsPhrase, plural, scoreRange, shellQuote } from './scores.js';
@@ -40,16 +41,21 @@ function capped(lines: readonly string[], what: string): string {
 
 export function renderGithub(result: ScanResult, ctx: ReportContext): string {
   const { documents, settings, stats } = result;
-  const file = (p: string) => repoRelative(p, ctx) ?? p;
+  const file = (p: Place) => repoRelative(p.source ?? p.path, ctx) ?? p.source ?? p.path;
+  const at = (p: Place): Record<string, string | number> => (p.line === undefined ? { file: file(p) } : { file: file(p), line: p.line });
+  // records are compared by their place (FILE:LINE); a text field of its own must be named again
+  const textField = settings.textField !== DEFAULTS.textField && documents.some((d) => d.line !== undefined) ? settings.textField : undefined;
   const warnings = result.groups.map((g) => {
+    const head = documents[g.members[0]!]!;
     const [first, ...others] = g.members.map((m) => documents[m]!.path);
     const range = scoreRange(g.pairs.map((p) => p[settings.metric]));
     const message =
       `${first} has ${plural(others.length, 'near-duplicate')} (${settings.metric} ${range}): ${others.join(', ')}. ` +
-      `See the passages they share with: neardup compare ${shellQuote(first!)} ${shellQuote(others[0]!)}`;
-    return command('warning', { file: file(first!), line: 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
+      `See the passages they share with: neardup compare ${shellQuote(first!)} ${shellQuote(others[0]!)}` +
+      (textField ? ` --text-field ${shellQuote(textField)}` : '');
+    return command('warning', { file: file(head), line: head.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
   });
-  const errors = result.errors.map((e) => command('error', { file: file(e.path), title: 'neardup could not read this file' }, e.message));
+  const errors = result.errors.map((e) => command('error', { ...at(e), title: `neardup could not read this ${e.line === undefined ? 'file' : 'record'}` }, e.message));
   const summary = [
     `neardup: ${groupsPhrase(stats, ctx.baseline)}`,
     `${plural(stats.files, 'file')} found`,

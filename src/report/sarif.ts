@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { groupFingerprint } from '../baseline.js';
-import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../types.js';
+import type { DocumentInfo, Group, Place, ScanResult, ScoredPair } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ReportContext } from './index.js';
 import { jsonCounts, jsonSettings } from './json.js';
@@ -42,8 +42,15 @@ function linkText(s: string): string {
   return s.replace(/[\\[\]]/g, (c) => `\\${c}`);
 }
 
-function physical(docPath: string, ctx: ReportContext) {
-  return { artifactLocation: artifact(docPath, ctx), region: { startLine: 1 } };
+/** Where a document or problem is: its file (a record's source file) and the line it starts on. */
+function physical(place: Place, ctx: ReportContext) {
+  return { artifactLocation: artifact(place.source ?? place.path, ctx), region: { startLine: place.line ?? 1 } };
+}
+
+/** A problem's location: the file, and the line when it is about a record. */
+function problemLocation(place: Place, ctx: ReportContext) {
+  if (place.line === undefined) return { physicalLocation: { artifactLocation: artifact(place.source ?? place.path, ctx) } };
+  return { physicalLocation: physical(place, ctx) };
 }
 
 function pairBetween(g: Group, x: number, y: number): ScoredPair | undefined {
@@ -65,13 +72,13 @@ function result(documents: readonly DocumentInfo[], g: Group, metric: 'jaccard' 
     ruleIndex: 0,
     level: 'warning' as const,
     message: { text },
-    locations: [{ physicalLocation: physical(head.path, ctx) }],
+    locations: [{ physicalLocation: physical(head, ctx) }],
     relatedLocations: others.map((d, i) => {
       const p = pairBetween(g, g.members[0]!, g.members[i + 1]!);
       const how = p
         ? `containment ${fmtScore(p.containment)}, jaccard ${fmtScore(p.jaccard)} with ${head.path}`
         : `in the same group as ${head.path}, through another member`;
-      return { id: i + 1, physicalLocation: physical(d.path, ctx), message: { text: `Near-duplicate: ${how}.` } };
+      return { id: i + 1, physicalLocation: physical(d, ctx), message: { text: `Near-duplicate: ${how}.` } };
     }),
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: groupFingerprint([head, ...others].map(key)) },
     ...(ctx.baseline && !ctx.baseline.updated ? { baselineState: 'new' as const } : {}),
@@ -81,8 +88,8 @@ function result(documents: readonly DocumentInfo[], g: Group, metric: 'jaccard' 
 
 export function buildSarif(res: ScanResult, ctx: ReportContext) {
   const notifications = [
-    ...res.errors.map((e) => ({ level: 'error' as const, message: { text: `${e.path}: ${e.message}` }, locations: [{ physicalLocation: { artifactLocation: artifact(e.path, ctx) } }] })),
-    ...res.warnings.map((w) => ({ level: 'warning' as const, message: { text: `${w.path}: ${w.message}` }, locations: [{ physicalLocation: { artifactLocation: artifact(w.path, ctx) } }] })),
+    ...res.errors.map((e) => ({ level: 'error' as const, message: { text: `${e.path}: ${e.message}` }, locations: [problemLocation(e, ctx)] })),
+    ...res.warnings.map((w) => ({ level: 'warning' as const, message: { text: `${w.path}: ${w.message}` }, locations: [problemLocation(w, ctx)] })),
   ];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

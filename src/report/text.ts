@@ -63,15 +63,21 @@ export function label(i: number): string {
   return s;
 }
 
-const REASON_TEXT: Record<SkipReason, string> = {
+/** How the summary names each reason for a skip: the same for one and many, or [one, many]. */
+const REASON_TEXT: Record<SkipReason, string | readonly [string, string]> = {
   binary: 'binary',
   'too-large': 'over --max-filesize',
   'unsupported-type': 'not a text type',
   empty: 'empty',
   'duplicate-path': 'listed twice',
-  'symlink-dir': 'folder links',
-  'special-file': 'special files',
+  'symlink-dir': ['folder link', 'folder links'],
+  'special-file': ['special file', 'special files'],
 };
+
+function reasonCount(reason: SkipReason, n: number): string {
+  const t = REASON_TEXT[reason];
+  return typeof t === 'string' ? `${nf.format(n)} ${t}` : plural(n, t[0], t[1]);
+}
 
 /** The alignment of a pair under its score line (scan --explain). */
 function explainLines(e: Explanation, labels: readonly [string, string], c: ChalkInstance, opts: TextReportOptions): string[] {
@@ -120,12 +126,12 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
   }
 
   const s = result.stats;
-  const reasons = new Map<string, number>();
-  for (const k of result.skipped) reasons.set(REASON_TEXT[k.reason], (reasons.get(REASON_TEXT[k.reason]) ?? 0) + 1);
+  const reasons = new Map<SkipReason, number>();
+  for (const k of result.skipped) reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
   const skippedText =
     s.skipped === 0
       ? '0 skipped'
-      : `${nf.format(s.skipped)} skipped (${[...reasons].map(([r, n]) => `${nf.format(n)} ${r}`).join(', ')})`;
+      : `${nf.format(s.skipped)} skipped (${[...reasons].map(([r, n]) => reasonCount(r, n)).join(', ')})`;
   const failedText = `${nf.format(s.failed)} failed`;
   const groupsText = (s.groups === 0 ? c.green : c.yellow)(groupsPhrase(s, opts.baseline));
   lines.push(

@@ -1,5 +1,5 @@
 /** `neardup compare A B`: the similarity report for two documents. */
-import { compareSources, readSource } from '../../compare/compare.js';
+import { compareSources, readInput } from '../../compare/compare.js';
 import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options.js';
 import { renderCompareJson, renderCompareText } from '../../report/compare.js';
 import { colorLevel } from '../../report/text.js';
@@ -25,12 +25,15 @@ export async function runCompare(given: CompareCommand, flags: Given): Promise<n
     stem: cmd.stem,
     stopwords: cmd.stopwords,
     maxFileSize: cmd.maxFilesize,
+    textField: cmd.textField,
   });
   if (cmd.printConfig) {
     writeReport(undefined, printedConfig(merged, settings, run, 'compare'));
     return 0;
   }
-  const result = compareSources(readSource(cmd.a, settings.maxFileSize), readSource(cmd.b, settings.maxFileSize), settings);
+  const a = await readInput(cmd.a, settings);
+  const b = await readInput(cmd.b, settings);
+  const result = compareSources(a, b, settings);
   const tty = !run.output && process.stdout.isTTY === true;
   const report =
     run.format === 'json'
@@ -41,7 +44,7 @@ export async function runCompare(given: CompareCommand, flags: Given): Promise<n
           context: run.context,
           width: tty ? Math.max(40, process.stdout.columns ?? RUN_DEFAULTS.width) : RUN_DEFAULTS.width,
         });
-  if (run.output) refuseWritingOverInput([{ file: run.output, what: 'report' }], [cmd.a, cmd.b].filter((p) => p !== '-'));
+  if (run.output) refuseWritingOverInput([{ file: run.output, what: 'report' }], [a.file ?? cmd.a, b.file ?? cmd.b]);
   writeReport(run.output, report);
   return exitCode({ errors: 0, groups: result.nearDuplicates ? 1 : 0 }, { exitZero: run.exitZero, maxGroups: 0, updateBaseline: false });
 }
