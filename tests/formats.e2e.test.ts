@@ -179,6 +179,13 @@ describe('a bad record in the CI formats', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^::error file=r\.jsonl,line=2,title=neardup could not read this record::invalid JSON/);
     expect(r.code).toBe(2);
   });
+  it('jsonl: the error line has the source and line the JSON report gives', () => {
+    const lines = run(['scan', 'r.jsonl', '--format', 'jsonl'], { cwd: dir }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const json = JSON.parse(run(['scan', 'r.jsonl', '--format', 'json'], { cwd: dir }).stdout);
+    const errors = lines.filter((l) => l.type === 'error').map((l) => l.data);
+    expect(errors).toEqual(json.errors);
+    expect(errors[0]).toMatchObject({ path: 'r.jsonl:2', source: 'r.jsonl', line: 2 });
+  });
   it('sarif: a notification whose location is the file, with the line as its region', () => {
     const r = run(['scan', 'r.jsonl', '--format', 'sarif'], { cwd: dir });
     const n = JSON.parse(r.stdout).runs[0].invocations[0].toolExecutionNotifications[0];

@@ -16,7 +16,7 @@ export function round4(x: number): number {
 }
 
 /** A place's optional fields (records: source, line; names that are not UTF-8: pathBytes). */
-function placeFields(p: Place): { source?: string; line?: number; pathBytes?: string } {
+export function placeFields(p: Place): { source?: string; line?: number; pathBytes?: string } {
   return {
     ...(p.source === undefined ? {} : { source: p.source, line: p.line }),
     ...(p.pathBytes === undefined ? {} : { pathBytes: p.pathBytes }),

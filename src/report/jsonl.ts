@@ -10,7 +10,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { ScanEvent, ScanResult } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ReportContext, Reporter, Writer } from './index.js';
-import { jsonCounts, jsonGroup, jsonSettings } from './json.js';
+import { jsonCounts, jsonGroup, jsonSettings, placeFields } from './json.js';
 
 export const JSONL_SCHEMA_VERSION = 1;
 
@@ -29,15 +29,15 @@ export const jsonlReporter: Reporter = (out) => ({
     });
   },
   event(e: ScanEvent) {
-    if (e.type === 'skip') line(out, 'skip', { path: e.skip.path, reason: e.skip.reason, detail: e.skip.detail });
-    else if (e.type === 'error') line(out, 'error', { path: e.error.path, message: e.error.message });
+    if (e.type === 'skip') line(out, 'skip', { path: e.skip.path, ...placeFields(e.skip), reason: e.skip.reason, detail: e.skip.detail });
+    else if (e.type === 'error') line(out, 'error', { path: e.error.path, ...placeFields(e.error), message: e.error.message });
   },
   end(result: ScanResult, ctx: ReportContext) {
     for (const g of result.groups) line(out, 'group', jsonGroup(result.documents, g, ctx));
     line(out, 'summary', {
       counts: jsonCounts(result.stats),
       ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
-      warnings: result.warnings.map((w) => ({ path: w.path, message: w.message })),
+      warnings: result.warnings.map((w) => ({ path: w.path, ...placeFields(w), message: w.message })),
     });
   },
 });
