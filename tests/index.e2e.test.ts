@@ -289,3 +289,30 @@ describe('the dev set in two halves', () => {
     }
   }, 120_000);
 });
+
+describe('a project config file', () => {
+  it('index add builds with its settings, so the same project\'s query and scan --db accept the index', () => {
+    const dir = tempDir('neardup-index-config-');
+    try {
+      cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
+      writeFileSync(path.join(dir, '.neardup.json'), JSON.stringify({ shingle: 'word:5', format: 'json' }));
+      const add = run(['index', 'add', 'seeds', '--db', 'idx.db'], { cwd: dir });
+      expect(add.code).toBe(0);
+      expect(add.stdout).toMatch(/word:5/); // the config's `format` is scan's report format: not index add's
+      const query = run(['index', 'query', 'seeds/000_241594d10820ed7f.txt', '--db', 'idx.db'], { cwd: dir });
+      expect(query.stderr).toBe('');
+      expect(JSON.parse(query.stdout).settings.shingle).toBe('word:5');
+      expect(query.code).toBe(1);
+      expect(run(['scan', 'seeds', '--db', 'idx.db'], { cwd: dir }).code).toBe(1);
+      // a flag wins over the file; --no-config reads none (and then differs from the index)
+      const flag = run(['index', 'add', 'seeds', '--db', 'char.db', '--shingle', 'char:9'], { cwd: dir });
+      expect(flag.stdout).toMatch(/char:9/);
+      const none = run(['index', 'add', 'seeds', '--db', 'idx.db', '--no-config'], { cwd: dir });
+      expect(none.stdout).toMatch(/2 unchanged/);
+      const fresh = run(['index', 'add', 'seeds', '--db', 'none.db', '--no-config'], { cwd: dir });
+      expect(fresh.stdout).toMatch(/char:9/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

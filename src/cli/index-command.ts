@@ -7,7 +7,9 @@ import type { IndexFormat } from '../report/index-report.js';
 import type { findNearDuplicates } from '../scan.js';
 import { stderrEvents } from './events.js';
 import { EXIT } from './exit.js';
-import type { IndexCommand, ScanCommand } from './program.js';
+import { repositoryRoot } from './output.js';
+import { ADD_SHARED, type Given, type IndexCommand, type ScanCommand } from './program.js';
+import { mergeSettings } from './settings.js';
 
 // Each action loads only the modules it runs (index stats, for one, not the scan engine): loading
 // modules is much of a short command's time.
@@ -32,7 +34,22 @@ export function indexExitCode(result: { errors?: readonly unknown[]; ok?: boolea
   return (result.errors?.length ?? 0) > 0 || result.ok === false ? EXIT.error : EXIT.clean;
 }
 
-export async function runIndex(cmd: IndexCommand): Promise<void> {
+/**
+ * `index add` with the config file's settings under the flags: its similarity and walk keys,
+ * the ones index query and scan --db read too, so that an index built in a project is one its
+ * own queries accept. Report keys (format, output, ...) are scan's, and left out.
+ */
+export function withConfig(cmd: IndexCommand, given: Given, cwd = process.cwd()): IndexCommand {
+  const merged = mergeSettings(cmd as unknown as ScanCommand, given, 'scan', cwd, repositoryRoot(cwd));
+  const out: Record<string, unknown> = { ...cmd };
+  for (const [key, source] of Object.entries(merged.sources)) {
+    if (source === 'config' && ADD_SHARED.includes(key)) out[key] = (merged.cmd as unknown as Record<string, unknown>)[key];
+  }
+  return out as unknown as IndexCommand;
+}
+
+export async function runIndex(given: IndexCommand, flags: Given): Promise<void> {
+  const cmd = given.action === 'add' ? withConfig(given, flags) : given;
   const format = cmd.format as IndexFormat;
   const input = indexInput(cmd);
   const events = stderrEvents();

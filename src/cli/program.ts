@@ -95,7 +95,7 @@ export type Given = ReadonlySet<string>;
 export interface Handlers {
   scan(cmd: ScanCommand, given: Given): Promise<void>;
   compare(cmd: CompareCommand, given: Given): Promise<void>;
-  index(cmd: IndexCommand): Promise<void>;
+  index(cmd: IndexCommand, given: Given): Promise<void>;
   dedup(cmd: DedupCommand, given: Given): Promise<void>;
 }
 
@@ -284,7 +284,7 @@ Examples:
 ${EXIT_HELP}`;
 
 /** Options `index add` shares with `scan`: what decides the sketches, and the walk. */
-const ADD_SHARED = ['shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords', 'hidden', 'ignore', 'glob', 'maxFilesize', 'follow'];
+export const ADD_SHARED = ['shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords', 'hidden', 'ignore', 'glob', 'maxFilesize', 'follow'];
 
 /**
  * `neardup index ...` and `scan --db`. Options shared with scan are scan's own Option objects,
@@ -301,7 +301,7 @@ function addIndexCommands(program: Command, handlers: Handlers): void {
     const paths = Array.isArray(args[0]) ? (args[0] as string[]) : [];
     // --no-store-shingles: commander's default (true) must not count as a choice
     const storeShingles = command.getOptionValueSource('storeShingles') === 'cli' ? false : undefined;
-    await handlers.index({ ...opts, storeShingles, action, paths });
+    await handlers.index({ ...opts, storeShingles, action, paths }, givenOptions(command));
   };
 
   const index = program
@@ -313,7 +313,7 @@ function addIndexCommands(program: Command, handlers: Handlers): void {
     .command('add')
     .description('sketch and store documents; unchanged files are skipped, changed ones replaced')
     .argument('<paths...>', 'files or folders to add');
-  for (const o of shared(ADD_SHARED)) add.addOption(o);
+  for (const o of shared([...ADD_SHARED, 'config'])) add.addOption(o);
   add
     .addOption(dbOption())
     .option('--prune', 'also remove entries whose files no longer exist')
@@ -322,7 +322,8 @@ function addIndexCommands(program: Command, handlers: Handlers): void {
     .addOption(formatOption())
     .addHelpText('after', `
 A new index records the settings it is built with; --metric and --threshold choose its LSH bands.
-Adding to an existing index takes every setting not given from it, and refuses one that differs.`)
+Adding to an existing index takes every setting not given from it, and refuses one that differs.
+The config file's similarity and walk settings apply, as they do to index query and scan --db.`)
     .action(indexAction('add'));
 
   const query = index
