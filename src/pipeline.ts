@@ -10,7 +10,8 @@ import { readTextFile, type Encoding, type FsPath } from './corpus/read.js';
 import { walk } from './corpus/walk.js';
 import { components } from './match/cluster.js';
 import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from './match/verify.js';
-import type { ResolvedOptions } from './options.js';
+import { inputKind } from './corpus/inputs.js';
+import type { RecordsMode, ResolvedOptions } from './options.js';
 import { contentHash } from './sketch/hash.js';
 import { loadDocument, type FileLoadTask, type LoadResult } from './sketch/load.js';
 import type { Sketcher } from './sketch/sketch.js';
@@ -49,12 +50,17 @@ export interface WalkSettings {
   respectIgnore: boolean;
   globs: readonly string[];
   follow: boolean;
+  /** `off`: record files are read as plain documents (as scan --records off reads them). */
+  records?: RecordsMode;
 }
 
 /**
  * Walks `paths` (default `.`) into the files to read, sorted by path. Skips and errors are
  * recorded; `found` counts every file the walk met (read, skipped or failed).
  */
+/** Why the index (index add, index query, scan --db) passes over a JSONL, JSON or CSV file. */
+export const RECORDS_NOT_INDEXED = 'a record file (.jsonl, .json, .csv): the index takes documents, not records; neardup scan (without --db) compares its records';
+
 export function collectFiles(paths: readonly string[], settings: WalkSettings, records: RunRecords): { files: FileToRead[]; found: number } {
   const files: FileToRead[] = [];
   let found = 0;
@@ -66,6 +72,14 @@ export function collectFiles(paths: readonly string[], settings: WalkSettings, r
       records.skip({ path: entry.path, reason: entry.reason, detail: entry.detail });
     } else {
       found++;
+      // The index holds documents: a record file would be one document made of all its records,
+      // a silently different answer from scan's (which compares the records). Named, it is an
+      // error; met in a folder, a skip that says why.
+      if (settings.records !== 'off' && inputKind(entry.path, true)?.records) {
+        if (entry.explicit) records.error({ path: entry.path, message: RECORDS_NOT_INDEXED });
+        else records.skip({ path: entry.path, reason: 'unsupported-type', detail: RECORDS_NOT_INDEXED });
+        continue;
+      }
       const kind = kindFromPath(entry.path) ?? (entry.explicit ? 'text' : undefined);
       if (kind) files.push({ path: entry.path, absPath: entry.absPath, size: entry.size, kind });
       else records.skip({ path: entry.path, reason: 'unsupported-type', detail: 'not a .txt, .md or .html file' });

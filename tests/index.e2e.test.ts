@@ -316,3 +316,38 @@ describe('a project config file', () => {
     }
   });
 });
+
+describe('record files and the index', () => {
+  it('are refused when named (exit 2) and skipped in a folder, never indexed as one document; --records off reads them as text', () => {
+    const dir = tempDir('neardup-index-records-');
+    try {
+      cpSync(path.join(ROOT, 'fixtures', 'dedup', 'records'), path.join(dir, 'recs'), { recursive: true });
+      cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
+      const message = 'a record file (.jsonl, .json, .csv): the index takes documents, not records; neardup scan (without --db) compares its records';
+      const named = run(['index', 'add', 'recs/posts.jsonl', 'seeds', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
+      expect(named.stderr).toBe(`neardup: recs/posts.jsonl: ${message}\n`);
+      expect(named.code).toBe(2);
+      const added = JSON.parse(named.stdout) as { counts: Record<string, number>; errors: { path: string }[] };
+      expect(added.counts).toMatchObject({ added: 2, failed: 1 });
+      const walked = run(['index', 'add', 'recs', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
+      expect(walked.code).toBe(0);
+      const w = JSON.parse(walked.stdout) as { counts: Record<string, number>; skipped: { path: string; reason: string; detail: string }[] };
+      expect(w.counts.added).toBe(0);
+      expect(w.skipped.map((s) => [s.path, s.reason, s.detail])).toEqual([
+        ['recs/posts.csv', 'unsupported-type', message],
+        ['recs/posts.jsonl', 'unsupported-type', message],
+      ]);
+      // scan --db and index query give no answer for records rather than a wrong one
+      for (const args of [['scan', 'recs/posts.jsonl', '--db', 'idx.db'], ['index', 'query', 'recs/posts.jsonl', '--db', 'idx.db']]) {
+        const r = run(args, { cwd: dir });
+        expect(r.stderr).toBe(`neardup: recs/posts.jsonl: ${message}\n`);
+        expect(r.code).toBe(2);
+      }
+      const off = run(['scan', 'recs/posts.jsonl', '--db', 'idx.db', '--records', 'off', '--format', 'json'], { cwd: dir });
+      expect(off.code).toBe(0);
+      expect(JSON.parse(off.stdout).counts.documents).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
