@@ -18,7 +18,8 @@ import type { FsPath } from './corpus/read.js';
 import type { RecordItem, RecordPlace } from './corpus/records.js';
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
-import { resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
+import { LSH_RECALL, lshTarget, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
+import { candidateProbability } from './sketch/lsh.js';
 import type { LoadResult, TextLoadTask } from './sketch/load.js';
 import { buildGroups } from './pipeline.js';
 import { matchDocuments } from './scan-match.js';
@@ -105,6 +106,17 @@ export async function findNearDuplicates(
     warnings.push(w);
     emit({ type: 'warning', warning: w });
   };
+
+  const recall = candidateProbability(lshTarget(settings.metric, settings.threshold), settings.bands, settings.rows);
+  if (recall < LSH_RECALL) {
+    // bands and rows given (or too few permutations) that will miss pairs at the threshold
+    warn({
+      path: `--bands ${settings.bands} --rows ${settings.rows}`,
+      message:
+        `a pair at ${settings.metric} ${settings.threshold} is a candidate with probability ${recall.toFixed(2)} (under ${LSH_RECALL}): ` +
+        `near-duplicates will be missed; leave --bands and --rows out to have them chosen for the threshold`,
+    });
+  }
 
   const stdin = () => input.stdin ?? process.stdin;
   const roots = await rootsOf(paths, settings, stdin);

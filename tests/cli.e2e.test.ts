@@ -17,6 +17,7 @@ const cases: [string, string[]][] = [
   ['missing-path', ['scan', 'fixtures/clean', 'fixtures/does-not-exist']],
   ['bad-threshold', ['scan', 'seeds', '--threshold', '2']],
   ['bad-bands', ['scan', 'seeds', '--bands', '100', '--rows', '2']],
+  ['low-recall-bands', ['scan', 'seeds', '--rows', '50', '--format', 'json']],
   ['bad-shingle', ['scan', 'seeds', '--shingle', 'letters:9']],
   ['unknown-option', ['scan', 'seeds', '--frobnicate']],
   ['bad-format', ['scan', 'seeds', '--format', 'xml']],
