@@ -3,7 +3,7 @@
  * else. The CLI's help text reads DEFAULTS; the library and the CLI both call resolveOptions().
  */
 import { NearDupError } from './errors.js';
-import { chooseBands } from './sketch/lsh.js';
+import { candidateProbability, chooseBands } from './sketch/lsh.js';
 
 export type ShingleUnit = 'char' | 'word';
 export interface ShingleSpec {
@@ -218,6 +218,11 @@ export function lshTarget(metric: Metric, threshold: number): number {
   const r = DEFAULTS.containmentSizeRatio;
   const shared = threshold * r;
   return shared / (1 + r - shared);
+}
+
+/** P(candidate) under these bands and rows for a pair at the metric's threshold (lshTarget). */
+export function lshRecall(s: Pick<ResolvedOptions, 'metric' | 'threshold' | 'bands' | 'rows'>): number {
+  return candidateProbability(lshTarget(s.metric, s.threshold), s.bands, s.rows);
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

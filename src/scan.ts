@@ -18,8 +18,7 @@ import type { FsPath } from './corpus/read.js';
 import type { RecordItem, RecordPlace } from './corpus/records.js';
 import { walk, type WalkEntry } from './corpus/walk.js';
 import { NearDupError, describeError } from './errors.js';
-import { LSH_RECALL, lshTarget, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
-import { candidateProbability } from './sketch/lsh.js';
+import { LSH_RECALL, lshRecall, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { LoadResult, TextLoadTask } from './sketch/load.js';
 import { buildGroups } from './pipeline.js';
 import { matchDocuments } from './scan-match.js';
@@ -107,7 +106,7 @@ export async function findNearDuplicates(
     emit({ type: 'warning', warning: w });
   };
 
-  const recall = candidateProbability(lshTarget(settings.metric, settings.threshold), settings.bands, settings.rows);
+  const recall = lshRecall(settings);
   if (recall < LSH_RECALL) {
     // bands and rows given (or too few permutations) that will miss pairs at the threshold
     warn({

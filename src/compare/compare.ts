@@ -100,8 +100,12 @@ function refuseSpecial(st: Stats, name: string): void {
 
 /** Reads a file the way a scan does (encodings, binary check, size limit), keeping offsets. */
 export function readSource(file: string, maxFileSize: number = DEFAULTS.maxFileSize, name: string = file): CompareSource {
+  return readStatted(file, statOf(file, name), maxFileSize, name);
+}
+
+/** readSource, given what stat() said of the file (undefined: nothing is there). */
+function readStatted(file: string, st: Stats | undefined, maxFileSize: number, name: string): CompareSource {
   let buf: Buffer;
-  const st = statOf(file, name);
   if (st === undefined) throw new NearDupError('EINPUT', `${name}: cannot read: no such file or directory`);
   refuseSpecial(st, name);
   if (st.size > maxFileSize) throw new NearDupError('EINPUT', `${name}: ${st.size} bytes is over --max-filesize ${maxFileSize}`);
@@ -133,7 +137,8 @@ export function recordPlaces(name: string): { file: string; line: number; column
  * one line). A file of that very name wins over a record place.
  */
 export async function readInput(name: string, settings: ResolvedOptions): Promise<CompareSource> {
-  if (statOf(name, name) !== undefined) return readSource(name, settings.maxFileSize);
+  const st = statOf(name, name);
+  if (st !== undefined) return readStatted(name, st, settings.maxFileSize, name);
   for (const place of recordPlaces(name)) {
     const format = inputKind(place.file, true);
     if (!format?.records) continue;
@@ -142,7 +147,7 @@ export async function readInput(name: string, settings: ResolvedOptions): Promis
     refuseSpecial(st, place.file);
     return readRecordSource(name, place, format.records, format.gzip, settings);
   }
-  return readSource(name, settings.maxFileSize);
+  return readStatted(name, undefined, settings.maxFileSize, name);
 }
 
 async function readRecordSource(

@@ -344,10 +344,12 @@ export function* walk(roots: readonly FsPath[], options: WalkOptions): Generator
   const failedRoots = new Set<string>();
   for (const root of rootsInOrder(roots)) {
     const { loc } = root;
-    const failedKey = loc.bin ? `bytes:${loc.bin.abs}` : `path:${String(loc.abs)}`;
-    if (root.kind === 'error' && failedRoots.has(failedKey)) {
-      yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'given more than once (its error is counted once)' };
-    } else if (root.kind === 'error') {
+    if (root.kind === 'error') {
+      const failedKey = loc.bin ? `bytes:${loc.bin.abs}` : `path:${String(loc.abs)}`;
+      if (failedRoots.has(failedKey)) {
+        yield { kind: 'skip', ...named(loc), reason: 'duplicate-path', detail: 'given more than once (its error is counted once)' };
+        continue;
+      }
       failedRoots.add(failedKey);
       const code = (root.err as { code?: string }).code;
       let message = describeError(root.err);

@@ -10,9 +10,9 @@
  */
 import { statSync } from 'node:fs';
 import { candidatePairs, unpackPair } from '../match/candidates.js';
-import { LSH_RECALL, lshTarget, type IndexOptionsInput, type ResolvedOptions } from '../options.js';
+import { LSH_RECALL, lshRecall, type IndexOptionsInput, type ResolvedOptions } from '../options.js';
 import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type LoadedDocument } from '../pipeline.js';
-import { bandKeys, candidateProbability } from '../sketch/lsh.js';
+import { bandKeys } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
 import { QueryKernel } from '../store/kernel.js';
 import type { StoredEntry } from '../store/store.js';
@@ -98,7 +98,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
   try {
     const { store, options } = index;
     if (!index.recorded) throw new NearDupError('EINDEX', `index ${options.db} is empty: nothing has been added to it yet`);
-    const recall = candidateProbability(lshTarget(options.metric, options.threshold), options.bands, options.rows);
+    const recall = lshRecall(options);
     if (recall < LSH_RECALL) {
       records.warning({
         path: options.db,

@@ -46,14 +46,15 @@ export function renderGithub(result: ScanResult, ctx: ReportContext): string {
   // records are compared by their place (FILE:LINE); a text field of its own must be named again
   const textField = settings.textField !== DEFAULTS.textField && documents.some((d) => d.line !== undefined) ? settings.textField : undefined;
   const warnings = result.groups.map((g) => {
-    const head = documents[g.members[0]!]!;
-    const [first, ...others] = g.members.map((m) => documents[m]!.path);
+    const [head, ...rest] = g.members.map((m) => documents[m]!);
+    const first = head!.path;
+    const others = rest.map((d) => d.path);
     const range = scoreRange(g.pairs.map((p) => p[settings.metric]));
     const message =
       `${first} has ${plural(others.length, 'near-duplicate')} (${settings.metric} ${range}): ${others.join(', ')}. ` +
-      `See the passages they share with: neardup compare ${shellQuote(first!)} ${shellQuote(others[0]!)}` +
+      `See the passages they share with: neardup compare ${shellQuote(first)} ${shellQuote(others[0]!)}` +
       (textField ? ` --text-field ${shellQuote(textField)}` : '');
-    return command('warning', { file: file(head), line: head.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
+    return command('warning', { file: file(head!), line: head!.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
   });
   const errors = result.errors.map((e) => command('error', { ...at(e), title: `neardup could not read this ${e.line === undefined ? 'file' : 'record'}` }, e.message));
   const summary = [

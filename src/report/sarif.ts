@@ -49,8 +49,8 @@ function physical(place: Place, ctx: ReportContext) {
 
 /** A problem's location: the file, and the line when it is about a record. */
 function problemLocation(place: Place, ctx: ReportContext) {
-  if (place.line === undefined) return { physicalLocation: { artifactLocation: artifact(place.source ?? place.path, ctx) } };
-  return { physicalLocation: physical(place, ctx) };
+  const { artifactLocation, region } = physical(place, ctx);
+  return { physicalLocation: place.line === undefined ? { artifactLocation } : { artifactLocation, region } };
 }
 
 function pairBetween(g: Group, x: number, y: number): ScoredPair | undefined {
