@@ -6,7 +6,7 @@ import { resolveOptions } from '../src/options.js';
 import { csvField, renderCsv } from '../src/report/csv.js';
 import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
 import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.js';
-import { buildJsonReport, jsonReportBytes, renderJson } from '../src/report/json.js';
+import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
 import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
 import { shellQuote } from '../src/report/scores.js';
@@ -114,6 +114,37 @@ describe('JSON', () => {
     expect(pieces.length).toBeGreaterThan(1);
     for (const p of pieces.slice(0, -1)) expect(p.length).toBeGreaterThan(1000000);
     expect(Buffer.concat(pieces).toString('utf8')).toBe(reference(r));
+  });
+
+  it('is written as it is made, filling buffers again only once the writer has written them', async () => {
+    const r = fakeResult(5000);
+    // a writer like a slow pipe: it keeps what it is given (by reference) and writes it out later
+    const kept: Uint8Array[] = [];
+    const out: string[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let waits = 0;
+    const writer: Writer = {
+      write: (chunk) => {
+        if (typeof chunk === 'string') out.push(chunk);
+        else {
+          kept.push(chunk);
+          buffers.add(chunk.buffer);
+        }
+      },
+      settled: async () => {
+        waits++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        for (const k of kept.splice(0)) out.push(Buffer.from(k).toString('utf8'));
+      },
+    };
+    await writeJsonReport(r, {}, writer);
+    for (const k of kept.splice(0)) out.push(Buffer.from(k).toString('utf8'));
+    expect(out.join('')).toBe(reference(r));
+    const pieces = jsonReportBytes(r).length;
+    expect(pieces).toBeGreaterThan(3);
+    expect(waits).toBeGreaterThan(0);
+    // two or three buffers, whatever the report's size (or one a piece, if nothing was reused)
+    expect(buffers.size).toBeLessThanOrEqual(3);
   });
 });
 
@@ -270,7 +301,7 @@ describe('the registry', () => {
         const out: Writer = { write: (s) => void chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) };
         const session = (await load(indexed))(out);
         session.begin?.(result.settings, ['seeds']);
-        session.end(result, ctx);
+        await session.end(result, ctx);
         expect(chunks.join('').length, name).toBeGreaterThan(0);
         written.push(chunks.join(''));
       }

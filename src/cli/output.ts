@@ -16,8 +16,22 @@ export interface OutputSink extends Writer {
 }
 
 export function stdoutSink(): OutputSink {
+  // a pipe takes what it can at once and keeps the rest (by reference) until the reader is ready
+  let unwritten = 0;
+  let waiting: (() => void)[] = [];
+  const written = () => {
+    if (--unwritten > 0) return;
+    const resume = waiting;
+    waiting = [];
+    for (const r of resume) r();
+  };
+  const write = (chunk: string | Uint8Array) => {
+    unwritten++;
+    process.stdout.write(chunk, written);
+  };
   return {
-    write: (s) => (typeof s === 'string' ? inSlices(s, (part) => void process.stdout.write(part)) : void process.stdout.write(s)),
+    write: (s) => (typeof s === 'string' ? inSlices(s, write) : write(s)),
+    settled: () => (unwritten === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
     commit: () => {},
     abort: () => {},
   };
@@ -68,6 +82,8 @@ export function fileSink(file: string): OutputSink {
         throw cannotWrite(file, err);
       }
     },
+    // written before write() returns
+    settled: () => Promise.resolve(),
     commit() {
       try {
         close();

@@ -5,7 +5,7 @@
 import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
 import { jsonAlignment } from './compare-json.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../types.js';
-import type { ReportContext } from './index.js';
+import type { ReportContext, Writer } from './index.js';
 import { VERSION } from '../version.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -121,16 +121,41 @@ export function renderJson(result: ScanResult, ctx: JsonContext = {}): string {
 }
 
 /**
- * The JSON report as UTF-8 bytes, in pieces of about a megabyte: the bytes of renderJson, made
- * without building the report's objects or one string of it (18 MB for 6,000 e-mails). Members
- * and pairs, most of a large report, are written from byte templates, each path escaped and
- * encoded once and each rounded score once; everything else (and a member or pair of another
- * shape) goes through JSON.stringify.
+ * The JSON report as UTF-8 bytes, in pieces of about a megabyte: the bytes of renderJson. See
+ * writeJsonReport.
  */
 export function jsonReportBytes(result: ScanResult, ctx: JsonContext = {}): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  const out = new ByteWriter({ write: (piece) => void pieces.push(piece as Uint8Array) });
+  // a writer that keeps its pieces is never waited for: the parts run through at once
+  for (const _ of reportParts(out, result, ctx));
+  out.end();
+  return pieces;
+}
+
+/**
+ * Writes the JSON report (the bytes of renderJson) to `to` as it is made, in pieces of about a
+ * megabyte, without building the report's objects or one string of it (18 MB for 6,000
+ * e-mails). When `to` says when it has written what it was given (settled), the report waits
+ * for it now and then and fills the same buffers again, rather than fresh memory for each piece.
+ * Members and pairs, most of a large report, are written from byte templates, each path escaped
+ * and encoded once and each rounded score once; everything else (and a member or pair of
+ * another shape) goes through JSON.stringify.
+ */
+export async function writeJsonReport(result: ScanResult, ctx: JsonContext, to: Writer): Promise<void> {
+  const out = new ByteWriter(to);
+  for (const _ of reportParts(out, result, ctx)) await out.settle();
+  out.end();
+  await out.settle();
+}
+
+/**
+ * Writes the report to `out`; yields where it may wait for the writer (when pieces it could
+ * fill again are still being written).
+ */
+function* reportParts(out: ByteWriter, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
   const report = buildJsonReport({ ...result, groups: [], pairs: [] }, ctx);
   const { documents } = result;
-  const out = new ByteWriter();
   const quoted: (Buffer | undefined)[] = new Array(documents.length);
   const pathOf = (d: number) => (quoted[d] ??= Buffer.from(JSON.stringify(documents[d]!.path)));
   out.text('{\n');
@@ -138,12 +163,11 @@ export function jsonReportBytes(result: ScanResult, ctx: JsonContext = {}): Uint
   for (const [key, value] of Object.entries(report)) {
     out.text(`${first ? '' : ',\n'}  ${JSON.stringify(key)}: `);
     first = false;
-    if (key === 'groups') writeGroups(out, result, ctx, pathOf);
-    else if (key === 'pairs') writePairs(out, result, pathOf);
+    if (key === 'groups') yield* writeGroups(out, result, ctx, pathOf);
+    else if (key === 'pairs') yield* writePairs(out, result, pathOf);
     else out.text(nested(value, '  '));
   }
   out.text('\n}\n');
-  return out.finish();
 }
 
 /** JSON.stringify(value, null, 2) of a value that sits at `indent` in the report. */
@@ -153,17 +177,45 @@ function nested(value: unknown, indent: string): string {
 
 const PIECE = 1 << 20;
 
-/** Bytes appended to pieces of about PIECE bytes (see jsonReportBytes). */
+/**
+ * Bytes appended to pieces of about PIECE bytes, each handed to the writer when full. With a
+ * writer that says when it is done with them (Writer.settled), pieces it is done with are filled
+ * again (settle()); `waiting` says when the report should wait for it.
+ */
 class ByteWriter {
-  private readonly pieces: Uint8Array[] = [];
-  private buf = Buffer.allocUnsafe(PIECE);
+  private buf: Buffer = Buffer.allocUnsafe(PIECE);
   private at = 0;
+  /** Buffers handed to the writer (whole), not yet known to be written. */
+  private readonly handed: Buffer[] = [];
+  /** Buffers written, to fill again. */
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly to: Writer) {}
+
+  /** Two pieces are with a writer that will say when it has written them: time to wait for it. */
+  get waiting(): boolean {
+    return this.handed.length >= 2;
+  }
+
+  /** Waits until the writer has written every piece handed to it; their buffers are filled again. */
+  async settle(): Promise<void> {
+    if (this.handed.length === 0) return;
+    await this.to.settled?.();
+    this.free.push(...this.handed.splice(0));
+  }
+
+  private flush(): void {
+    if (this.at === 0) return;
+    this.to.write(this.buf.subarray(0, this.at));
+    if (this.to.settled) this.handed.push(this.buf);
+    this.at = 0;
+  }
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    if (this.at) this.pieces.push(this.buf.subarray(0, this.at));
-    this.buf = Buffer.allocUnsafe(Math.max(PIECE, n));
-    this.at = 0;
+    this.flush();
+    const reused = this.free.pop();
+    this.buf = reused && reused.length >= n ? reused : Buffer.allocUnsafe(Math.max(PIECE, n));
   }
 
   bytes(b: Uint8Array): void {
@@ -191,10 +243,9 @@ class ByteWriter {
     this.at += len;
   }
 
-  finish(): Uint8Array[] {
-    if (this.at) this.pieces.push(this.buf.subarray(0, this.at));
-    this.at = 0;
-    return this.pieces;
+  /** Hands the last piece to the writer. */
+  end(): void {
+    this.flush();
   }
 }
 
@@ -271,11 +322,12 @@ function writePair(out: ByteWriter, p: ScoredPair, pathOf: (d: number) => Buffer
   out.bytes(score(p.containment));
 }
 
-function writeGroups(out: ByteWriter, result: ScanResult, ctx: JsonContext, pathOf: (d: number) => Buffer): void {
+function* writeGroups(out: ByteWriter, result: ScanResult, ctx: JsonContext, pathOf: (d: number) => Buffer): Generator<void, void, void> {
   const { groups, documents } = result;
   if (groups.length === 0) return out.bytes(T.empty);
   out.bytes(T.open);
   for (let gi = 0; gi < groups.length; gi++) {
+    if (out.waiting) yield;
     const g = groups[gi]!;
     out.bytes(gi ? T.nextGroupId : T.groupId);
     out.int(g.id);
@@ -326,13 +378,14 @@ function writeGroups(out: ByteWriter, result: ScanResult, ctx: JsonContext, path
   out.bytes(T.closeOuter);
 }
 
-function writePairs(out: ByteWriter, result: ScanResult, pathOf: (d: number) => Buffer): void {
+function* writePairs(out: ByteWriter, result: ScanResult, pathOf: (d: number) => Buffer): Generator<void, void, void> {
   const { pairs, groups, documents } = result;
   if (pairs.length === 0) return out.bytes(T.empty);
   const groupOf = new Int32Array(documents.length);
   for (const g of groups) for (const m of g.members) groupOf[m] = g.id;
   out.bytes(T.open);
   for (let i = 0; i < pairs.length; i++) {
+    if ((i & 255) === 0 && out.waiting) yield;
     const p = pairs[i]!;
     writePair(out, p, pathOf, i === 0, TOP);
     out.bytes(T.topGroup);

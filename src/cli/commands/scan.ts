@@ -109,7 +109,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       const { explainer } = await import('../../compare/explain.js');
       Object.assign(ctx, { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context });
     }
-    session.end(result, ctx);
+    await session.end(result, ctx);
     sink.commit();
     return exitCode(
       {
