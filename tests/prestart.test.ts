@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, discardPrestarted, looksLarge, prestartWorker, takePrestarted } from '../src/sketch/prestart.js';
+import { scanPathsAtAGlance } from '../src/cli/glance.js';
 import { ROOT } from './helpers.js';
 
 describe('looksLarge', () => {
@@ -39,5 +40,32 @@ describe('prestartWorker', () => {
     prestartWorker();
     expect(takePrestarted()).toBeUndefined();
     discardPrestarted();
+  });
+});
+
+describe('scanPathsAtAGlance (the CLI starts a worker before it has read its command line)', () => {
+  it('takes the words of a scan that are not options for paths', () => {
+    expect(scanPathsAtAGlance(['scan'])).toEqual([]);
+    expect(scanPathsAtAGlance(['scan', 'docs', 'more', '--format', 'json'])).toEqual(['docs', 'more', 'json']);
+    expect(scanPathsAtAGlance(['scan', '--threshold=0.7', 'docs', '--', '-odd name'])).toEqual(['docs', '-odd name']);
+    expect(scanPathsAtAGlance(['scan', '-j', '2', 'docs'])).toEqual(['docs']);
+  });
+
+  it('is undefined for other commands, help, one thread, standard input, --files-from and --print-config', () => {
+    for (const args of [
+      ['compare', 'a', 'b'],
+      ['index', 'add', 'docs'],
+      ['scan', 'docs', '--help'],
+      ['scan', '-h'],
+      ['scan', 'docs', '--threads', '1'],
+      ['scan', 'docs', '-j', '1'],
+      ['scan', 'docs', '--threads=1'],
+      ['scan', '-'],
+      ['scan', '--files-from', 'list.txt'],
+      ['scan', '--files-from=-'],
+      ['scan', 'docs', '--print-config'],
+    ]) {
+      expect(scanPathsAtAGlance(args), args.join(' ')).toBeUndefined();
+    }
   });
 });

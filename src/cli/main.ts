@@ -1,6 +1,6 @@
 /**
- * The CLI entry: the only code that touches process.stdout, process.stderr and the exit code
- * (with src/cli/output.ts and the command modules under src/cli/commands).
+ * The CLI: the only code that touches process.stdout, process.stderr and the exit code (with
+ * src/cli/output.ts and the command modules under src/cli/commands). Loaded by start.ts.
  */
 // first: V8 settings, before any other module's code runs
 import './v8-flags.js';
@@ -25,14 +25,15 @@ export async function main(argv: string[]): Promise<void> {
       // each command's modules are loaded when it runs (startup time is most of a small scan)
       scan: async (cmd, given) => {
         // for a scan that looks big, a worker thread starts while the scan's modules load (the
-        // pool takes it)
-        const ahead = cmd.printConfig !== true && String(cmd.threads ?? '0') !== '1' && !cmd.filesFrom ? await import('../sketch/prestart.js') : undefined;
-        if (ahead?.looksLarge(cmd.paths.filter((p) => p !== '-'))) ahead.prestartWorker();
+        // pool takes it); start.ts may have started it already, from the command line at a glance
+        const ahead = await import('../sketch/prestart.js');
+        if (cmd.printConfig === true || String(cmd.threads ?? '0') === '1' || cmd.filesFrom) ahead.discardPrestarted();
+        else if (ahead.looksLarge(cmd.paths.filter((p) => p !== '-'))) ahead.prestartWorker();
         try {
           const { runScan } = await import('./commands/scan.js');
           process.exitCode = await runScan(cmd, given);
         } finally {
-          ahead?.discardPrestarted();
+          ahead.discardPrestarted();
         }
       },
       compare: async (cmd, given) => {
