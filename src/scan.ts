@@ -12,7 +12,6 @@
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { inputKind, parsePathList, type InputKind } from './corpus/inputs.js';
 import type { FsPath } from './corpus/read.js';
 import type { RecordItem, RecordPlace } from './corpus/records.js';
@@ -77,6 +76,8 @@ async function rootsOf(paths: readonly FsPath[], settings: ResolvedOptions, stdi
 async function spoolStdin(stream: NodeJS.ReadableStream, settings: ResolvedOptions): Promise<{ dir: string; task: FileTask }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'neardup-stdin-'));
   const file = path.join(dir, 'stdin');
+  // node:stream/promises is loaded only to read standard input
+  const { pipeline } = await import('node:stream/promises');
   await pipeline(stream, createWriteStream(file));
   const kind: InputKind = settings.stdinFormat === 'jsonl' ? { records: 'jsonl', gzip: false } : { document: 'text', gzip: false };
   return { dir, task: { path: STDIN_NAME, absPath: file, size: statSync(file).size, kind, explicit: true } };

@@ -7,8 +7,12 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { describeError } from '../errors.js';
+
+/** node:zlib, loaded for the first .gz file (it takes a few milliseconds to load, in each thread). */
+let zlibModule: typeof import('node:zlib') | undefined;
+const zlib = () => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -125,7 +129,7 @@ export function readTextChunks(file: FsPath, size: number, maxFileSize: number, 
     if (gzip) {
       const raw = io(() => readFileSync(file));
       try {
-        src = { buf: gunzipSync(raw, { maxOutputLength: Math.max(1, maxFileSize + 1) }) };
+        src = { buf: zlib().gunzipSync(raw, { maxOutputLength: Math.max(1, maxFileSize + 1) }) };
       } catch (err) {
         if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxFileSize + 1, maxFileSize, 'or more bytes uncompressed');
         const problem = gzipProblem(err);

@@ -19,7 +19,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { describeError } from '../errors.js';
 import type { RecordFormat } from './inputs.js';
 import { gzipProblem, looksBinary, type Encoding, type FsPath } from './read.js';
@@ -110,7 +109,8 @@ export async function* recordBytes(file: FsPath, gzip: boolean, info: StreamInfo
   const input = createReadStream(file);
   let stream: NodeJS.ReadableStream = input;
   if (gzip) {
-    const gunzip = createGunzip();
+    // node:zlib is loaded for the first .gz file only
+    const gunzip = (await import('node:zlib')).createGunzip();
     input.on('error', (err) => gunzip.destroy(err));
     stream = input.pipe(gunzip);
   }
