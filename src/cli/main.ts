@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
         // pool takes it); start.ts may have started it already, from the command line at a glance
         const ahead = await import('../sketch/prestart.js');
         if (cmd.printConfig === true || String(cmd.threads ?? '0') === '1' || cmd.filesFrom) ahead.discardPrestarted();
-        else if (ahead.looksLarge(cmd.paths.filter((p) => p !== '-'))) ahead.prestartWorker();
+        else if (!ahead.prestarted() && ahead.looksLarge(cmd.paths.filter((p) => p !== '-'))) ahead.prestartWorker();
         try {
           const { runScan } = await import('./commands/scan.js');
           process.exitCode = await runScan(cmd, given);

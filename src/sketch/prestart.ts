@@ -51,6 +51,11 @@ export function looksLarge(paths: readonly string[]): boolean {
 
 let waiting: Worker | undefined;
 
+/** Whether a worker started by prestartWorker is waiting for a pool. */
+export function prestarted(): boolean {
+  return waiting !== undefined;
+}
+
 /** Starts one worker that waits for its settings (in a worker `init` message). */
 export function prestartWorker(): void {
   if (waiting || !workersAvailable()) return;
