@@ -27,12 +27,15 @@ if (!existsSync('/usr/bin/time')) {
   process.exit(2);
 }
 
-/** Runs a command; returns wall seconds and peak RSS in MB. */
+/**
+ * Runs a command; returns wall seconds, peak RSS in MB and minor page faults (memory touched
+ * for the first time: about 10 µs each on some virtual machines here, see bench/RESULTS.md).
+ */
 function measure(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %R', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
   const last = r.stderr.trim().split('\n').at(-1).split(' ');
-  return { seconds: Number(last[0]), rssMB: Number(last[1]) / 1024, stdout: r.stdout };
+  return { seconds: Number(last[0]), rssMB: Number(last[1]) / 1024, faults: Number(last[2]), stdout: r.stdout };
 }
 
 const median = (xs) => {
@@ -58,20 +61,22 @@ if (!flag('--scale-only')) {
   if (!flag('--skip-minhash')) commands.push(['minhash npm package (bench/minhash-baseline.cjs)', node, [path.join(ROOT, 'bench', 'minhash-baseline.cjs'), dir]]);
   const times = commands.map(() => []);
   const rss = commands.map(() => 0);
+  const faults = commands.map(() => []);
   for (let r = 0; r < runs; r++) {
     commands.forEach(([, cmd, args], i) => {
       const m = measure(cmd, args);
       times[i].push(m.seconds);
       rss[i] = Math.max(rss[i], m.rssMB);
+      faults[i].push(m.faults);
     });
   }
   const floor = median(times[0]);
   console.log(`\nSpamAssassin (${listFiles(dir).length} files in ${rel}), ${runs} alternating rounds, medians:\n`);
-  console.log('| command | wall s | × floor | peak RSS MB |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('| command | wall s | × floor | peak RSS MB | minor page faults |');
+  console.log('| --- | --- | --- | --- | --- |');
   commands.forEach(([name], i) => {
     const t = median(times[i]);
-    console.log(`| ${name} | ${t.toFixed(2)} | ${(t / floor).toFixed(2)} | ${rss[i].toFixed(0)} |`);
+    console.log(`| ${name} | ${t.toFixed(2)} | ${(t / floor).toFixed(2)} | ${rss[i].toFixed(0)} | ${median(faults[i]).toFixed(0)} |`);
   });
 }
 
