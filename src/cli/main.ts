@@ -1,9 +1,8 @@
 /**
  * The CLI: the only code that touches process.stdout, process.stderr and the exit code (with
- * src/cli/output.ts and the command modules under src/cli/commands). Loaded by start.ts.
+ * src/cli/output.ts and the command modules under src/cli/commands). Loaded by start.ts, which
+ * sets V8's flags first.
  */
-// first: V8 settings, before any other module's code runs
-import './v8-flags.js';
 import { CommanderError } from 'commander';
 import { NearDupError, describeError } from '../errors.js';
 import { EXIT } from './exit.js';

@@ -12,7 +12,7 @@ import { describeError } from '../errors.js';
 
 /** node:zlib, loaded for the first .gz file (it takes a few milliseconds to load, in each thread). */
 let zlibModule: typeof import('node:zlib') | undefined;
-const zlib = () => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
+export const zlib = () => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 

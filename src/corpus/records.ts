@@ -21,7 +21,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { describeError } from '../errors.js';
 import type { RecordFormat } from './inputs.js';
-import { gzipProblem, looksBinary, type Encoding, type FsPath } from './read.js';
+import { gzipProblem, looksBinary, zlib, type Encoding, type FsPath } from './read.js';
 
 export interface RecordOptions {
   textField: string;
@@ -109,8 +109,7 @@ export async function* recordBytes(file: FsPath, gzip: boolean, info: StreamInfo
   const input = createReadStream(file);
   let stream: NodeJS.ReadableStream = input;
   if (gzip) {
-    // node:zlib is loaded for the first .gz file only
-    const gunzip = (await import('node:zlib')).createGunzip();
+    const gunzip = zlib().createGunzip();
     input.on('error', (err) => gunzip.destroy(err));
     stream = input.pipe(gunzip);
   }
