@@ -13,6 +13,7 @@ export const MODULES = [
   { source: 'src/match/candidates.wat', target: 'src/match/candidates-wasm.ts', name: 'CANDIDATES_WASM' },
   { source: 'src/sketch/sketch.wat', target: 'src/sketch/sketch-wasm.ts', name: 'SKETCH_WASM' },
   { source: 'src/store/kernel.wat', target: 'src/store/kernel-wasm.ts', name: 'KERNEL_WASM' },
+  { source: 'src/report/json.wat', target: 'src/report/json-wasm.ts', name: 'JSON_WASM' },
 ];
 
 /** The TypeScript text generated from one module's source. */

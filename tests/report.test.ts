@@ -7,6 +7,7 @@ import { csvField, renderCsv } from '../src/report/csv.js';
 import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
 import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.js';
 import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
+import { RowKernel } from '../src/report/json-kernel.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
 import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
 import { shellQuote } from '../src/report/scores.js';
@@ -104,8 +105,42 @@ describe('JSON', () => {
       // the pieces are whole UTF-8 each (a member's bytes are never split)
       const pieces = jsonReportBytes(r);
       expect(pieces.map((p) => Buffer.from(p).toString('utf8')).join('')).toBe(reference(r));
+      // and the same without the WebAssembly kernel (as under node --jitless)
+      expect(Buffer.concat(jsonReportBytes(r, {}, { useWasm: false })).toString('utf8')).toBe(reference(r));
     }
     expect(results[6]!.documents.some((d) => d.id !== undefined)).toBe(true);
+  });
+
+  it('writes members and pairs with its kernel as JSON.stringify does: every score, any path, long lists, numbers past 32 bits', () => {
+    // one group of 150 members and 10,001 pairs, the k-th scored k / 10000 (and 1 - that); some
+    // paths not ASCII, one long (a pair of it is more than the kernel's usual out buffer)
+    expect(RowKernel.open(['"a"'], [[{ text: 'x' }]])).not.toBeNull();
+    const n = 150;
+    const r = fakeResult(0);
+    for (let i = 0; i < n; i++) {
+      const name = i % 7 === 0 ? `dös/“${i}”\u2028\\.txt` : i === n - 2 ? `long/${'x'.repeat(140000)}.txt` : `docs/${i}.txt`;
+      r.documents.push({ ...fakeResult(1).documents[0]!, index: i, path: name, bytes: i === 3 ? 2 ** 32 - 1 : 1000 + i, chars: i, shingles: 0 });
+    }
+    const pairs = [];
+    for (let k = 0; k <= 10000; k++) {
+      const a = k % n;
+      const b = (a + 1 + (k % (n - 1))) % n;
+      pairs.push({ a, b, jaccard: k / 10000, containment: Math.min(1, Math.max(0, (10000 - k) / 10000 + (k % 3 === 0 ? 0.00004 : k % 3 === 1 ? -0.00004 : 0))) });
+    }
+    pairs.push({ a: 1, b: 2, jaccard: 0.00005, containment: 0.99995 }, { a: 1, b: 2, jaccard: 1 / 3, containment: 2 / 3 });
+    r.groups.push({ id: 1, members: [...Array(n).keys()], pairs });
+    r.pairs = pairs;
+    const kernel = renderJson(r);
+    expect(kernel).toBe(reference(r));
+    expect(Buffer.concat(jsonReportBytes(r, {}, { useWasm: false })).toString('utf8')).toBe(kernel);
+    for (let k = 0; k <= 10000; k += 1237) expect(kernel).toContain(`"jaccard": ${k / 10000},`);
+    // what the kernel does not take is written in JavaScript: a size past 32 bits, a score over 1
+    const odd = structuredClone(r);
+    odd.documents[4]!.bytes = 2 ** 32;
+    odd.groups[0]!.pairs[0]!.containment = 1.5;
+    odd.pairs[0]!.containment = 1.5;
+    expect(renderJson(odd)).toBe(reference(odd));
+    expect(renderJson(odd)).toContain('"bytes": 4294967296,');
   });
 
   it('is pieces of about a megabyte for a large report', () => {

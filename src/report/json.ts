@@ -5,6 +5,7 @@
 import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
 import { jsonAlignment } from './compare-json.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../types.js';
+import { RowKernel, fitsColumn, type Op } from './json-kernel.js';
 import type { ReportContext, Writer } from './index.js';
 import { VERSION } from '../version.js';
 
@@ -85,6 +86,11 @@ function jsonMember(d: DocumentInfo) {
 
 export type JsonContext = Pick<ReportContext, 'baseline' | 'explain' | 'passages'>;
 
+/** `useWasm: false` writes members and pairs in JavaScript (as where WebAssembly is not available; for tests). */
+export interface RenderOptions {
+  useWasm?: boolean;
+}
+
 export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
   const { documents } = result;
   const groupOf = new Int32Array(documents.length);
@@ -124,11 +130,11 @@ export function renderJson(result: ScanResult, ctx: JsonContext = {}): string {
  * The JSON report as UTF-8 bytes, in pieces of about a megabyte: the bytes of renderJson. See
  * writeJsonReport.
  */
-export function jsonReportBytes(result: ScanResult, ctx: JsonContext = {}): Uint8Array[] {
+export function jsonReportBytes(result: ScanResult, ctx: JsonContext = {}, options: RenderOptions = {}): Uint8Array[] {
   const pieces: Uint8Array[] = [];
   const out = new ByteWriter({ write: (piece) => void pieces.push(piece as Uint8Array) });
   // a writer that keeps its pieces is never waited for: the parts run through at once
-  for (const _ of reportParts(out, result, ctx));
+  for (const _ of reportParts(out, result, ctx, options));
   out.end();
   return pieces;
 }
@@ -142,9 +148,9 @@ export function jsonReportBytes(result: ScanResult, ctx: JsonContext = {}): Uint
  * and encoded once and each rounded score once; everything else (and a member or pair of
  * another shape) goes through JSON.stringify.
  */
-export async function writeJsonReport(result: ScanResult, ctx: JsonContext, to: Writer): Promise<void> {
+export async function writeJsonReport(result: ScanResult, ctx: JsonContext, to: Writer, options: RenderOptions = {}): Promise<void> {
   const out = new ByteWriter(to);
-  for (const _ of reportParts(out, result, ctx)) await out.settle();
+  for (const _ of reportParts(out, result, ctx, options)) await out.settle();
   out.end();
   await out.settle();
 }
@@ -153,18 +159,29 @@ export async function writeJsonReport(result: ScanResult, ctx: JsonContext, to: 
  * Writes the report to `out`; yields where it may wait for the writer (when pieces it could
  * fill again are still being written).
  */
-function* reportParts(out: ByteWriter, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
+function* reportParts(out: ByteWriter, result: ScanResult, ctx: JsonContext, options: RenderOptions): Generator<void, void, void> {
   const report = buildJsonReport({ ...result, groups: [], pairs: [] }, ctx);
   const { documents } = result;
-  const quoted: (Buffer | undefined)[] = new Array(documents.length);
-  const pathOf = (d: number) => (quoted[d] ??= Buffer.from(JSON.stringify(documents[d]!.path)));
+  const quoted: (string | undefined)[] = new Array(documents.length);
+  const pathOf = (d: number) => (quoted[d] ??= JSON.stringify(documents[d]!.path));
+  // the kernel has the paths of the documents that members and pairs name
+  let kernel: RowKernel | null = null;
+  if (options.useWasm !== false && (result.groups.length > 0 || result.pairs.length > 0)) {
+    for (const g of result.groups) for (const m of g.members) pathOf(m);
+    for (const p of result.pairs) {
+      pathOf(p.a);
+      pathOf(p.b);
+    }
+    kernel = RowKernel.open(quoted, PROGRAMS);
+  }
+  const rows: Rows = { out, pathOf, kernel };
   out.text('{\n');
   let first = true;
   for (const [key, value] of Object.entries(report)) {
     out.text(`${first ? '' : ',\n'}  ${JSON.stringify(key)}: `);
     first = false;
-    if (key === 'groups') yield* writeGroups(out, result, ctx, pathOf);
-    else if (key === 'pairs') yield* writePairs(out, result, pathOf);
+    if (key === 'groups') yield* writeGroups(rows, result, ctx);
+    else if (key === 'pairs') yield* writePairs(rows, result);
     else out.text(nested(value, '  '));
   }
   out.text('\n}\n');
@@ -224,23 +241,10 @@ class ByteWriter {
     this.at += b.length;
   }
 
+  /** A string's UTF-8 bytes (written in place: no Buffer of its own). */
   text(s: string): void {
-    this.bytes(Buffer.from(s));
-  }
-
-  /** A non-negative integer's digits (anything else as JSON.stringify writes it). */
-  int(x: number): void {
-    if (!(Number.isInteger(x) && x >= 0 && x < 2 ** 31)) return this.text(num(x));
-    this.room(10);
-    let n = x;
-    let len = 1;
-    while (n >= 10 ** len) len++;
-    const buf = this.buf;
-    for (let i = this.at + len - 1; i >= this.at; i--) {
-      buf[i] = 48 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    this.at += len;
+    this.room(3 * s.length);
+    this.at += this.buf.write(s, this.at);
   }
 
   /** Hands the last piece to the writer. */
@@ -254,143 +258,247 @@ function num(x: number): string {
   return Number.isFinite(x) ? String(x) : 'null';
 }
 
-/** Scores in [0, 1] rounded to 4 decimals, as bytes: 10,001 of them, each made once. */
-const scoreBytes: (Buffer | undefined)[] = [];
+/** Scores in [0, 1] rounded to 4 decimals, as JSON text: 10,001 of them, each made once. */
+const scoreTexts: (string | undefined)[] = [];
 
-/** The bytes of num(round4(x)), for a score. */
-function score(x: number): Buffer {
+/** num(round4(x)), for a score. */
+function score(x: number): string {
   const k = Math.round(x * 10000);
-  if (k >= 0 && k <= 10000) return (scoreBytes[k] ??= Buffer.from(num(k / 10000)));
-  return Buffer.from(num(round4(x)));
+  if (k >= 0 && k <= 10000) return (scoreTexts[k] ??= num(k / 10000));
+  return num(round4(x));
 }
 
-const B = (s: string) => Buffer.from(s);
+/**
+ * Members and pairs are joined into strings of about this many characters, each written at
+ * once: a report's loops run before V8 has optimised them, where a call a field (and a copy of
+ * a few bytes each) cost more than joining strings.
+ */
+const CHUNK = 1 << 14;
+
 const T = {
-  groupId: B('    {\n      "id": '),
-  nextGroupId: B(',\n    {\n      "id": '),
-  size: B(',\n      "size": '),
-  members: B(',\n      "members": '),
-  pairs: B(',\n      "pairs": '),
-  open: B('[\n'),
-  empty: B('[]'),
-  closeInner: B('\n      ]'),
-  closeGroup: B('\n    }'),
-  closeOuter: B('\n  ]'),
-  memberPath: B('        {\n          "path": '),
-  nextMemberPath: B(',\n        {\n          "path": '),
-  memberBytes: B(',\n          "bytes": '),
-  memberChars: B(',\n          "chars": '),
-  memberShingles: B(',\n          "shingles": '),
-  closeItem: B('\n        }'),
-  sep8: B(',\n        '),
-  indent8: B('        '),
-  pairA: B('        {\n          "a": '),
-  nextPairA: B(',\n        {\n          "a": '),
-  pairB: B(',\n          "b": '),
-  pairJaccard: B(',\n          "jaccard": '),
-  pairContainment: B(',\n          "containment": '),
-  topA: B('    {\n      "a": '),
-  nextTopA: B(',\n    {\n      "a": '),
-  topB: B(',\n      "b": '),
-  topJaccard: B(',\n      "jaccard": '),
-  topContainment: B(',\n      "containment": '),
-  topGroup: B(',\n      "group": '),
-  closeTop: B('\n    }'),
+  groupId: '    {\n      "id": ',
+  nextGroupId: ',\n    {\n      "id": ',
+  size: ',\n      "size": ',
+  members: ',\n      "members": ',
+  pairs: ',\n      "pairs": ',
+  open: '[\n',
+  empty: '[]',
+  closeInner: '\n      ]',
+  closeGroup: '\n    }',
+  closeOuter: '\n  ]',
+  memberPath: '        {\n          "path": ',
+  nextMemberPath: ',\n        {\n          "path": ',
+  memberBytes: ',\n          "bytes": ',
+  memberChars: ',\n          "chars": ',
+  memberShingles: ',\n          "shingles": ',
+  closeItem: '\n        }',
+  sep8: ',\n        ',
+  indent8: '        ',
+  pairA: '        {\n          "a": ',
+  nextPairA: ',\n        {\n          "a": ',
+  pairB: ',\n          "b": ',
+  pairJaccard: ',\n          "jaccard": ',
+  pairContainment: ',\n          "containment": ',
+  topA: '    {\n      "a": ',
+  nextTopA: ',\n    {\n      "a": ',
+  topB: ',\n      "b": ',
+  topJaccard: ',\n      "jaccard": ',
+  topContainment: ',\n      "containment": ',
+  topGroup: ',\n      "group": ',
+  closeTop: '\n    }',
 };
 
 /** The templates of a pair's fields, at one depth of the report. */
 interface PairTemplates {
-  first: Buffer;
-  next: Buffer;
-  b: Buffer;
-  jaccard: Buffer;
-  containment: Buffer;
+  first: string;
+  next: string;
+  b: string;
+  jaccard: string;
+  containment: string;
 }
 
 const IN_GROUP: PairTemplates = { first: T.pairA, next: T.nextPairA, b: T.pairB, jaccard: T.pairJaccard, containment: T.pairContainment };
 const TOP: PairTemplates = { first: T.topA, next: T.nextTopA, b: T.topB, jaccard: T.topJaccard, containment: T.topContainment };
 
 /** A pair's opening and fields a, b, jaccard and containment (its caller closes it). */
-function writePair(out: ByteWriter, p: ScoredPair, pathOf: (d: number) => Buffer, first: boolean, t: PairTemplates): void {
-  out.bytes(first ? t.first : t.next);
-  out.bytes(pathOf(p.a));
-  out.bytes(t.b);
-  out.bytes(pathOf(p.b));
-  out.bytes(t.jaccard);
-  out.bytes(score(p.jaccard));
-  out.bytes(t.containment);
-  out.bytes(score(p.containment));
+function pairText(p: ScoredPair, pathOf: (d: number) => string, first: boolean, t: PairTemplates): string {
+  return (first ? t.first : t.next) + pathOf(p.a) + t.b + pathOf(p.b) + t.jaccard + score(p.jaccard) + t.containment + score(p.containment);
 }
 
-function* writeGroups(out: ByteWriter, result: ScanResult, ctx: JsonContext, pathOf: (d: number) => Buffer): Generator<void, void, void> {
+/** Where a report's rows go, and how: the kernel when there is one (json-kernel.ts), else strings. */
+interface Rows {
+  out: ByteWriter;
+  pathOf: (d: number) => string;
+  kernel: RowKernel | null;
+}
+
+const MEMBERS = 0;
+const GROUP_PAIRS = 1;
+const TOP_PAIRS = 2;
+/** The kernel's programs: a member, a pair in its group, a pair in the report's pairs. */
+const PROGRAMS: Op[][] = [
+  [
+    { separator: [T.memberPath, T.nextMemberPath] },
+    { path: 0 },
+    { text: T.memberBytes },
+    { int: 1 },
+    { text: T.memberChars },
+    { int: 2 },
+    { text: T.memberShingles },
+    { int: 3 },
+    { text: T.closeItem },
+  ],
+  [...pairOps(IN_GROUP), { text: T.closeItem }],
+  [...pairOps(TOP), { text: T.topGroup }, { int: 4 }, { text: T.closeTop }],
+];
+
+/** pairText as a program's ops. */
+function pairOps(t: PairTemplates): Op[] {
+  return [{ separator: [t.first, t.next] }, { path: 0 }, { text: t.b }, { path: 1 }, { text: t.jaccard }, { score: 2 }, { text: t.containment }, { score: 3 }];
+}
+
+/** Whether a member is written from the template (and so may be by the kernel). */
+function plainMember(d: DocumentInfo): boolean {
+  return d.id === undefined && d.source === undefined && d.pathBytes === undefined;
+}
+
+function membersFit(documents: readonly DocumentInfo[], members: readonly number[]): boolean {
+  for (const m of members) {
+    const d = documents[m]!;
+    if (!plainMember(d) || !fitsColumn(d.bytes) || !fitsColumn(d.chars) || !fitsColumn(d.shingles)) return false;
+  }
+  return true;
+}
+
+/** Whether every score is in [0, 1] (as verification makes them), as the kernel takes them. */
+function scoresFit(pairs: readonly ScoredPair[]): boolean {
+  for (let i = 0; i < pairs.length; i++) {
+    const { jaccard, containment } = pairs[i]!;
+    if (!(jaccard >= 0 && jaccard <= 1 && containment >= 0 && containment <= 1)) return false;
+  }
+  return true;
+}
+
+/** Rows handed to the kernel between two looks at the writer (~0.6 MB of JSON of pairs). */
+const PAIRS_AT_ONCE = 2048;
+
+/**
+ * Writes `n` rows by the kernel's program `which`, PAIRS_AT_ONCE at a time; yields where the
+ * report may wait for the writer.
+ */
+function* kernelRows(out: ByteWriter, kernel: RowKernel, which: number, n: number, fill: (rows: Uint32Array, from: number, count: number) => void): Generator<void, void, void> {
+  for (let from = 0; from < n; from += PAIRS_AT_ONCE) {
+    if (out.waiting) yield;
+    kernel.write(which, Math.min(PAIRS_AT_ONCE, n - from), from === 0, (rows, at, count) => fill(rows, from + at, count), (b) => out.bytes(b));
+  }
+}
+
+/** Pairs as the kernel's rows: a, b, the two scores, and (with `groupOf`) the group. */
+function pairRows(pairs: readonly ScoredPair[], groupOf?: Int32Array): (rows: Uint32Array, from: number, count: number) => void {
+  const cols = groupOf ? 5 : 4;
+  return (rows, from, count) => {
+    for (let i = 0, r = 0; i < count; i++, r += cols) {
+      const p = pairs[from + i]!;
+      rows[r] = p.a;
+      rows[r + 1] = p.b;
+      rows[r + 2] = Math.round(p.jaccard * 10000);
+      rows[r + 3] = Math.round(p.containment * 10000);
+      if (groupOf) rows[r + 4] = groupOf[p.a]!;
+    }
+  };
+}
+
+function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
   const { groups, documents } = result;
-  if (groups.length === 0) return out.bytes(T.empty);
-  out.bytes(T.open);
+  if (groups.length === 0) return out.text(T.empty);
+  let acc = T.open;
   for (let gi = 0; gi < groups.length; gi++) {
+    if (acc.length >= CHUNK) {
+      out.text(acc);
+      acc = '';
+    }
     if (out.waiting) yield;
     const g = groups[gi]!;
-    out.bytes(gi ? T.nextGroupId : T.groupId);
-    out.int(g.id);
-    out.bytes(T.size);
-    out.int(g.members.length);
-    out.bytes(T.members);
-    if (g.members.length === 0) out.bytes(T.empty);
-    else {
-      out.bytes(T.open);
+    acc += (gi ? T.nextGroupId : T.groupId) + num(g.id) + T.size + num(g.members.length) + T.members;
+    if (g.members.length === 0) acc += T.empty;
+    else if (kernel && membersFit(documents, g.members)) {
+      out.text(acc + T.open);
+      acc = '';
+      const members = g.members;
+      yield* kernelRows(out, kernel, MEMBERS, members.length, (rows, from, count) => {
+        for (let i = 0, r = 0; i < count; i++, r += 4) {
+          const m = members[from + i]!;
+          const d = documents[m]!;
+          rows[r] = m;
+          rows[r + 1] = d.bytes;
+          rows[r + 2] = d.chars;
+          rows[r + 3] = d.shingles;
+        }
+      });
+      acc += T.closeInner;
+    } else {
+      acc += T.open;
       for (let i = 0; i < g.members.length; i++) {
         const m = g.members[i]!;
         const d = documents[m]!;
-        if (d.id === undefined && d.source === undefined && d.pathBytes === undefined) {
-          out.bytes(i ? T.nextMemberPath : T.memberPath);
-          out.bytes(pathOf(m));
-          out.bytes(T.memberBytes);
-          out.int(d.bytes);
-          out.bytes(T.memberChars);
-          out.int(d.chars);
-          out.bytes(T.memberShingles);
-          out.int(d.shingles);
-          out.bytes(T.closeItem);
+        if (plainMember(d)) {
+          acc +=
+            (i ? T.nextMemberPath : T.memberPath) + pathOf(m) + T.memberBytes + num(d.bytes) + T.memberChars + num(d.chars) + T.memberShingles + num(d.shingles) + T.closeItem;
         } else {
-          out.bytes(i ? T.sep8 : T.indent8);
-          out.text(nested(jsonMember(d), '        '));
+          acc += (i ? T.sep8 : T.indent8) + nested(jsonMember(d), '        ');
+        }
+        if (acc.length >= CHUNK) {
+          out.text(acc);
+          acc = '';
         }
       }
-      out.bytes(T.closeInner);
+      acc += T.closeInner;
     }
-    out.bytes(T.pairs);
-    if (g.pairs.length === 0) out.bytes(T.empty);
-    else {
-      out.bytes(T.open);
+    acc += T.pairs;
+    if (g.pairs.length === 0) acc += T.empty;
+    else if (kernel && !ctx.explain && scoresFit(g.pairs)) {
+      out.text(acc + T.open);
+      acc = '';
+      yield* kernelRows(out, kernel, GROUP_PAIRS, g.pairs.length, pairRows(g.pairs));
+      acc += T.closeInner;
+    } else {
+      acc += T.open;
       for (let i = 0; i < g.pairs.length; i++) {
         const p = g.pairs[i]!;
-        if (ctx.explain) {
-          out.bytes(i ? T.sep8 : T.indent8);
-          out.text(nested({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) }, '        '));
-          continue;
+        if (ctx.explain) acc += (i ? T.sep8 : T.indent8) + nested({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) }, '        ');
+        else acc += pairText(p, pathOf, i === 0, IN_GROUP) + T.closeItem;
+        if (acc.length >= CHUNK) {
+          out.text(acc);
+          acc = '';
         }
-        writePair(out, p, pathOf, i === 0, IN_GROUP);
-        out.bytes(T.closeItem);
       }
-      out.bytes(T.closeInner);
+      acc += T.closeInner;
     }
-    out.bytes(T.closeGroup);
+    acc += T.closeGroup;
   }
-  out.bytes(T.closeOuter);
+  out.text(acc + T.closeOuter);
 }
 
-function* writePairs(out: ByteWriter, result: ScanResult, pathOf: (d: number) => Buffer): Generator<void, void, void> {
+function* writePairs({ out, pathOf, kernel }: Rows, result: ScanResult): Generator<void, void, void> {
   const { pairs, groups, documents } = result;
-  if (pairs.length === 0) return out.bytes(T.empty);
+  if (pairs.length === 0) return out.text(T.empty);
   const groupOf = new Int32Array(documents.length);
   for (const g of groups) for (const m of g.members) groupOf[m] = g.id;
-  out.bytes(T.open);
-  for (let i = 0; i < pairs.length; i++) {
-    if ((i & 255) === 0 && out.waiting) yield;
-    const p = pairs[i]!;
-    writePair(out, p, pathOf, i === 0, TOP);
-    out.bytes(T.topGroup);
-    out.int(groupOf[p.a]!);
-    out.bytes(T.closeTop);
+  out.text(T.open);
+  if (kernel && scoresFit(pairs)) {
+    yield* kernelRows(out, kernel, TOP_PAIRS, pairs.length, pairRows(pairs, groupOf));
+  } else {
+    let acc = '';
+    for (let i = 0; i < pairs.length; i++) {
+      if ((i & 255) === 0 && out.waiting) yield;
+      const p = pairs[i]!;
+      acc += pairText(p, pathOf, i === 0, TOP) + T.topGroup + num(groupOf[p.a]!) + T.closeTop;
+      if (acc.length >= CHUNK) {
+        out.text(acc);
+        acc = '';
+      }
+    }
+    out.text(acc);
   }
-  out.bytes(T.closeOuter);
+  out.text(T.closeOuter);
 }
