@@ -1,5 +1,5 @@
 /** End-to-end: spawn the built binary on fixtures; compare golden stdout, stderr and exit code. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -128,6 +128,24 @@ describe('bad input', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the end of a run', () => {
+  it('a reader that takes its time still gets the whole report, then the exit code (the process ends once its output is out)', async () => {
+    const args = ['scan', 'seeds', 'fixtures/mixed', 'bench/quality-dev/docs', '--format', 'json'];
+    const whole = run(args);
+    // more than a pipe holds (64 KiB on Linux), so that the writes wait for the reader
+    expect(whole.stdout.length).toBeGreaterThan(1 << 18);
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(whole.code);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(whole.stdout);
   });
 });
 
