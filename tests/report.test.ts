@@ -141,6 +141,11 @@ describe('JSON', () => {
     odd.pairs[0]!.containment = 1.5;
     expect(renderJson(odd)).toBe(reference(odd));
     expect(renderJson(odd)).toContain('"bytes": 4294967296,');
+    // a pair naming a document in no group (not so in a scan's result) is written all the same
+    const loose = structuredClone(r);
+    loose.documents.push({ ...r.documents[1]!, index: n, path: 'loose/one.txt' });
+    loose.pairs.push({ a: 0, b: n, jaccard: 0.5, containment: 0.7 });
+    expect(renderJson(loose)).toBe(reference(loose));
   });
 
   it('is pieces of about a megabyte for a large report', () => {

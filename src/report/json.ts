@@ -164,17 +164,13 @@ function* reportParts(out: ByteWriter, result: ScanResult, ctx: JsonContext, opt
   const { documents } = result;
   const quoted: (string | undefined)[] = new Array(documents.length);
   const pathOf = (d: number) => (quoted[d] ??= JSON.stringify(documents[d]!.path));
-  // the kernel has the paths of the documents that members and pairs name
+  // the kernel has the paths of the group members (the documents pairs name: see pairsFit)
   let kernel: RowKernel | null = null;
-  if (options.useWasm !== false && (result.groups.length > 0 || result.pairs.length > 0)) {
+  if (options.useWasm !== false && result.groups.length > 0) {
     for (const g of result.groups) for (const m of g.members) pathOf(m);
-    for (const p of result.pairs) {
-      pathOf(p.a);
-      pathOf(p.b);
-    }
     kernel = RowKernel.open(quoted, PROGRAMS);
   }
-  const rows: Rows = { out, pathOf, kernel };
+  const rows: Rows = { out, pathOf, quoted, kernel };
   out.text('{\n');
   let first = true;
   for (const [key, value] of Object.entries(report)) {
@@ -329,6 +325,8 @@ function pairText(p: ScoredPair, pathOf: (d: number) => string, first: boolean, 
 interface Rows {
   out: ByteWriter;
   pathOf: (d: number) => string;
+  /** The paths the kernel has (by document; undefined for those it has not). */
+  quoted: readonly (string | undefined)[];
   kernel: RowKernel | null;
 }
 
@@ -370,11 +368,14 @@ function membersFit(documents: readonly DocumentInfo[], members: readonly number
   return true;
 }
 
-/** Whether every score is in [0, 1] (as verification makes them), as the kernel takes them. */
-function scoresFit(pairs: readonly ScoredPair[]): boolean {
+/**
+ * Whether the kernel can write these pairs: every score in [0, 1] (as verification makes them)
+ * and both ends among the paths it has (group members: the ends of every pair are).
+ */
+function pairsFit(pairs: readonly ScoredPair[], quoted: readonly (string | undefined)[]): boolean {
   for (let i = 0; i < pairs.length; i++) {
-    const { jaccard, containment } = pairs[i]!;
-    if (!(jaccard >= 0 && jaccard <= 1 && containment >= 0 && containment <= 1)) return false;
+    const { a, b, jaccard, containment } = pairs[i]!;
+    if (!(jaccard >= 0 && jaccard <= 1 && containment >= 0 && containment <= 1) || quoted[a] === undefined || quoted[b] === undefined) return false;
   }
   return true;
 }
@@ -408,7 +409,7 @@ function pairRows(pairs: readonly ScoredPair[], groupOf?: Int32Array): (rows: Ui
   };
 }
 
-function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
+function* writeGroups({ out, pathOf, quoted, kernel }: Rows, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
   const { groups, documents } = result;
   if (groups.length === 0) return out.text(T.empty);
   let acc = T.open;
@@ -456,7 +457,7 @@ function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: Js
     }
     acc += T.pairs;
     if (g.pairs.length === 0) acc += T.empty;
-    else if (kernel && !ctx.explain && scoresFit(g.pairs)) {
+    else if (kernel && !ctx.explain && pairsFit(g.pairs, quoted)) {
       out.text(acc + T.open);
       acc = '';
       yield* kernelRows(out, kernel, GROUP_PAIRS, g.pairs.length, pairRows(g.pairs));
@@ -479,13 +480,13 @@ function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: Js
   out.text(acc + T.closeOuter);
 }
 
-function* writePairs({ out, pathOf, kernel }: Rows, result: ScanResult): Generator<void, void, void> {
+function* writePairs({ out, pathOf, quoted, kernel }: Rows, result: ScanResult): Generator<void, void, void> {
   const { pairs, groups, documents } = result;
   if (pairs.length === 0) return out.text(T.empty);
   const groupOf = new Int32Array(documents.length);
   for (const g of groups) for (const m of g.members) groupOf[m] = g.id;
   out.text(T.open);
-  if (kernel && scoresFit(pairs)) {
+  if (kernel && pairsFit(pairs, quoted)) {
     yield* kernelRows(out, kernel, TOP_PAIRS, pairs.length, pairRows(pairs, groupOf));
   } else {
     let acc = '';
