@@ -75,6 +75,8 @@ export class RowKernel {
   private readonly outCap: number;
   private readonly programs: Program[] = [];
   private maxCols = 0;
+  /** 1 for each document whose path the kernel has. */
+  private readonly known: Uint8Array;
 
   /** The kernel, or null where WebAssembly is not available. */
   static open(paths: readonly (string | undefined)[], programs: readonly (readonly Op[])[]): RowKernel | null {
@@ -89,6 +91,7 @@ export class RowKernel {
   ) {
     this.u8 = new Uint8Array(wasm.memory.buffer);
     this.u32 = new Uint32Array(wasm.memory.buffer);
+    this.known = new Uint8Array(paths.length);
     const encoder = new TextEncoder();
     // the paths: one string, encoded at once (each path on its own when any is not ASCII)
     let joined = '';
@@ -108,6 +111,7 @@ export class RowKernel {
       this.u32[(this.pathTable >> 2) + 2 * d + 1] = len;
       at += len;
       if (len > maxPath) maxPath = len;
+      this.known[d] = 1;
     }
     // the templates, then each program's ops
     const templates = new Map<string, number>();
@@ -154,6 +158,11 @@ export class RowKernel {
     this.outAt = at + 4 * BATCH * this.maxCols;
     this.outCap = Math.max(OUT, 2 * Math.max(...this.programs.map((p) => p.rowMax)));
     this.reserve(this.outAt + this.outCap);
+  }
+
+  /** Whether the kernel has document d's path (rows may name it). */
+  hasPath(d: number): boolean {
+    return this.known[d] === 1;
   }
 
   private reserve(bytes: number): void {

@@ -170,7 +170,7 @@ function* reportParts(out: ByteWriter, result: ScanResult, ctx: JsonContext, opt
     for (const g of result.groups) for (const m of g.members) pathOf(m);
     kernel = RowKernel.open(quoted, PROGRAMS);
   }
-  const rows: Rows = { out, pathOf, quoted, kernel };
+  const rows: Rows = { out, pathOf, kernel };
   out.text('{\n');
   let first = true;
   for (const [key, value] of Object.entries(report)) {
@@ -325,8 +325,6 @@ function pairText(p: ScoredPair, pathOf: (d: number) => string, first: boolean, 
 interface Rows {
   out: ByteWriter;
   pathOf: (d: number) => string;
-  /** The paths the kernel has (by document; undefined for those it has not). */
-  quoted: readonly (string | undefined)[];
   kernel: RowKernel | null;
 }
 
@@ -372,10 +370,10 @@ function membersFit(documents: readonly DocumentInfo[], members: readonly number
  * Whether the kernel can write these pairs: every score in [0, 1] (as verification makes them)
  * and both ends among the paths it has (group members: the ends of every pair are).
  */
-function pairsFit(pairs: readonly ScoredPair[], quoted: readonly (string | undefined)[]): boolean {
+function pairsFit(pairs: readonly ScoredPair[], kernel: RowKernel): boolean {
   for (let i = 0; i < pairs.length; i++) {
     const { a, b, jaccard, containment } = pairs[i]!;
-    if (!(jaccard >= 0 && jaccard <= 1 && containment >= 0 && containment <= 1) || quoted[a] === undefined || quoted[b] === undefined) return false;
+    if (!(jaccard >= 0 && jaccard <= 1 && containment >= 0 && containment <= 1) || !kernel.hasPath(a) || !kernel.hasPath(b)) return false;
   }
   return true;
 }
@@ -409,7 +407,7 @@ function pairRows(pairs: readonly ScoredPair[], groupOf?: Int32Array): (rows: Ui
   };
 }
 
-function* writeGroups({ out, pathOf, quoted, kernel }: Rows, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
+function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
   const { groups, documents } = result;
   if (groups.length === 0) return out.text(T.empty);
   let acc = T.open;
@@ -457,7 +455,7 @@ function* writeGroups({ out, pathOf, quoted, kernel }: Rows, result: ScanResult,
     }
     acc += T.pairs;
     if (g.pairs.length === 0) acc += T.empty;
-    else if (kernel && !ctx.explain && pairsFit(g.pairs, quoted)) {
+    else if (kernel && !ctx.explain && pairsFit(g.pairs, kernel)) {
       out.text(acc + T.open);
       acc = '';
       yield* kernelRows(out, kernel, GROUP_PAIRS, g.pairs.length, pairRows(g.pairs));
@@ -480,13 +478,13 @@ function* writeGroups({ out, pathOf, quoted, kernel }: Rows, result: ScanResult,
   out.text(acc + T.closeOuter);
 }
 
-function* writePairs({ out, pathOf, quoted, kernel }: Rows, result: ScanResult): Generator<void, void, void> {
+function* writePairs({ out, pathOf, kernel }: Rows, result: ScanResult): Generator<void, void, void> {
   const { pairs, groups, documents } = result;
   if (pairs.length === 0) return out.text(T.empty);
   const groupOf = new Int32Array(documents.length);
   for (const g of groups) for (const m of g.members) groupOf[m] = g.id;
   out.text(T.open);
-  if (kernel && pairsFit(pairs, quoted)) {
+  if (kernel && pairsFit(pairs, kernel)) {
     yield* kernelRows(out, kernel, TOP_PAIRS, pairs.length, pairRows(pairs, groupOf));
   } else {
     let acc = '';
