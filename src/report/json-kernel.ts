@@ -10,6 +10,7 @@
  * Where WebAssembly is not available (node --jitless, a big-endian machine) json.ts writes the
  * same bytes in JavaScript.
  */
+import { optionalKernel } from '../wasm.js';
 import { JSON_WASM } from './json-wasm.js';
 
 interface Exports {
@@ -32,26 +33,14 @@ export function fitsColumn(x: number): boolean {
 }
 
 const PAGE = 65536;
-/** Rows handed to the kernel at a time. */
-const BATCH = 4096;
+/** The most rows write() takes at once (~0.6 MB of JSON of pairs). */
+export const ROWS_AT_ONCE = 2048;
 /** Bytes the kernel writes before they are copied out (at least two rows' most). */
 const OUT = 1 << 18;
 const SCORE_BYTES = 6;
 const INT_BYTES = 10;
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function instantiate(): Exports | null {
-  if (compiled === undefined) {
-    try {
-      compiled = LITTLE_ENDIAN ? new WebAssembly.Module(Buffer.from(JSON_WASM, 'base64')) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled && (new WebAssembly.Instance(compiled).exports as unknown as Exports);
-}
+const instantiate = optionalKernel<Exports>(JSON_WASM);
 
 interface Program {
   at: number;
@@ -155,7 +144,7 @@ export class RowKernel {
       this.maxCols = Math.max(this.maxCols, cols);
     }
     this.rowsAt = at;
-    this.outAt = at + 4 * BATCH * this.maxCols;
+    this.outAt = at + 4 * ROWS_AT_ONCE * this.maxCols;
     this.outCap = Math.max(OUT, 2 * Math.max(...this.programs.map((p) => p.rowMax)));
     this.reserve(this.outAt + this.outCap);
   }
@@ -175,22 +164,20 @@ export class RowKernel {
   }
 
   /**
-   * Writes `n` rows by program `which`; `fill(rows, from, count)` puts rows from..from+count-1
-   * in `rows` (each the program's column count of values, side by side). The bytes go to
-   * `out`, a view of the kernel's memory valid until `out` returns. `first`: whether the first
-   * row is its list's first.
+   * Writes `n` rows (at most ROWS_AT_ONCE) by program `which`; `fill(rows)` puts them in `rows`
+   * (each the program's column count of values, side by side). The bytes go to `out`, a view of
+   * the kernel's memory valid until `out` returns. `first`: whether the first row is its list's
+   * first.
    */
-  write(which: number, n: number, first: boolean, fill: (rows: Uint32Array, from: number, count: number) => void, out: (bytes: Uint8Array) => void): void {
+  write(which: number, n: number, first: boolean, fill: (rows: Uint32Array) => void, out: (bytes: Uint8Array) => void): void {
+    if (n > ROWS_AT_ONCE) throw new RangeError(`at most ${ROWS_AT_ONCE} rows at once, not ${n}`);
     const p = this.programs[which]!;
-    for (let from = 0; from < n; from += BATCH) {
-      const count = Math.min(BATCH, n - from);
-      fill(this.u32.subarray(this.rowsAt >> 2, (this.rowsAt >> 2) + count * p.cols), from, count);
-      let done = 0;
-      while (done < count) {
-        const rows = this.rowsAt + 4 * p.cols * done;
-        done += this.wasm.rows(p.at, p.ops, rows, p.cols, count - done, this.pathTable, this.outAt, this.outCap, p.rowMax, first && from + done === 0 ? 1 : 0);
-        out(this.u8.subarray(this.outAt, this.outAt + this.wasm.written.value));
-      }
+    fill(this.u32.subarray(this.rowsAt >> 2, (this.rowsAt >> 2) + n * p.cols));
+    let done = 0;
+    while (done < n) {
+      const rows = this.rowsAt + 4 * p.cols * done;
+      done += this.wasm.rows(p.at, p.ops, rows, p.cols, n - done, this.pathTable, this.outAt, this.outCap, p.rowMax, first && done === 0 ? 1 : 0);
+      out(this.u8.subarray(this.outAt, this.outAt + this.wasm.written.value));
     }
   }
 }

@@ -5,7 +5,7 @@
 import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
 import { jsonAlignment } from './compare-json.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../types.js';
-import { RowKernel, fitsColumn, type Op } from './json-kernel.js';
+import { ROWS_AT_ONCE, RowKernel, fitsColumn, type Op } from './json-kernel.js';
 import type { ReportContext, Writer } from './index.js';
 import { VERSION } from '../version.js';
 
@@ -264,13 +264,6 @@ function score(x: number): string {
   return num(round4(x));
 }
 
-/**
- * Members and pairs are joined into strings of about this many characters, each written at
- * once: a report's loops run before V8 has optimised them, where a call a field (and a copy of
- * a few bytes each) cost more than joining strings.
- */
-const CHUNK = 1 << 14;
-
 const T = {
   groupId: '    {\n      "id": ',
   nextGroupId: ',\n    {\n      "id": ',
@@ -378,17 +371,16 @@ function pairsFit(pairs: readonly ScoredPair[], kernel: RowKernel): boolean {
   return true;
 }
 
-/** Rows handed to the kernel between two looks at the writer (~0.6 MB of JSON of pairs). */
-const PAIRS_AT_ONCE = 2048;
-
 /**
- * Writes `n` rows by the kernel's program `which`, PAIRS_AT_ONCE at a time; yields where the
- * report may wait for the writer.
+ * Writes `n` rows by the kernel's program `which`, ROWS_AT_ONCE at a time (`fill(rows, from,
+ * count)` puts rows from..from+count-1 in `rows`); yields where the report may wait for the
+ * writer.
  */
 function* kernelRows(out: ByteWriter, kernel: RowKernel, which: number, n: number, fill: (rows: Uint32Array, from: number, count: number) => void): Generator<void, void, void> {
-  for (let from = 0; from < n; from += PAIRS_AT_ONCE) {
+  for (let from = 0; from < n; from += ROWS_AT_ONCE) {
     if (out.waiting) yield;
-    kernel.write(which, Math.min(PAIRS_AT_ONCE, n - from), from === 0, (rows, at, count) => fill(rows, from + at, count), (b) => out.bytes(b));
+    const count = Math.min(ROWS_AT_ONCE, n - from);
+    kernel.write(which, count, from === 0, (rows) => fill(rows, from, count), (b) => out.bytes(b));
   }
 }
 
@@ -407,75 +399,60 @@ function pairRows(pairs: readonly ScoredPair[], groupOf?: Int32Array): (rows: Ui
   };
 }
 
+/** Group members as the kernel's rows: the document, its bytes, characters and shingles. */
+function memberRows(members: readonly number[], documents: readonly DocumentInfo[]): (rows: Uint32Array, from: number, count: number) => void {
+  return (rows, from, count) => {
+    for (let i = 0, r = 0; i < count; i++, r += 4) {
+      const m = members[from + i]!;
+      const d = documents[m]!;
+      rows[r] = m;
+      rows[r + 1] = d.bytes;
+      rows[r + 2] = d.chars;
+      rows[r + 3] = d.shingles;
+    }
+  };
+}
+
 function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: JsonContext): Generator<void, void, void> {
   const { groups, documents } = result;
   if (groups.length === 0) return out.text(T.empty);
-  let acc = T.open;
+  out.text(T.open);
   for (let gi = 0; gi < groups.length; gi++) {
-    if (acc.length >= CHUNK) {
-      out.text(acc);
-      acc = '';
-    }
     if (out.waiting) yield;
     const g = groups[gi]!;
-    acc += (gi ? T.nextGroupId : T.groupId) + num(g.id) + T.size + num(g.members.length) + T.members;
-    if (g.members.length === 0) acc += T.empty;
-    else if (kernel && membersFit(documents, g.members)) {
-      out.text(acc + T.open);
-      acc = '';
-      const members = g.members;
-      yield* kernelRows(out, kernel, MEMBERS, members.length, (rows, from, count) => {
-        for (let i = 0, r = 0; i < count; i++, r += 4) {
-          const m = members[from + i]!;
+    out.text((gi ? T.nextGroupId : T.groupId) + num(g.id) + T.size + num(g.members.length) + T.members);
+    if (g.members.length === 0) out.text(T.empty);
+    else {
+      out.text(T.open);
+      if (kernel && membersFit(documents, g.members)) yield* kernelRows(out, kernel, MEMBERS, g.members.length, memberRows(g.members, documents));
+      else {
+        for (let i = 0; i < g.members.length; i++) {
+          const m = g.members[i]!;
           const d = documents[m]!;
-          rows[r] = m;
-          rows[r + 1] = d.bytes;
-          rows[r + 2] = d.chars;
-          rows[r + 3] = d.shingles;
-        }
-      });
-      acc += T.closeInner;
-    } else {
-      acc += T.open;
-      for (let i = 0; i < g.members.length; i++) {
-        const m = g.members[i]!;
-        const d = documents[m]!;
-        if (plainMember(d)) {
-          acc +=
-            (i ? T.nextMemberPath : T.memberPath) + pathOf(m) + T.memberBytes + num(d.bytes) + T.memberChars + num(d.chars) + T.memberShingles + num(d.shingles) + T.closeItem;
-        } else {
-          acc += (i ? T.sep8 : T.indent8) + nested(jsonMember(d), '        ');
-        }
-        if (acc.length >= CHUNK) {
-          out.text(acc);
-          acc = '';
+          if (plainMember(d)) {
+            out.text((i ? T.nextMemberPath : T.memberPath) + pathOf(m) + T.memberBytes + num(d.bytes) + T.memberChars + num(d.chars) + T.memberShingles + num(d.shingles) + T.closeItem);
+          } else out.text((i ? T.sep8 : T.indent8) + nested(jsonMember(d), '        '));
         }
       }
-      acc += T.closeInner;
+      out.text(T.closeInner);
     }
-    acc += T.pairs;
-    if (g.pairs.length === 0) acc += T.empty;
-    else if (kernel && !ctx.explain && pairsFit(g.pairs, kernel)) {
-      out.text(acc + T.open);
-      acc = '';
-      yield* kernelRows(out, kernel, GROUP_PAIRS, g.pairs.length, pairRows(g.pairs));
-      acc += T.closeInner;
-    } else {
-      acc += T.open;
-      for (let i = 0; i < g.pairs.length; i++) {
-        const p = g.pairs[i]!;
-        if (ctx.explain) acc += (i ? T.sep8 : T.indent8) + nested({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) }, '        ');
-        else acc += pairText(p, pathOf, i === 0, IN_GROUP) + T.closeItem;
-        if (acc.length >= CHUNK) {
-          out.text(acc);
-          acc = '';
+    out.text(T.pairs);
+    if (g.pairs.length === 0) out.text(T.empty);
+    else {
+      out.text(T.open);
+      if (kernel && !ctx.explain && pairsFit(g.pairs, kernel)) yield* kernelRows(out, kernel, GROUP_PAIRS, g.pairs.length, pairRows(g.pairs));
+      else {
+        for (let i = 0; i < g.pairs.length; i++) {
+          const p = g.pairs[i]!;
+          if (ctx.explain) out.text((i ? T.sep8 : T.indent8) + nested({ ...jsonPair(documents, p), ...jsonExplained(p, ctx) }, '        '));
+          else out.text(pairText(p, pathOf, i === 0, IN_GROUP) + T.closeItem);
         }
       }
-      acc += T.closeInner;
+      out.text(T.closeInner);
     }
-    acc += T.closeGroup;
+    out.text(T.closeGroup);
   }
-  out.text(acc + T.closeOuter);
+  out.text(T.closeOuter);
 }
 
 function* writePairs({ out, pathOf, kernel }: Rows, result: ScanResult): Generator<void, void, void> {
@@ -484,20 +461,13 @@ function* writePairs({ out, pathOf, kernel }: Rows, result: ScanResult): Generat
   const groupOf = new Int32Array(documents.length);
   for (const g of groups) for (const m of g.members) groupOf[m] = g.id;
   out.text(T.open);
-  if (kernel && pairsFit(pairs, kernel)) {
-    yield* kernelRows(out, kernel, TOP_PAIRS, pairs.length, pairRows(pairs, groupOf));
-  } else {
-    let acc = '';
+  if (kernel && pairsFit(pairs, kernel)) yield* kernelRows(out, kernel, TOP_PAIRS, pairs.length, pairRows(pairs, groupOf));
+  else {
     for (let i = 0; i < pairs.length; i++) {
       if ((i & 255) === 0 && out.waiting) yield;
       const p = pairs[i]!;
-      acc += pairText(p, pathOf, i === 0, TOP) + T.topGroup + num(groupOf[p.a]!) + T.closeTop;
-      if (acc.length >= CHUNK) {
-        out.text(acc);
-        acc = '';
-      }
+      out.text(pairText(p, pathOf, i === 0, TOP) + T.topGroup + num(groupOf[p.a]!) + T.closeTop);
     }
-    out.text(acc);
   }
   out.text(T.closeOuter);
 }

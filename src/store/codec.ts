@@ -5,6 +5,7 @@
  *   document of a few thousand shingles takes about 3 bytes a shingle instead of 4;
  * - a signature (or any uint32 array) as little-endian 32-bit words, whatever the platform.
  */
+import { LITTLE_ENDIAN } from '../wasm.js';
 
 /** Encodes ascending, distinct uint32 values. Throws on unsorted input (it would not decode). */
 export function encodeSortedU32(values: Uint32Array): Uint8Array {
@@ -75,7 +76,7 @@ export function encodeU32LE(values: Uint32Array): Uint8Array {
 }
 
 /** Whether this platform stores numbers little-endian (as the index's bytes are). */
-export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+export { LITTLE_ENDIAN };
 
 export function decodeU32LE(bytes: Uint8Array): Uint32Array {
   if (bytes.length % 4 !== 0) throw new RangeError(`length ${bytes.length} is not a multiple of 4`);

@@ -11,7 +11,8 @@
  * has them; the module is compiled before its first call. Where WebAssembly is not available
  * (node --jitless, a big-endian machine), the same in JavaScript.
  */
-import { LITTLE_ENDIAN, encodeSortedU32, sharedWithEncoded } from './codec.js';
+import { optionalKernel } from '../wasm.js';
+import { encodeSortedU32, sharedWithEncoded } from './codec.js';
 import { KERNEL_WASM } from './kernel-wasm.js';
 
 interface Exports {
@@ -28,18 +29,7 @@ const SLACK = 8;
 /** Bytes [0, DECODED) are the kernel's own: the values of a chunk as it decodes them. */
 const DECODED = 256;
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function instantiate(): Exports | null {
-  if (compiled === undefined) {
-    try {
-      compiled = LITTLE_ENDIAN ? new WebAssembly.Module(Buffer.from(KERNEL_WASM, 'base64')) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled && (new WebAssembly.Instance(compiled).exports as unknown as Exports);
-}
+const instantiate = optionalKernel<Exports>(KERNEL_WASM);
 
 export class QueryKernel {
   private readonly wasm: Exports | null;
