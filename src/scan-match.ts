@@ -136,17 +136,15 @@ export async function matchDocuments(
   // pairs given up on their sets' heads count as checked (verification would have counted them)
   const { pairs: toVerify, givenUp } = allKept ? { pairs: ends.subarray(0, 2 * verifying), givenUp: 0 } : await prescreenSpilled(docs, ends.subarray(0, 2 * verifying), settings, pool);
   let checked = givenUp;
-  await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk) => {
-    // the chunk's pairs and the table of where each set is, in the shared memory (freed with
-    // the chunk's sets); the kernel writes the pairs it keeps over the first ones of each slice
+  await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk, placesAt) => {
+    // the chunk's pairs, in the shared memory (freed with the chunk's sets); the kernel writes
+    // the pairs it keeps over the first ones of each slice
     const { sets } = pool;
     const count = chunk.length / 2;
-    sets.limit = sets.used + setBytes(2 * docs.length) + setBytes(chunk.length);
-    const places = setPlaces(docs, sets);
+    sets.limit = sets.used + setBytes(chunk.length);
     const pairs = sets.alloc(chunk.length)!;
     pairs.set(chunk);
     const pairsAt = sets.placeOf(pairs)![0];
-    const placesAt = sets.placeOf(places)![0];
     // slices small enough to spread over the threads (the last ones end together), large
     // enough to amortise a message
     const slice = Math.max(256, Math.ceil(count / (pool.threads * 32)));
@@ -196,33 +194,39 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
   let givenUp = 0;
   const { sets } = pool;
   const { metric, threshold } = settings;
+  const placesMark = sets.used;
+  // made once for all the chunks (a chunk's own work is in proportion to the chunk): each
+  // document's size, and where each set is, or the head a chunk read back; `missing`: whether a
+  // document has neither (the entries a chunk fills in are put back after it)
+  sets.limit = sets.used + setBytes(2 * docs.length) + setBytes(docs.length);
+  const places = setPlaces(docs, sets);
+  const placesAt = sets.placeOf(places)![0];
+  const sizes = sets.alloc(docs.length)!;
+  for (let d = 0; d < docs.length; d++) sizes[d] = docs[d]!.info.shingles;
+  const sizesAt = sets.placeOf(sizes)![0];
+  const missing = state.map((st) => (st === 0 ? 0 : 1));
+  const mark = sets.used;
   await inBudgetedChunks(
     docs.length,
     picks,
     (x) => pairs[2 * some[x]!]!,
     (x) => pairs[2 * some[x]! + 1]!,
     (d) => (state[d] === 1 ? setBytes(docs[d]!.spill!.head) : 0),
-    settings.memoryBudget / 2,
+    chunkBudget(settings),
     async (from, to, need, bytes) => {
-      const mark = sets.used;
       const n = to - from;
-      sets.limit = mark + bytes + setBytes(2 * docs.length) + setBytes(docs.length) + setBytes(2 * n);
+      sets.limit = mark + bytes + setBytes(2 * n);
       // in document order, which is about the order of the heads in their files (read in runs)
       need.sort((x, y) => x - y);
       const heads = await pool.readSpilled(
         need.map((d) => docs[d]!.spill!),
         true,
       );
-      // where each set is, or the head read back (a document with neither is left out)
-      const places = setPlaces(docs, sets);
-      const missing = state.map((st) => (st === 0 ? 0 : 1));
       need.forEach((d, i) => {
         if (!heads[i]) return;
         places.set(sets.placeOf(heads[i]!)!, 2 * d);
         missing[d] = 0;
       });
-      const sizes = sets.alloc(docs.length)!;
-      for (let d = 0; d < docs.length; d++) sizes[d] = docs[d]!.info.shingles;
       // the chunk's pairs whose sets (or heads) are all at hand; the others go on as they are
       const chunk = sets.alloc(2 * n)!;
       const at: number[] = [];
@@ -237,7 +241,7 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
       }
       const chunkAt = sets.placeOf(chunk)![0];
       const slice = Math.max(256, Math.ceil(at.length / (pool.threads * 32)));
-      const tasks: PrescreenTask[] = sliceTasks(chunkAt, at.length, slice, { metric, threshold, places: sets.placeOf(places)![0], sizes: sets.placeOf(sizes)![0] });
+      const tasks: PrescreenTask[] = sliceTasks(chunkAt, at.length, slice, { metric, threshold, places: placesAt, sizes: sizesAt });
       let first = 0;
       await pool.prescreen(tasks, (kept) => {
         // the slice's pairs let through: their indexes, written over its first elements
@@ -250,9 +254,11 @@ async function prescreenSpilled(docs: Doc[], pairs: Uint32Array, settings: Resol
         }
         first = end;
       });
+      for (const d of need) missing[d] = 1;
       sets.release(mark);
     },
   );
+  sets.release(placesMark);
   if (givenUp === 0) return { pairs, givenUp };
   const left = new Uint32Array(2 * (count - givenUp));
   let w = 0;
@@ -287,13 +293,18 @@ function setPlaces(docs: readonly Doc[], sets: SharedSets): Uint32Array {
   return places;
 }
 
+/** The bytes of sets that one chunk of verification may read back (half the memory budget, or the floor). */
+export function chunkBudget(settings: ResolvedOptions): number {
+  return Math.max(settings.memoryBudget / 2, DEFAULTS.minSetChunk);
+}
+
 /**
  * Cuts `count` pairs (ends a(x) and b(x), documents < `documents`) into consecutive chunks such
  * that the documents a chunk needs (bytesOf(d) > 0: the bytes it needs in memory) take at most
  * about `budget` bytes (a chunk ends with the pair that passes it), and runs each chunk in turn
  * with the documents it needs (each once) and their bytes.
  */
-async function inBudgetedChunks(
+export async function inBudgetedChunks(
   documents: number,
   count: number,
   a: (x: number) => number,
@@ -341,27 +352,37 @@ async function inChunksWithSets(
   pairs: Uint32Array,
   settings: ResolvedOptions,
   pool: WorkPool,
-  verify: (chunk: Uint32Array) => Promise<void>,
+  verify: (chunk: Uint32Array, placesAt: number) => Promise<void>,
 ): Promise<void> {
+  // the table of where each set is, made once: a chunk fills in the entries of the sets it reads
+  // again (work in proportion to the chunk, not to the corpus, however small the chunks)
+  const { sets } = pool;
+  sets.limit = sets.used + setBytes(2 * docs.length);
+  const places = setPlaces(docs, sets);
+  const placesAt = sets.placeOf(places)![0];
   if (docs.every((d) => d.set !== null)) {
     // every set at hand: one chunk
-    if (pairs.length) await verify(pairs);
+    if (pairs.length) await verify(pairs, placesAt);
     return;
   }
   // sets read again are made above what loading kept, and freed after their chunk
-  const mark = pool.sets.used;
+  const mark = sets.used;
   await inBudgetedChunks(
     docs.length,
     pairs.length / 2,
     (x) => pairs[2 * x]!,
     (x) => pairs[2 * x + 1]!,
     (d) => (docs[d]!.set === null ? setBytes(docs[d]!.info.shingles) : 0),
-    settings.memoryBudget / 2,
+    chunkBudget(settings),
     async (from, to, need, bytes) => {
       let chunk = pairs.subarray(2 * from, 2 * to);
       if (need.length) {
-        pool.sets.limit = mark + bytes;
+        sets.limit = mark + bytes;
         await reloadSets(need, docs, files, settings, pool);
+        for (const d of need) {
+          const set = docs[d]!.set;
+          if (set) places.set(sets.placeOf(set)!, 2 * d);
+        }
         // a file that changed or vanished since it was loaded has no set now: its pairs are dropped
         if (need.some((d) => docs[d]!.set === null)) {
           const kept: number[] = [];
@@ -371,9 +392,9 @@ async function inChunksWithSets(
           chunk = Uint32Array.from(kept);
         }
       }
-      if (chunk.length) await verify(chunk);
+      if (chunk.length) await verify(chunk, placesAt);
       for (const d of need) docs[d]!.set = null;
-      pool.sets.release(mark);
+      sets.release(mark);
     },
   );
 }

@@ -190,10 +190,14 @@ describe('threads', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  it('the same JSON when sets must be recomputed (a tiny --memory budget)', () => {
+  it('the same JSON when sets must be recomputed (a tiny --memory budget, or none)', () => {
     const args = ['scan', 'bench/quality-dev/docs', '--format', 'json'];
     const roomy = run(args);
     const tight = run([...args, '--memory', '64K']);
     expect(tight.stdout).toBe(roomy.stdout);
+    // every set spilled, read back in chunks of at least the floor (~6 MB of sets: several chunks)
+    const none = run([...args, '--memory', '0', '--threads', '2']);
+    expect(none.stdout).toBe(roomy.stdout);
+    expect(none.code).toBe(roomy.code);
   });
 });

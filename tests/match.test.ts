@@ -5,6 +5,8 @@ import { bandKeys } from '../src/sketch/lsh.js';
 import { components } from '../src/match/cluster.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/match/verify.js';
 import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
+import { DEFAULTS, resolveOptions } from '../src/options.js';
+import { chunkBudget, inBudgetedChunks } from '../src/scan-match.js';
 
 const sortUnique = (a: Uint32Array) => sortUniqueView(a).slice();
 
@@ -291,5 +293,47 @@ describe('candidatePairs: bucket cap', () => {
     for (let p = 1; p < pairs.length; p++) if (!(pairs[p - 1]! < pairs[p]!)) expect.fail(`not ascending at ${p}`);
     expect(unpackPair(pairs[0]!)).toEqual([0, 1]);
     expect(unpackPair(pairs[pairs.length - 1]!)).toEqual([n - 2, n - 1]);
+  });
+});
+
+describe('verification chunks (sets read back within the memory budget)', () => {
+  const settings = (memoryBudget: number) => resolveOptions({ memoryBudget });
+  /** The chunks cut from `pairs` (each pair's ends side by side) when every document needs `each` bytes. */
+  async function chunks(pairs: number[], documents: number, each: number, budget: number) {
+    const runs: { from: number; to: number; need: number[]; bytes: number }[] = [];
+    await inBudgetedChunks(
+      documents,
+      pairs.length / 2,
+      (x) => pairs[2 * x]!,
+      (x) => pairs[2 * x + 1]!,
+      () => each,
+      budget,
+      async (from, to, need, bytes) => void runs.push({ from, to, need: [...need], bytes }),
+    );
+    return runs;
+  }
+
+  it('a chunk ends with the pair that passes the budget; each document is read once a chunk', async () => {
+    // a chain of pairs 0-1, 1-2, 2-3, ...: 10 bytes a document, budget 25 bytes
+    const pairs = Array.from({ length: 6 }, (_, i) => [i, i + 1]).flat();
+    const runs = await chunks(pairs, 7, 10, 25);
+    expect(runs.map((r) => [r.from, r.to])).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 6],
+    ]);
+    expect(runs[0]).toMatchObject({ need: [0, 1, 2], bytes: 30 });
+    expect(runs[2]).toMatchObject({ need: [4, 5, 6], bytes: 30 });
+  });
+  it('half the memory budget, but never below the floor: --memory 0 does not mean a chunk per pair', async () => {
+    expect(chunkBudget(settings(256 * 1024 * 1024))).toBe(128 * 1024 * 1024);
+    expect(chunkBudget(settings(0))).toBe(DEFAULTS.minSetChunk);
+    expect(chunkBudget(settings(1))).toBe(DEFAULTS.minSetChunk);
+    // 2,000 pairs of 4 KB sets (1,000 documents, ~4 MB): a handful of chunks, not 2,000
+    const pairs = Array.from({ length: 2000 }, (_, i) => [i % 1000, (i * 7 + 1) % 1000]).flat();
+    const runs = await chunks(pairs, 1000, 4096, chunkBudget(settings(0)));
+    expect(runs.length).toBeGreaterThan(1);
+    expect(runs.length).toBeLessThanOrEqual(Math.ceil((2 * 2000 * 4096) / DEFAULTS.minSetChunk));
+    expect(runs.at(-1)!.to).toBe(2000);
   });
 });
