@@ -456,6 +456,8 @@ export interface IndexOptionsInput extends ScanOptionsInput {
   prune?: boolean;
   /** Walk: follow symbolic links to folders. */
   follow?: boolean;
+  /** index query, scan --db: what the path `-` and `filesFrom: '-'` read (default: process.stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /**

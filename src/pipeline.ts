@@ -55,16 +55,16 @@ export interface WalkSettings {
 }
 
 /**
- * Walks `paths` (default `.`) into the files to read, sorted by path. Skips and errors are
+ * Walks `paths` into the files to read, sorted by path. Skips and errors are
  * recorded; `found` counts every file the walk met (read, skipped or failed).
  */
 /** Why the index (index add, index query, scan --db) passes over a JSONL, JSON or CSV file. */
 export const RECORDS_NOT_INDEXED = 'a record file (.jsonl, .json, .csv): the index takes documents, not records; neardup scan (without --db) compares its records';
 
-export function collectFiles(paths: readonly string[], settings: WalkSettings, records: RunRecords): { files: FileToRead[]; found: number } {
+export function collectFiles(paths: readonly FsPath[], settings: WalkSettings, records: RunRecords): { files: FileToRead[]; found: number } {
   const files: FileToRead[] = [];
   let found = 0;
-  for (const entry of walk(paths.length ? paths : ['.'], settings)) {
+  for (const entry of walk(paths, settings)) {
     if (entry.kind === 'error') {
       records.error({ path: entry.path, message: entry.message });
     } else if (entry.kind === 'skip') {
@@ -85,8 +85,13 @@ export function collectFiles(paths: readonly string[], settings: WalkSettings, r
       else records.skip({ path: entry.path, reason: 'unsupported-type', detail: 'not a .txt, .md or .html file' });
     }
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort(byPath);
   return { files, found };
+}
+
+/** Files in path order. */
+export function byPath(a: FileToRead, b: FileToRead): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /** A file read and extracted, not yet sketched. */

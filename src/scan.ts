@@ -9,14 +9,14 @@
  * spilled to a temporary file as they are made, and read back in bounded batches for the
  * documents with candidates (or made again, when the file could not be written).
  */
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { inputKind, parsePathList, type InputKind } from './corpus/inputs.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { inputKind, type InputKind } from './corpus/inputs.js';
 import type { FsPath } from './corpus/read.js';
 import type { RecordItem, RecordPlace } from './corpus/records.js';
+import { STDIN_NAME, inputRoots, spoolStdin } from './corpus/roots.js';
 import { walk, type WalkEntry } from './corpus/walk.js';
-import { NearDupError, describeError } from './errors.js';
+
+export { STDIN_NAME };
 import { LSH_RECALL, lshRecall, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from './options.js';
 import type { LoadResult, TextLoadTask } from './sketch/load.js';
 import { buildGroups } from './pipeline.js';
@@ -37,50 +37,16 @@ export interface ScanInput extends ScanOptionsInput {
   stdin?: NodeJS.ReadableStream;
 }
 
-/** How standard input is named in reports. */
-export const STDIN_NAME = '<stdin>';
-
 function byPath(a: FileTask, b: FileTask): number {
   if (a.path !== b.path) return a.path < b.path ? -1 : 1;
   return Buffer.compare(a.pathBytes ?? Buffer.alloc(0), b.pathBytes ?? Buffer.alloc(0));
 }
 
-/** Reads a whole stream (a --files-from list on standard input). */
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(parts);
-}
-
-/** The paths to scan: those given, and those listed in --files-from. */
-async function rootsOf(paths: readonly FsPath[], settings: ResolvedOptions, stdin: () => NodeJS.ReadableStream): Promise<FsPath[]> {
-  const roots = [...paths];
-  const list = settings.filesFrom;
-  if (list !== undefined) {
-    if (list === '-' && roots.includes('-')) {
-      throw new NearDupError('EUSAGE', "standard input can be read only once: '-' is both a path and the --files-from list");
-    }
-    let data: Buffer;
-    try {
-      data = list === '-' ? await readStream(stdin()) : readFileSync(list);
-    } catch (err) {
-      throw new NearDupError('EINPUT', `${list === '-' ? STDIN_NAME : list}: cannot read the --files-from list: ${describeError(err)}`, { cause: err });
-    }
-    roots.push(...parsePathList(data, settings.nullSeparated));
-    return roots;
-  }
-  return roots.length ? roots : ['.'];
-}
-
 /** Standard input, copied to a temporary file so that it can be read again (to verify). */
-async function spoolStdin(stream: NodeJS.ReadableStream, settings: ResolvedOptions): Promise<{ dir: string; task: FileTask }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-stdin-'));
-  const file = path.join(dir, 'stdin');
-  // node:stream/promises is loaded only to read standard input
-  const { pipeline } = await import('node:stream/promises');
-  await pipeline(stream, createWriteStream(file));
+async function spoolStdinTask(stream: NodeJS.ReadableStream, settings: ResolvedOptions): Promise<{ dir: string; task: FileTask }> {
+  const { dir, file, size } = await spoolStdin(stream);
   const kind: InputKind = settings.stdinFormat === 'jsonl' ? { records: 'jsonl', gzip: false } : { document: 'text', gzip: false };
-  return { dir, task: { path: STDIN_NAME, absPath: file, size: statSync(file).size, kind, explicit: true } };
+  return { dir, task: { path: STDIN_NAME, absPath: file, size, kind, explicit: true } };
 }
 
 export async function findNearDuplicates(
@@ -119,10 +85,11 @@ export async function findNearDuplicates(
   }
 
   const stdin = () => input.stdin ?? process.stdin;
-  const roots = await rootsOf(paths, settings, stdin);
+  const roots = await inputRoots(paths, settings, stdin);
   const files: FileTask[] = [];
   let fileCount = 0;
   let spooled: string | undefined;
+  let stdinDocument: string | undefined;
   // Worker threads start while the walk goes on, once the scan is big enough to be worth them,
   // and load documents as they are found.
   let pool: WorkPool | undefined;
@@ -140,8 +107,9 @@ export async function findNearDuplicates(
   };
   try {
     if (roots.includes('-')) {
-      const { dir, task } = await spoolStdin(stdin(), settings);
+      const { dir, task } = await spoolStdinTask(stdin(), settings);
       spooled = dir;
+      if (task.kind.document) stdinDocument = task.absPath as string;
       found(task);
       fileCount++;
       // standard input is read once: a second `-` is a path given twice
@@ -175,7 +143,10 @@ export async function findNearDuplicates(
     files.sort(byPath);
     // a small scan runs in this thread unless threads were asked for: starting them costs more
     pool ??= new WorkPool(settings, settings.threads || 1, settings.memoryBudget);
-    return await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started, walkMs, loaded);
+    const result = await scanFiles(files, fileCount, settings, pool, { skip, error, warn, emit }, { errors, skipped, warnings }, started, walkMs, loaded);
+    // what standard input gave, for --explain (its file is removed below)
+    if (stdinDocument && result.documents.some((d) => d.path === STDIN_NAME)) result.stdin = readFileSync(stdinDocument);
+    return result;
   } finally {
     await pool?.close();
     if (spooled) rmSync(spooled, { recursive: true, force: true });

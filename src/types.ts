@@ -104,6 +104,11 @@ export interface ScanResult {
   elapsedMs: number;
   /** Wall time per phase in ms (walk, load, candidates, verify, group); not in machine output. */
   timings?: Record<'walk' | 'load' | 'candidates' | 'verify' | 'group', number>;
+  /**
+   * The bytes standard input gave, when `-` was read as one document (named `<stdin>`): what
+   * --explain aligns, since there is no file to read again. Not in machine output.
+   */
+  stdin?: Buffer;
 }
 
 export type ScanEvent =

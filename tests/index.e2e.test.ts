@@ -351,3 +351,66 @@ describe('record files and the index', () => {
     }
   });
 });
+
+describe('what index query and scan --db read: --files-from, standard input, and the options they take', () => {
+  let dir: string;
+  const SEED_A = '000_241594d10820ed7f.txt';
+  const SEED_B = '001_8ed3a1ba6430ba1a.txt';
+  type Report = { counts: Record<string, number>; groups: { members: { path: string; indexed?: boolean }[] }[]; errors: { path: string; message: string }[] };
+  const report = (r: RunResult) => JSON.parse(r.stdout) as Report;
+  const members = (r: RunResult) => report(r).groups.map((g) => g.members.map((m) => m.path));
+  beforeAll(() => {
+    dir = tempDir('neardup-index-inputs-');
+    cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
+    mkdirSync(path.join(dir, 'new'));
+    copyFileSync(path.join(dir, 'seeds', SEED_B), path.join(dir, 'new', 'copy.txt'));
+    copyFileSync(path.join(ROOT, 'fixtures', 'clean', 'river.txt'), path.join(dir, 'new', 'river.txt'));
+    writeFileSync(path.join(dir, 'list.txt'), 'new/copy.txt\n');
+    const added = run(['index', 'add', 'seeds', '--db', 'idx.db'], { cwd: dir });
+    expect(added.code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--files-from: the listed paths only (scan --db walked the current folder instead), with no path given to index query', () => {
+    for (const cmd of [['index', 'query'], ['scan']]) {
+      const r = run([...cmd, '--files-from', 'list.txt', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(report(r).counts.files).toBe(1);
+      expect(members(r)).toEqual([['new/copy.txt', `seeds/${SEED_A}`, `seeds/${SEED_B}`]]);
+    }
+  });
+  it('standard input (-) is one document, <stdin>, that --explain can align', () => {
+    const input = readFileSync(path.join(dir, 'seeds', SEED_A), 'utf8');
+    for (const cmd of [['index', 'query'], ['scan']]) {
+      const r = run([...cmd, '-', '--db', 'idx.db', '--format', 'json'], { cwd: dir, input });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      expect(members(r)).toEqual([['<stdin>', `seeds/${SEED_A}`, `seeds/${SEED_B}`]]);
+    }
+    const explained = run(['index', 'query', '-', '--db', 'idx.db', '--explain'], { cwd: dir, input });
+    expect(explained.stderr).toBe('');
+    expect(explained.stdout).toContain('shared: 100.0% of A');
+    expect(explained.stdout).not.toContain('cannot read');
+    // --stdin-format jsonl: records, which the index does not take
+    const records = run(['index', 'query', '-', '--db', 'idx.db', '--stdin-format', 'jsonl'], { cwd: dir, input: '{"text":"a record"}\n' });
+    expect(records.stderr).toBe('neardup: <stdin>: --stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records\n');
+    expect(records.code).toBe(2);
+  });
+  it('index query without a path or list is a usage error; index add refuses standard input and creates no index', () => {
+    const none = run(['index', 'query', '--db', 'idx.db'], { cwd: dir });
+    expect(none).toMatchObject({ code: 2, stdout: '', stderr: "neardup: index query: name the documents to check (paths, '-' for standard input, or --files-from)\n" });
+    const add = run(['index', 'add', '-', '--db', 'fresh.db'], { cwd: dir, input: 'some text\n' });
+    expect(add.code).toBe(2);
+    expect(add.stderr).toBe("neardup: index add cannot read standard input ('-'): the index keeps files by their path; save the input to a file and add that\n");
+    expect(existsSync(path.join(dir, 'fresh.db'))).toBe(false);
+  });
+  it("index query's help lists only the options it takes; one it does not take is refused", () => {
+    const help = run(['index', 'query', '--help']);
+    expect(help.code).toBe(0);
+    for (const taken of ['--files-from', '--stdin-format', '--explain', '--baseline', '--max-filesize', '--db']) expect(help.stdout).toContain(taken);
+    for (const unused of ['--threads', '--memory', '--text-field', '--id-field']) expect(help.stdout).not.toContain(unused);
+    const r = run(['index', 'query', 'new', '--db', 'idx.db', '--threads', '2'], { cwd: dir });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toContain("unknown option '--threads'");
+  });
+});

@@ -263,6 +263,14 @@ describe('record inputs', () => {
     const d = folder('stdin', { 'a.txt': ARTICLE });
     const text = scan(['-', path.join(d, 'a.txt')], { input: ARTICLE });
     expect(groupPaths(text.report)).toEqual([[path.join(d, 'a.txt'), '<stdin>']]);
+    // --explain aligns standard input too (there is no file to read again: the scan kept its bytes)
+    const explained = run(['scan', '-', path.join(d, 'a.txt'), '--explain', '--format', 'json'], { cwd: dir, input: `${ARTICLE}\nOne more line.` });
+    expect(explained.stderr).toBe('');
+    type Explained = { groups: { pairs: { b: string; alignment?: { coverage: { a: number; b: number }; passages: { type: string }[] } }[] }[] };
+    const pair = (JSON.parse(explained.stdout) as Explained).groups[0]!.pairs[0]!;
+    expect(pair.b).toBe('<stdin>');
+    expect(pair.alignment!.coverage.a).toBe(1);
+    expect(pair.alignment!.passages.map((p) => p.type)).toContain('shared');
     const jsonl = [BREAD, ARTICLE, BREAD].map((t, i) => JSON.stringify({ n: i, text: t })).join('\n');
     const records = scan(['-', '--stdin-format', 'jsonl', '--id-field', 'n'], { input: jsonl });
     expect(records.report.groups[0]!.members.map((m) => [m.path, m.id])).toEqual([

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { COLOR_MODES, COMPARE_FORMATS, DEDUP_DEFAULTS, DEDUP_FORMATS, DEFAULTS, FORMATS, KEEP_POLICIES, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options.js';
 import { VERSION } from '../version.js';
+import { NearDupError } from '../errors.js';
 
 /** A number given as a flag (a string) or in a config file (a number). */
 type Num = string | number;
@@ -286,6 +287,9 @@ ${EXIT_HELP}`;
 /** Options `index add` shares with `scan`: what decides the sketches, and the walk. */
 export const ADD_SHARED = ['shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords', 'hidden', 'ignore', 'glob', 'maxFilesize', 'follow'];
 
+/** Scan options that index query does not take (see its help). */
+const QUERY_UNUSED = ['threads', 'memory', 'textField', 'idField'];
+
 /**
  * `neardup index ...` and `scan --db`. Options shared with scan are scan's own Option objects,
  * so their help text and defaults are defined once.
@@ -329,14 +333,19 @@ The config file's similarity and walk settings apply, as they do to index query 
   const query = index
     .command('query')
     .description('report, for each given document, the indexed documents it near-duplicates (exit 1 when any)')
-    .argument('<paths...>', 'files or folders to check');
-  for (const o of shared()) query.addOption(o);
+    .argument('[paths...]', "files or folders to check ('-' reads standard input)");
+  // scan's options but those a query has no use for: it runs in one thread, with the sets it
+  // verifies in memory, and takes documents, not records
+  for (const o of shared()) if (!QUERY_UNUSED.includes(o.attributeName())) query.addOption(o);
   query.addOption(dbOption()).addHelpText('after', `
 Settings not given come from the index (metric and threshold included: what it was built for).
 Shingles, permutations, seed, bands, rows, --stem and --stopwords given must match the index.
 An indexed entry for one of the files given is left out: the file is compared as it is now.
 ${EXIT_HELP}`);
   query.action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>, self: Command) => {
+    if (paths.length === 0 && opts.filesFrom === undefined) {
+      throw new NearDupError('EUSAGE', "index query: name the documents to check (paths, '-' for standard input, or --files-from)");
+    }
     await handlers.scan({ ...opts, paths, indexQuery: true }, givenOptions(self));
   });
 

@@ -9,6 +9,15 @@ import { contentHash } from '../sketch/hash.js';
 import type { DocumentInfo, ScanResult, ScoredPair } from '../types.js';
 import { alignTexts, type Alignment } from './align.js';
 import { alignOptions, documentTexts, readSource } from './compare.js';
+import { STDIN_NAME } from '../corpus/roots.js';
+import { decodeBuffer } from '../corpus/read.js';
+
+/** Standard input's bytes, decoded as a scan decodes a file. */
+function stdinSource(bytes: Buffer): { raw: string } {
+  const decoded = decodeBuffer(bytes, Infinity);
+  if (!decoded.ok) throw new NearDupError('EINPUT', `${STDIN_NAME}: ${'error' in decoded ? decoded.error : decoded.detail}`);
+  return { raw: decoded.text };
+}
 
 export type Explanation = { alignment: Alignment; texts: { a: string; b: string } } | { error: string };
 
@@ -26,7 +35,8 @@ export function explainer(result: ScanResult, cwd: string, onProblem: (message: 
     let t = texts.get(d.index);
     if (t === undefined) {
       try {
-        const src = readSource(path.resolve(cwd, d.path), result.settings.maxFileSize, d.path);
+        // standard input has no file to read again: the scan kept its bytes
+        const src = d.path === STDIN_NAME && result.stdin ? stdinSource(result.stdin) : readSource(path.resolve(cwd, d.path), result.settings.maxFileSize, d.path);
         const { shown, extracted } = documentTexts({ raw: src.raw, kind: d.kind });
         t = contentHash(extracted) === d.contentHash ? shown : { error: `${d.path}: changed since it was scanned; not explained` };
       } catch (err) {

@@ -7,13 +7,14 @@
  * Record files are read twice, streamed: once by the scan (which keeps signatures, not records),
  * once here for the bytes of the records kept.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { inputKind, parsePathList, type RecordFormat } from '../corpus/inputs.js';
+import { inputKind, type RecordFormat } from '../corpus/inputs.js';
 import type { FsPath } from '../corpus/read.js';
+import { inputRoots } from '../corpus/roots.js';
 import { NearDupError, describeError } from '../errors.js';
 import { resolveDedupOptions, type DedupOptionsInput, type ResolvedDedupOptions } from '../options.js';
-import { findNearDuplicates, STDIN_NAME, type ScanHooks, type ScanInput } from '../scan.js';
+import { findNearDuplicates, type ScanHooks, type ScanInput } from '../scan.js';
 import { contentHash } from '../sketch/hash.js';
 import type { DocumentInfo, ScanResult } from '../types.js';
 import { manifestLine } from './manifest.js';
@@ -62,27 +63,12 @@ function refuse(message: string): never {
   throw new NearDupError('EOUTPUT', message);
 }
 
-/** Reads a whole stream (a --files-from list on standard input). */
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(parts);
-}
-
 /** The inputs: the paths given and those listed in --files-from (default `.`). Standard input is refused. */
 async function inputPaths(paths: readonly FsPath[], settings: ResolvedDedupOptions, stdin: () => NodeJS.ReadableStream): Promise<FsPath[]> {
   if (paths.some((p) => p === '-')) {
     throw new NearDupError('EUSAGE', "dedup cannot read standard input ('-'): it copies files; save the input to a file and give its path");
   }
-  const list = settings.filesFrom;
-  if (list === undefined) return paths.length ? [...paths] : ['.'];
-  let data: Buffer;
-  try {
-    data = list === '-' ? await readStream(stdin()) : readFileSync(list);
-  } catch (err) {
-    throw new NearDupError('EINPUT', `${list === '-' ? STDIN_NAME : list}: cannot read the --files-from list: ${describeError(err)}`, { cause: err });
-  }
-  return [...paths, ...parsePathList(data, settings.nullSeparated)];
+  return inputRoots(paths, settings, stdin);
 }
 
 /** Refusals known from the inputs named before the scan: a record file given for a folder output, and the other way round. */

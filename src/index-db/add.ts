@@ -6,6 +6,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { indexSettingsOf, resolveIndexOptions, type IndexOptionsInput, type ResolvedIndexOptions } from '../options.js';
+import { NearDupError } from '../errors.js';
 import { RunRecords, collectFiles, fileLoadTask, loadedFile, readDocument, sketchDocument, type FileToRead, type LoadedDocument } from '../pipeline.js';
 import type { LoadResult } from '../sketch/load.js';
 import { WorkPool, defaultThreads, smallScan } from '../sketch/pool.js';
@@ -71,6 +72,9 @@ function exists(p: string): boolean {
 
 export async function addToIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexAddResult> {
   const started = performance.now();
+  if (paths.includes('-')) {
+    throw new NearDupError('EUSAGE', "index add cannot read standard input ('-'): the index keeps files by their path; save the input to a file and add that");
+  }
   const records = new RunRecords(hooks.onEvent);
   const index = await openIndex(input, 'create', hooks);
   let pool: WorkPool | undefined;
@@ -79,7 +83,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     // A new index records this run's settings; if another writer created it first, its settings win.
     const recorded = await store.initSettings(indexSettingsOf(index.options));
     const options = resolveIndexOptions(input, recorded);
-    const { files, found } = collectFiles(paths, options, records);
+    const { files, found } = collectFiles(paths.length ? paths : ['.'], options, records);
     const sketcher = new Sketcher(options);
     // new files are read and sketched in worker threads, a batch ahead: the next batch loads
     // while this thread writes one (sets in memory of their own, let go once written)

@@ -8,10 +8,12 @@
  * An indexed entry for the same file as a given document is left out: the file is compared in
  * its current form, not with its own past.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { STDIN_NAME, inputRoots, spoolStdin } from '../corpus/roots.js';
 import { candidatePairs, unpackPair } from '../match/candidates.js';
 import { LSH_RECALL, lshRecall, type IndexOptionsInput, type ResolvedOptions } from '../options.js';
-import { RunRecords, assembleResult, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type LoadedDocument } from '../pipeline.js';
+import { RunRecords, assembleResult, byPath, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type FileToRead, type LoadedDocument, type WalkSettings } from '../pipeline.js';
+import type { FsPath } from '../corpus/read.js';
 import { bandKeys } from '../sketch/lsh.js';
 import { Sketcher } from '../sketch/sketch.js';
 import { QueryKernel } from '../store/kernel.js';
@@ -95,6 +97,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
   const started = performance.now();
   const records = new RunRecords(hooks.onEvent);
   const index = await openIndex(input, 'read', hooks);
+  const spool: { dir?: string } = {};
   try {
     const { store, options } = index;
     if (!index.recorded) throw new NearDupError('EINDEX', `index ${options.db} is empty: nothing has been added to it yet`);
@@ -108,7 +111,8 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       });
     }
 
-    const { files, found } = collectFiles(paths, options, records);
+    const roots = await inputRoots(paths, options, () => input.stdin ?? process.stdin);
+    const { files, found } = await filesOf(roots, options, records, spool, () => input.stdin ?? process.stdin);
     const sketcher = new Sketcher(options);
     const docs: LoadedDocument[] = [];
     // the index keys of the given files: their own entries are left out
@@ -208,8 +212,11 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
     const source: VerificationSource = storeShingles ? 'index' : 'file';
     const hits: IndexHit[] = verified.map((f) => ({ doc: f.doc, entry: entries.get(f.id)!, jaccard: f.jaccard, containment: f.containment, source }));
 
+    const stdinFile = files.find((f) => f.path === STDIN_NAME && spool.dir !== undefined && String(f.absPath).startsWith(spool.dir));
     return {
       ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),
+      // what standard input gave, for --explain (its file is removed below)
+      ...(stdinFile && docs.some((d) => d.info.path === STDIN_NAME) ? { stdin: readFileSync(stdinFile.absPath) } : {}),
       index: {
         db: options.db,
         documents: await store.count(),
@@ -219,7 +226,37 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
     };
   } finally {
     await index.close();
+    if (spool.dir) rmSync(spool.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The files to compare: those the walk finds from `roots`, and standard input (`-`) as one
+ * document, copied to a file in a temporary folder (`spool.dir`, for the caller to remove), in
+ * path order as scan has them.
+ */
+async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & WalkSettings, records: RunRecords, spool: { dir?: string }, stdin: () => NodeJS.ReadableStream): Promise<{ files: FileToRead[]; found: number }> {
+  const walked = collectFiles(
+    roots.filter((r) => r !== '-'),
+    options,
+    records,
+  );
+  const dashes = roots.filter((r) => r === '-').length;
+  if (dashes === 0) return walked;
+  const { files } = walked;
+  if (options.stdinFormat === 'jsonl') {
+    records.error({ path: STDIN_NAME, message: `--stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records` });
+  } else {
+    const { dir, file, size } = await spoolStdin(stdin());
+    spool.dir = dir;
+    files.push({ path: STDIN_NAME, absPath: file, size, kind: 'text' });
+    files.sort(byPath);
+  }
+  // standard input is read once: a second `-` is a path given twice
+  for (let extra = dashes - 1; extra > 0; extra--) {
+    records.skip({ path: STDIN_NAME, reason: 'duplicate-path', detail: "standard input ('-') given more than once: read once" });
+  }
+  return { files, found: walked.found + dashes };
 }
 
 /**
