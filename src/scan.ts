@@ -269,6 +269,7 @@ function placeOf(f: FileTask, at?: Partial<RecordPlace>): Place {
     p.path = `${f.path}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
     p.source = f.path;
     p.line = at.line;
+    if (at.column !== undefined) p.column = at.column;
   }
   if (f.pathBytes) p.pathBytes = f.pathBytes.toString('base64');
   return p;

@@ -19,6 +19,8 @@ export interface Place {
   /** For a record (or a problem with one): the file it is in, and the line where it starts. */
   source?: string;
   line?: number;
+  /** For a record in a JSON array (or a problem with one): the column where it starts, in characters, from 1. */
+  column?: number;
   /** Base64 of the file path's exact bytes, when they are not valid UTF-8 (`path` shows U+FFFD). */
   pathBytes?: string;
 }

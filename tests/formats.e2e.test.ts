@@ -193,3 +193,34 @@ describe('a bad record in the CI formats', () => {
     expect(n.message.text).toMatch(/^r\.jsonl:2: invalid JSON/);
   });
 });
+
+describe('records of a minified JSON array: located by line and column in every format', () => {
+  let dir = '';
+  const TEXT = 'the quick brown fox jumps over the lazy dog while the farmer sleeps in the warm afternoon sun';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-jsonarr-'));
+    // three records on line 1 (the second a copy of the first), then one that is not an object
+    writeFileSync(path.join(dir, 'arr.json'), `[{"text":"${TEXT}"},{"text":"${TEXT}!"},{"text":"something else entirely, about boats"},\n 7]`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('json: members carry source, line and column (in characters); the bad record too', () => {
+    const r = run(['scan', 'arr.json', '--format', 'json'], { cwd: dir });
+    const report = JSON.parse(r.stdout);
+    expect(report.groups[0].members.map((m: object) => ({ ...m, bytes: 0, chars: 0, shingles: 0 }))).toEqual([
+      { path: 'arr.json:1:2', id: 'arr.json:1:2', source: 'arr.json', line: 1, column: 2, bytes: 0, chars: 0, shingles: 0 },
+      { path: `arr.json:1:${2 + TEXT.length + 12}`, id: `arr.json:1:${2 + TEXT.length + 12}`, source: 'arr.json', line: 1, column: 2 + TEXT.length + 12, bytes: 0, chars: 0, shingles: 0 },
+    ]);
+    const problems = [...report.errors, ...report.skipped, ...report.warnings];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'arr.json:2:2', source: 'arr.json', line: 2, column: 2 });
+  });
+  it('sarif: region.startLine and startColumn; github: line= and col=', () => {
+    const sarif = JSON.parse(run(['scan', 'arr.json', '--format', 'sarif'], { cwd: dir }).stdout).runs[0];
+    expect(sarif.columnKind).toBe('unicodeCodePoints');
+    const regions = sarif.results[0].locations.concat(sarif.results[0].relatedLocations ?? []).map((l: { physicalLocation: { region: object } }) => l.physicalLocation.region);
+    expect(regions).toContainEqual({ startLine: 1, startColumn: 2 });
+    expect(regions).toContainEqual({ startLine: 1, startColumn: 2 + TEXT.length + 12 });
+    const github = run(['scan', 'arr.json', '--format', 'github'], { cwd: dir }).stdout;
+    expect(github).toMatch(/^::warning file=arr\.json,line=1,col=2,title=Near-duplicate documents/m);
+  });
+});

@@ -5,10 +5,10 @@
  * nothing depends on timing, threads or the order the inputs were listed in.
  */
 import { formatShingle } from '../options.js';
-import { jsonSettings } from '../report/json.js';
+import { jsonSettings, placeFields } from '../report/json.js';
 import { fmtScore, nf, plural } from '../report/scores.js';
 import { label, makeStyle } from '../report/text.js';
-import type { DocumentInfo, Place } from '../types.js';
+import type { DocumentInfo } from '../types.js';
 import { VERSION } from '../version.js';
 import type { DedupResult } from './dedup.js';
 import { removalObject } from './manifest.js';
@@ -81,12 +81,6 @@ export function renderDedupSummary(r: DedupResult): string[] {
   return out;
 }
 
-function placeFields(p: Place): { source?: string; line?: number; pathBytes?: string } {
-  return {
-    ...(p.source === undefined ? {} : { source: p.source, line: p.line }),
-    ...(p.pathBytes === undefined ? {} : { pathBytes: p.pathBytes }),
-  };
-}
 
 export function buildDedupJson(r: DedupResult) {
   const { documents } = r.scan;

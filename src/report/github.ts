@@ -42,7 +42,8 @@ function capped(lines: readonly string[], what: string): string {
 export function renderGithub(result: ScanResult, ctx: ReportContext): string {
   const { documents, settings, stats } = result;
   const file = (p: Place) => repoRelative(p.source ?? p.path, ctx) ?? p.source ?? p.path;
-  const at = (p: Place): Record<string, string | number> => (p.line === undefined ? { file: file(p) } : { file: file(p), line: p.line });
+  const at = (p: Place): Record<string, string | number> =>
+    p.line === undefined ? { file: file(p) } : p.column === undefined ? { file: file(p), line: p.line } : { file: file(p), line: p.line, col: p.column };
   // records are compared by their place (FILE:LINE); a text field of its own must be named again
   const textField = settings.textField !== DEFAULTS.textField && documents.some((d) => d.line !== undefined) ? settings.textField : undefined;
   const warnings = result.groups.map((g) => {
@@ -54,7 +55,7 @@ export function renderGithub(result: ScanResult, ctx: ReportContext): string {
       `${first} has ${plural(others.length, 'near-duplicate')} (${settings.metric} ${range}): ${others.join(', ')}. ` +
       `See the passages they share with: neardup compare ${shellQuote(first)} ${shellQuote(others[0]!)}` +
       (textField ? ` --text-field ${shellQuote(textField)}` : '');
-    return command('warning', { file: file(head!), line: head!.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
+    return command('warning', { ...at(head!), line: head!.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
   });
   const errors = result.errors.map((e) => command('error', { ...at(e), title: `neardup could not read this ${e.line === undefined ? 'file' : 'record'}` }, e.message));
   const summary = [

@@ -16,10 +16,10 @@ export function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-/** A place's optional fields (records: source, line; names that are not UTF-8: pathBytes). */
-export function placeFields(p: Place): { source?: string; line?: number; pathBytes?: string } {
+/** A place's optional fields (records: source, line, and column in a JSON array; names that are not UTF-8: pathBytes). */
+export function placeFields(p: Place): { source?: string; line?: number; column?: number; pathBytes?: string } {
   return {
-    ...(p.source === undefined ? {} : { source: p.source, line: p.line }),
+    ...(p.source === undefined ? {} : p.column === undefined ? { source: p.source, line: p.line } : { source: p.source, line: p.line, column: p.column }),
     ...(p.pathBytes === undefined ? {} : { pathBytes: p.pathBytes }),
   };
 }

@@ -42,9 +42,10 @@ function linkText(s: string): string {
   return s.replace(/[\\[\]]/g, (c) => `\\${c}`);
 }
 
-/** Where a document or problem is: its file (a record's source file) and the line it starts on. */
+/** Where a document or problem is: its file (a record's source file) and the line (and, in a JSON array, the column) it starts on. */
 function physical(place: Place, ctx: ReportContext) {
-  return { artifactLocation: artifact(place.source ?? place.path, ctx), region: { startLine: place.line ?? 1 } };
+  const region = place.column === undefined ? { startLine: place.line ?? 1 } : { startLine: place.line ?? 1, startColumn: place.column };
+  return { artifactLocation: artifact(place.source ?? place.path, ctx), region };
 }
 
 /** A problem's location: the file, and the line when it is about a record. */
