@@ -3,10 +3,10 @@
  * (with set modification times), for every --keep policy, --dry-run, the manifest, --link,
  * record outputs and every refusal; golden files record stdout, stderr and the exit code.
  */
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, golden, run, type RunResult } from './helpers.js';
 
@@ -317,6 +317,27 @@ describe('refusals: one line on stderr, exit 2, nothing written', () => {
     ['dedup-refuse-newest-records', ['records/posts.jsonl', '--out', 'clean.jsonl', '--keep', 'newest'], () => {}],
     ['dedup-refuse-link-records', ['records/posts.jsonl', '--out', 'clean.jsonl', '--link'], () => {}],
     ['dedup-refuse-bad-keep', ['docs', '--out', 'clean', '--keep', 'biggest'], () => {}],
+    // what the scan read, wherever it really is: an input the walk reached through a link into
+    // the output --force would replace; the --files-from list or the config file as the manifest
+    [
+      'dedup-refuse-linked-input-in-out',
+      ['docs', '--out', 'clean', '--force'],
+      (d) => {
+        mkdirSync(path.join(d, 'clean'));
+        writeFileSync(path.join(d, 'clean', 'precious.txt'), 'Only copy of a note about tides, kept in the old output folder.\n');
+        symlinkSync('../../clean/precious.txt', path.join(d, 'docs', 'notes', 'precious.txt'));
+      },
+    ],
+    [
+      'dedup-refuse-manifest-is-list',
+      ['--files-from', 'list.txt', '--out', 'clean', '--manifest', 'list.txt', '--force'],
+      (d) => writeFileSync(path.join(d, 'list.txt'), 'docs/news/lighthouse.txt\ndocs/mirror/lighthouse.html\n'),
+    ],
+    ['dedup-refuse-manifest-is-config', ['docs', '--out', 'clean', '--manifest', '.neardup.json', '--force'], (d) => writeFileSync(path.join(d, '.neardup.json'), '{ "threshold": 0.65 }\n')],
+    ['dedup-refuse-out-is-link', ['docs', '--out', 'outlink'], (d) => {
+      mkdirSync(path.join(d, 'real'));
+      symlinkSync('real', path.join(d, 'outlink'));
+    }],
   ];
   for (const [name, args, prepare] of refusals) {
     it(name.replace('dedup-refuse-', ''), () => {
@@ -360,6 +381,88 @@ describe('inputs that cannot be read', () => {
     const r = dedup(['docs', '--out', 'clean', '--format', 'json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).skipped.map((s: { reason: string }) => s.reason)).toEqual(['duplicate-path', 'empty']);
+  });
+});
+
+describe('a file that changes between the scan and its copy', () => {
+  const SEEDS = path.join(ROOT, 'seeds');
+  const SHORT = readFileSync(path.join(SEEDS, '000_241594d10820ed7f.txt'));
+  const LONG = readFileSync(path.join(SEEDS, '001_8ed3a1ba6430ba1a.txt'));
+  /**
+   * Another program at work: a preloaded module that, just before dedup copies the file
+   * HOOK_FILE, rewrites it (HOOK_ACTION text or gzip), appends to it (append) or removes it (delete).
+   */
+  const HOOK = `
+const fs = require('node:fs');
+const path = require('node:path');
+const target = path.resolve(process.env.HOOK_FILE);
+const copy = fs.promises.copyFile;
+fs.promises.copyFile = async (src, dst, mode) => {
+  if (path.resolve(Buffer.isBuffer(src) ? src.toString() : String(src)) === target) {
+    const other = 'Entirely different text, about mountains and the rivers that run down from them.';
+    const action = process.env.HOOK_ACTION;
+    if (action === 'delete') fs.rmSync(target);
+    else if (action === 'append') fs.appendFileSync(target, other);
+    else fs.writeFileSync(target, action === 'gzip' ? require('node:zlib').gzipSync(other) : other);
+  }
+  return copy(src, dst, mode);
+};
+require('node:module').syncBuiltinESMExports();
+`;
+  function withHook(args: string[], file: string, action: string): RunResult {
+    const hook = path.join(dir, 'hook.cjs');
+    writeFileSync(hook, HOOK);
+    return run(['dedup', ...args], { cwd: dir, env: { NODE_OPTIONS: `--require ${hook}`, HOOK_FILE: path.join(dir, file), HOOK_ACTION: action } });
+  }
+  const leftovers = () => readdirSync(dir).filter((f) => f.includes('.tmp') || f.startsWith('.neardup'));
+
+  it('a .gz file rewritten: the run stops (exit 2), nothing written', () => {
+    mkdirSync(path.join(dir, 'gz'));
+    writeFileSync(path.join(dir, 'gz', 'a.txt'), SHORT);
+    writeFileSync(path.join(dir, 'gz', 'b.txt.gz'), gzipSync(LONG));
+    const r = withHook(['gz', '--out', 'clean', '--keep', 'longest'], 'gz/b.txt.gz', 'gzip');
+    expect(r.stderr).toContain('neardup: gz/b.txt.gz: changed since it was scanned (run again)\n');
+    expect(r.code).toBe(2);
+    expect(existsSync(path.join(dir, 'clean'))).toBe(false);
+    expect(leftovers()).toEqual([]);
+  });
+  it('a plain file appended to after its size was checked: the run stops, nothing written', () => {
+    mkdirSync(path.join(dir, 'plain'));
+    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
+    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+    const r = withHook(['plain', '--out', 'clean', '--keep', 'longest'], 'plain/b.txt', 'append');
+    expect(r.stderr).toContain('neardup: plain/b.txt: changed since it was scanned (run again)\n');
+    expect(r.code).toBe(2);
+    expect(existsSync(path.join(dir, 'clean'))).toBe(false);
+  });
+  it('a file removed before its copy: exit 2, and the folders made for the output are removed too', () => {
+    mkdirSync(path.join(dir, 'plain'));
+    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
+    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+    const r = withHook(['plain', '--out', 'new/deep/clean', '--keep', 'longest'], 'plain/b.txt', 'delete');
+    expect(r.stderr).toMatch(/^neardup: plain\/b\.txt: /m);
+    expect(r.code).toBe(2);
+    expect(existsSync(path.join(dir, 'new'))).toBe(false);
+  });
+  it('without a change the copy is checked and written as before (hook on, acting on another file)', () => {
+    mkdirSync(path.join(dir, 'plain'));
+    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
+    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+    const r = withHook(['plain', '--out', 'clean', '--keep', 'longest'], 'plain/none.txt', 'append');
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'clean', 'b.txt'))).toEqual(LONG);
+  });
+});
+
+describe('names', () => {
+  it("a file whose name starts with '..' is copied like any other", () => {
+    mkdirSync(path.join(dir, 'dots'));
+    writeFileSync(path.join(dir, 'dots', 'a.txt'), readFileSync(path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt')));
+    writeFileSync(path.join(dir, 'dots', '..b.txt'), readFileSync(path.join(ROOT, 'seeds', '001_8ed3a1ba6430ba1a.txt')));
+    const r = dedup(['dots', '--hidden', '--out', 'clean', '--keep', 'longest']);
+    expect(r.stderr).not.toContain('not under');
+    expect(r.code).toBe(0);
+    expect(readdirSync(path.join(dir, 'clean'))).toEqual(['..b.txt']);
   });
 });
 

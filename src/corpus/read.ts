@@ -129,7 +129,8 @@ export function readTextChunks(file: FsPath, size: number, maxFileSize: number, 
     if (gzip) {
       const raw = io(() => readFileSync(file));
       try {
-        src = { buf: zlib().gunzipSync(raw, { maxOutputLength: Math.max(1, maxFileSize + 1) }) };
+        // (no limit given: zlib's own, the largest buffer; it takes only finite numbers)
+        src = { buf: zlib().gunzipSync(raw, Number.isFinite(maxFileSize) ? { maxOutputLength: Math.max(1, maxFileSize + 1) } : {}) };
       } catch (err) {
         if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxFileSize + 1, maxFileSize, 'or more bytes uncompressed');
         const problem = gzipProblem(err);

@@ -18,13 +18,16 @@ import { findNearDuplicates, type ScanHooks, type ScanInput } from '../scan.js';
 import { contentHash } from '../sketch/hash.js';
 import type { DocumentInfo, ScanResult } from '../types.js';
 import { manifestLine } from './manifest.js';
-import { baseOf, bytesOf, checkPlaces, fileOf, fsPath, outputPathOf, rootsOf, shown, type Root } from './paths.js';
+import { baseOf, bytesOf, checkPlaces, checkReadApart, fileOf, fsPath, outputPathOf, rootsOf, shown, type Root } from './paths.js';
 import { planDedup, type Plan } from './plan.js';
 import { csvHeader, lineEndOf, ParsedRecords, rawRecords } from './records.js';
 import { changedSinceScan, SetMaker, type PairScores } from './scores.js';
 import { FileOutput, FolderOutput, type Pending } from './write.js';
 
-export interface DedupInput extends DedupOptionsInput, Pick<ScanInput, 'stdin'> {}
+export interface DedupInput extends DedupOptionsInput, Pick<ScanInput, 'stdin'> {
+  /** Other files the run reads (the CLI's config file): never written over, like the inputs. */
+  alsoRead?: readonly string[];
+}
 
 export type DedupHooks = ScanHooks;
 
@@ -130,12 +133,18 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
   const stdin = () => input.stdin ?? process.stdin;
   const list = await inputPaths(paths, settings, stdin);
   const roots = rootsOf(list, cwd);
-  checkPlaces({ out: bytesOf(settings.out), kind: settings.outputKind, manifest: settings.manifest === undefined ? undefined : bytesOf(settings.manifest), force: settings.force }, roots, cwd);
+  const places = { out: bytesOf(settings.out), kind: settings.outputKind, manifest: settings.manifest === undefined ? undefined : bytesOf(settings.manifest), force: settings.force };
+  checkPlaces(places, roots, cwd);
   checkNamedKinds(roots, settings);
 
-  const { out: _out, keep: _keep, manifest: _manifest, link: _link, force: _force, dryRun: _dryRun, skipErrors: _skip, filesFrom: _list, nullSeparated: _nul, ...scanOptions } = input;
+  const { out: _out, keep: _keep, manifest: _manifest, link: _link, force: _force, dryRun: _dryRun, skipErrors: _skip, filesFrom: _list, nullSeparated: _nul, alsoRead, ...scanOptions } = input;
   const scan = await findNearDuplicates(list, { ...scanOptions, follow: settings.follow }, { onEvent: hooks.onEvent });
   const { documents } = scan;
+  // where every file read really is, against the outputs (a link the walk followed, a list, the config)
+  const read = documents.map((d) => ({ file: fileOf(d), shown: `the input ${d.source ?? d.path}` }));
+  if (settings.filesFrom !== undefined && settings.filesFrom !== '-') read.push({ file: bytesOf(settings.filesFrom), shown: `the --files-from list ${settings.filesFrom}` });
+  for (const f of alsoRead ?? []) read.push({ file: bytesOf(f), shown: `the config file ${f}` });
+  checkReadApart(places, read, cwd);
 
   // documents go into a folder, records into a file: never both
   const records = settings.outputKind !== 'folder';
@@ -196,6 +205,8 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
         outputPaths[d.index] = shown(path.join(bytesOf(settings.out), rel));
         if (folder) {
           await folder.add(fsPath(fileOf(d)), d.path, rel, settings.link);
+          // what was copied is what the scan read (a file changed since is caught here, .gz too)
+          maker.checkCopy(d, path.join(folder.building, rel));
                 }
       }
     } else {
@@ -263,7 +274,8 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
       },
     };
   } finally {
-    for (const p of pending) p.abort();
+    // the last made first: folders an earlier output made above a later one are empty by their turn
+    for (const p of [...pending].reverse()) p.abort();
   }
 }
 

@@ -110,7 +110,7 @@ export function baseOf(roots: readonly Root[], cwd: string): string {
 /** Where a document goes under the output folder (a byte string relative to it). */
 export function outputPathOf(d: DocumentInfo, base: string, cwd: string): string {
   const rel = path.relative(base, path.resolve(bytesOf(cwd), fileOf(d)));
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     // cannot happen: every document lies under the base
     throw new NearDupError('EINTERNAL', `${d.path}: not under ${shown(base)}`);
   }
@@ -130,6 +130,36 @@ function checkApart(target: string, what: string, roots: readonly Root[], cwd: s
     }
     if (!r.folder && real === r.real) refuse(`${what} ${shown(target)} is the input file ${shown(r.given)}`);
     if (within(r.real, real)) refuse(`the input ${shown(r.given)} is inside ${what} ${shown(target)}: write it elsewhere`);
+  }
+}
+
+/** A file the run reads: where it is (a byte string), and what it is, for a message (`the input a.txt`). */
+export interface ReadFile {
+  file: string;
+  shown: string;
+}
+
+/**
+ * After the scan, with every file it read known (found by the walk too, through symbolic links):
+ * no file the run reads — a document's or record's file, the --files-from list, the config
+ * file — may be the output, the manifest, or lie inside an output folder (which --force
+ * replaces whole). checkPlaces tested the paths as given; this tests where each file really is.
+ */
+export function checkReadApart(p: Places, read: Iterable<ReadFile>, cwd: string): void {
+  const real = (b: string) => realish(path.resolve(bytesOf(cwd), b));
+  const out = real(p.out);
+  const manifest = p.manifest === undefined ? undefined : real(p.manifest);
+  const here = realish(path.resolve(bytesOf(cwd)));
+  const seen = new Set<string>();
+  for (const f of read) {
+    if (seen.has(f.file)) continue;
+    seen.add(f.file);
+    const at = real(f.file);
+    if (p.kind === 'folder' && within(at, out)) {
+      refuse(`${f.shown} is inside --out ${shown(p.out)} (as ${shown(path.relative(here, at))}): replacing the output would delete it; write it elsewhere`);
+    }
+    if (p.kind !== 'folder' && at === out) refuse(`--out ${shown(p.out)} is ${f.shown}, which this run reads: write it elsewhere`);
+    if (manifest !== undefined && at === manifest) refuse(`--manifest ${shown(p.manifest!)} is ${f.shown}, which this run reads: write it elsewhere`);
   }
 }
 
@@ -164,6 +194,9 @@ export function checkPlaces(p: Places, roots: readonly Root[], cwd: string): voi
   checkApart(p.out, '--out', roots, cwd);
   checkParent(outAbs, '--out', p.out, cwd);
   const st = statQuiet(outAbs, false);
+  if (st?.isSymbolicLink()) {
+    refuse(`--out ${shown(p.out)} is a symbolic link: name the ${p.kind === 'folder' ? 'folder' : 'file'} it points to, or a new place (an output is replaced, never written through a link)`);
+  }
   if (st) {
     if (p.kind === 'folder') {
       if (!st.isDirectory()) {

@@ -44,6 +44,23 @@ export class SetMaker {
     return r.set;
   }
 
+  /**
+   * Throws changedSinceScan unless `file` (the copy of document file `d` just written, a byte
+   * string) holds the text the scan read, read and extracted as the scan read it.
+   */
+  checkCopy(d: DocumentInfo, file: string): void {
+    const absPath = fsPath(file);
+    let size: number;
+    try {
+      size = statSync(absPath).size;
+    } catch {
+      throw changedSinceScan(d);
+    }
+    const gzip = /\.gz$/i.test(d.path);
+    const r = loadDocument({ index: d.index, path: d.path, absPath, size, kind: d.kind, gzip, maxFileSize: Infinity, wantSet: false }, this.sketcher);
+    if (r.status !== 'ok' || r.meta.contentHash !== d.contentHash) throw changedSinceScan(d);
+  }
+
   /** The shingle set of a record, from the parser's reading of it. */
   ofRecord(d: DocumentInfo, item: ParsedRecord): Uint32Array {
     const r = loadDocument({ index: d.index, text: item.text, encoding: item.encoding, bytes: item.bytes, wantSet: true }, this.sketcher);

@@ -5,7 +5,7 @@
  * ever read: copied, or hard-linked with --link.
  */
 import { once } from 'node:events';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, writeSync } from 'node:fs';
 import { copyFile, link, mkdir, realpath, stat, utimes } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
@@ -41,6 +41,28 @@ export function removeTemps(final: string): void {
 
 function cannotWrite(target: string, err: unknown): NearDupError {
   return new NearDupError('EOUTPUT', `${shown(target)}: cannot write: ${describeError(err)}`, { cause: err });
+}
+
+/** Makes folder `dir` (a byte string) with its missing parents; returns the folders made, deepest first. */
+function makeFolders(dir: string): string[] {
+  const missing: string[] = [];
+  for (let p = dir; !existsSync(fsPath(p)); p = path.dirname(p)) {
+    missing.push(p);
+    if (path.dirname(p) === p) break;
+  }
+  mkdirSync(fsPath(dir), { recursive: true });
+  return missing;
+}
+
+/** Removes the folders makeFolders made, deepest first, as long as they are empty (a failed run leaves none behind). */
+function removeFolders(made: readonly string[]): void {
+  for (const dir of made) {
+    try {
+      rmdirSync(fsPath(dir));
+    } catch {
+      return;
+    }
+  }
 }
 
 /** Something written under a temporary name: made visible by commit, or dropped by abort. */
@@ -79,6 +101,8 @@ function moveIntoPlace(temp: string, final: string): void {
 export class FolderOutput implements Pending {
   private readonly temp: string;
   private readonly made = new Set<string>();
+  /** The folders above the output that this run made. */
+  private parents: string[] = [];
   files = 0;
   /** `final`: where the folder goes (a byte string); `named`: that place as the user named it, for messages. */
   constructor(
@@ -87,7 +111,7 @@ export class FolderOutput implements Pending {
   ) {
     this.temp = tempNameFor(final);
     try {
-      mkdirSync(fsPath(path.dirname(final)), { recursive: true });
+      this.parents = makeFolders(path.dirname(final));
       mkdirSync(fsPath(this.temp));
     } catch (err) {
       throw cannotWrite(named, err);
@@ -151,6 +175,7 @@ export class FolderOutput implements Pending {
 
   abort(): void {
     rmSync(fsPath(this.temp), { recursive: true, force: true });
+    removeFolders(this.parents);
   }
 }
 
@@ -165,6 +190,8 @@ export class FileOutput implements Pending {
   private size = 0;
   private gzip: Gzip | undefined;
   private failure: unknown;
+  /** The folders above the file that this run made. */
+  private parents: string[] = [];
   bytes = 0;
   /** `final`: the file (a byte string); `named`: as the user named it, for messages. */
   constructor(
@@ -174,7 +201,7 @@ export class FileOutput implements Pending {
   ) {
     this.temp = tempNameFor(final);
     try {
-      mkdirSync(fsPath(path.dirname(final)), { recursive: true });
+      this.parents = makeFolders(path.dirname(final));
       this.fd = openSync(fsPath(this.temp), 'wx');
     } catch (err) {
       throw cannotWrite(named, err);
@@ -245,5 +272,6 @@ export class FileOutput implements Pending {
     this.fd = undefined;
     this.gzip?.destroy();
     if (existsSync(fsPath(this.temp))) rmSync(fsPath(this.temp), { force: true });
+    removeFolders(this.parents);
   }
 }

@@ -110,7 +110,8 @@ export async function runDedup(given: DedupCommand, flags: Given): Promise<numbe
   const stop = onSignals(settings.manifest === undefined ? [settings.out] : [settings.out, settings.manifest]);
   let result;
   try {
-    result = await deduplicate(cmd.paths, input, { onEvent });
+    // the config file is read too: never written over
+    result = await deduplicate(cmd.paths, { ...input, alsoRead: merged.config ? [merged.config.file] : [] }, { onEvent });
   } finally {
     stop();
     progress?.clear();
