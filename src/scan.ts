@@ -75,12 +75,15 @@ export async function findNearDuplicates(
 
   const recall = lshRecall(settings);
   if (recall < LSH_RECALL) {
-    // bands and rows given (or too few permutations) that will miss pairs at the threshold
+    const given = input.bands !== undefined || input.rows !== undefined;
+    // bands and rows given, or a threshold too low for the permutations: pairs at the threshold will be missed
     warn({
-      path: `--bands ${settings.bands} --rows ${settings.rows}`,
+      path: given ? `--bands ${settings.bands} --rows ${settings.rows}` : `--threshold ${settings.threshold}`,
       message:
         `a pair at ${settings.metric} ${settings.threshold} is a candidate with probability ${recall.toFixed(2)} (under ${LSH_RECALL}): ` +
-        `near-duplicates will be missed; leave --bands and --rows out to have them chosen for the threshold`,
+        (given
+          ? 'near-duplicates will be missed; leave --bands and --rows out to have them chosen for the threshold'
+          : `near-duplicates will be missed; ${settings.numPerm} permutations (${settings.bands} bands of ${settings.rows}) cannot reach so low a threshold: raise it, or --num-perm`),
     });
   }
 

@@ -33,6 +33,13 @@ describe('golden compare and --explain output', () => {
 });
 
 describe('neardup compare seeds/<stripped> seeds/<formatted>', () => {
+  it('--context 0 keeps nothing of a long passage but its length (it printed the whole passage after the marker)', () => {
+    const r = run(['compare', STRIPPED, FORMATTED, '--context', '0']);
+    expect(r.code).toBe(1);
+    const marked = r.stdout.split('\n').filter((l) => l.includes('more characters]'));
+    expect(marked.length).toBeGreaterThan(0);
+    for (const l of marked) expect(l).toMatch(/^\s*[=+-] … \[[\d,]+ more characters\] …$/);
+  });
   it('shows the boilerplate line as only in the formatted copy, and >= 90% of its words as shared', () => {
     const r = run(['compare', STRIPPED, FORMATTED, '--format', 'json']);
     expect(r.code).toBe(1);

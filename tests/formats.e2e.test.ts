@@ -1,6 +1,6 @@
 /** End-to-end: every report format, spawned through the built binary, against golden files. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,12 @@ describe('records of a minified JSON array: located by line and column in every 
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ path: 'arr.json:2:2', source: 'arr.json', line: 2, column: 2 });
   });
+  it('an array cut short is located just past its last character (column 1 of a last empty line, not 0)', () => {
+    writeFileSync(path.join(dir, 'cut.json'), `[{"text":"${TEXT}"},\n`);
+    const r = run(['scan', 'cut.json', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toBe("neardup: cut.json:2:1: invalid JSON: the file ends before the array's ']'\n");
+    expect(JSON.parse(r.stdout).errors[0]).toMatchObject({ source: 'cut.json', line: 2, column: 1 });
+  });
   it('sarif: region.startLine and startColumn; github: line= and col=', () => {
     const sarif = JSON.parse(run(['scan', 'arr.json', '--format', 'sarif'], { cwd: dir }).stdout).runs[0];
     expect(sarif.columnKind).toBe('unicodeCodePoints');
@@ -222,5 +228,27 @@ describe('records of a minified JSON array: located by line and column in every 
     expect(regions).toContainEqual({ startLine: 1, startColumn: 2 + TEXT.length + 12 });
     const github = run(['scan', 'arr.json', '--format', 'github'], { cwd: dir }).stdout;
     expect(github).toMatch(/^::warning file=arr\.json,line=1,col=2,title=Near-duplicate documents/m);
+  });
+});
+
+describe('github: the suggested compare names a verified pair', () => {
+  it('a group joined through a chain: the first member and one it was verified against, not any other member', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-chain-'));
+    try {
+      const news = path.join(ROOT, 'fixtures', 'dedup', 'docs');
+      // the end and the start of one article share almost nothing; each is inside the page
+      copyFileSync(path.join(news, 'news', 'lighthouse-end.txt'), path.join(dir, 'a-end.txt'));
+      copyFileSync(path.join(news, 'news', 'lighthouse-start.txt'), path.join(dir, 'b-start.txt'));
+      copyFileSync(path.join(news, 'mirror', 'lighthouse.html'), path.join(dir, 'c.html'));
+      const r = run(['scan', '.', '--format', 'github', '--no-config'], { cwd: dir });
+      const warning = r.stdout.split('\n')[0]!;
+      expect(warning).toContain('a-end.txt is in a group of 3 near-duplicate documents');
+      expect(warning).toMatch(/neardup compare a-end\.txt c\.html$/);
+      const json = JSON.parse(run(['scan', '.', '--format', 'json', '--no-config'], { cwd: dir }).stdout);
+      expect(json.groups[0].pairs.map((p: { a: string; b: string }) => [p.a, p.b])).toContainEqual(['a-end.txt', 'c.html']);
+      expect(json.groups[0].pairs.map((p: { a: string; b: string }) => [p.a, p.b])).not.toContainEqual(['a-end.txt', 'b-start.txt']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,10 @@
 /** A report or baseline is never written over a file the run read (README: nothing among the inputs is written to). */
-import { cpSync, linkSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, linkSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, run } from './helpers.js';
+import { BIN, ROOT, run } from './helpers.js';
 
 const A = '000_241594d10820ed7f.txt';
 const B = '001_8ed3a1ba6430ba1a.txt';
@@ -72,5 +73,66 @@ describe('outputs that would replace an input', () => {
     expect(again.stderr).toBe('neardup: report.json: report not written: it would replace an input file\n');
     expect(readFileSync(path.join(dir, 'report.json'), 'utf8')).toBe(report);
     expect(readdirSync(dir).sort()).toEqual([A, B, 'rec.jsonl', 'report.json']);
+  });
+});
+
+describe('--output through links, into FIFOs and devices, over a private file, against the baseline', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-output-'));
+    cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const at = (f: string) => path.join(dir, f);
+
+  it('a symbolic link: the file it points to gets the report, the link stays a link', () => {
+    writeFileSync(at('target.json'), 'old\n');
+    symlinkSync('target.json', at('link.json'));
+    const r = run(['scan', 'seeds', '-o', 'link.json', '--format', 'json', '--no-config'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(lstatSync(at('link.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(at('target.json'), 'utf8')).counts.groups).toBe(1);
+  });
+  it('an existing file keeps its permissions (a private report stays private)', () => {
+    writeFileSync(at('private.json'), 'old\n');
+    chmodSync(at('private.json'), 0o600);
+    expect(run(['scan', 'seeds', '-o', 'private.json', '--format', 'json', '--no-config'], { cwd: dir }).code).toBe(1);
+    expect(statSync(at('private.json')).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(at('private.json'), 'utf8')).counts.groups).toBe(1);
+  });
+  it('a FIFO is written to, not replaced by a file; /dev/null stays a device', () => {
+    spawnSync('mkfifo', [at('pipe')]);
+    // the reader: a shell that starts the scan writing into the FIFO and reads it at once
+    const r = spawnSync('bash', ['-c', `cat pipe > got.txt & "${process.execPath}" "${BIN}" scan seeds -o pipe --no-config; echo "status=$?"; wait`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toBe('status=1\n');
+    expect(statSync(at('pipe')).isFIFO()).toBe(true);
+    expect(readFileSync(at('got.txt'), 'utf8')).toMatch(/^Group 1 · 2 documents/);
+    expect(run(['scan', 'seeds', '-o', '/dev/null', '--no-config'], { cwd: dir }).code).toBe(1);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+  it('the --baseline file is refused as the --output (the report would replace the baseline)', () => {
+    expect(run(['scan', 'seeds', '--update-baseline', '--baseline', 'base.json', '--no-config'], { cwd: dir }).code).toBe(0);
+    const baseline = readFileSync(at('base.json'), 'utf8');
+    for (const extra of [[], ['--update-baseline']]) {
+      const r = run(['scan', 'seeds', '--baseline', 'base.json', '--output', './base.json', '--format', 'json', '--no-config', ...extra], { cwd: dir });
+      expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'neardup: ./base.json: report not written: it is the --baseline file\n' });
+      expect(readFileSync(at('base.json'), 'utf8')).toBe(baseline);
+    }
+  });
+  it('a signal during the scan removes the temporary report; the old one stays', async () => {
+    writeFileSync(at('report.json'), 'old\n');
+    // a folder big enough to take a while
+    for (let i = 0; i < 3000; i++) writeFileSync(at(`seeds/n${i}.txt`), `note ${i} ${'about the weather and the river and the hills '.repeat(40)}`);
+    const child = spawn(process.execPath, [BIN, 'scan', 'seeds', '-o', 'report.json', '--no-config'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // once its temporary file exists, interrupt it
+    for (let i = 0; i < 400 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain('neardup: interrupted (SIGINT): the output was not completed; temporary files removed\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readFileSync(at('report.json'), 'utf8')).toBe('old\n');
   });
 });

@@ -9,6 +9,7 @@ import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.
 import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
 import { RowKernel } from '../src/report/json-kernel.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
+import { scoreRange } from '../src/report/scores.js';
 import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
 import { shellQuote } from '../src/report/scores.js';
 import { findNearDuplicates } from '../src/scan.js';
@@ -348,5 +349,13 @@ describe('the registry', () => {
       // a result with no index details is reported alike either way
       expect(written[1], name).toBe(written[0]);
     }
+  });
+});
+
+describe('scoreRange', () => {
+  it('takes a group with more pairs than a call takes arguments (Math.min(...scores) threw RangeError)', () => {
+    const scores = Array.from({ length: 300_000 }, (_, i) => 0.7 + (i % 1000) / 10_000);
+    expect(scoreRange(scores)).toBe('0.700–0.799');
+    expect(scoreRange([0.94])).toBe('0.940');
   });
 });

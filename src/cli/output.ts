@@ -3,7 +3,7 @@
  * folder, renamed over the final name only when the report is complete, so a reader never sees
  * a half-written report under the final name (and an interrupted run leaves the old one).
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fchownSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { NearDupError, describeError } from '../errors.js';
 import type { Writer } from '../report/index.js';
@@ -60,12 +60,122 @@ function cannotWrite(file: string, err: unknown): NearDupError {
   return new NearDupError('EINPUT', `${file}: cannot write: ${describeError(err)}`, { cause: err });
 }
 
+/** Writes all of `s` to `fd` (a string a slice at a time). */
+function writeAll(fd: number, s: string | Uint8Array, file: string): void {
+  try {
+    if (typeof s === 'string') inSlices(s, (part) => writeSync(fd, part));
+    else for (let at = 0; at < s.length; ) at += writeSync(fd, s, at);
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
+}
+
+/** The file a name stands for: a symbolic link's target (dangling or not), else the name itself. */
+function throughLinks(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    try {
+      if (lstatSync(file).isSymbolicLink()) return path.resolve(path.dirname(path.resolve(file)), readlinkSync(file));
+    } catch {
+      // not there: the name itself
+    }
+    return file;
+  }
+}
+
+/** Temporary files being written: removed if a signal stops the run. */
+const temps = new Set<string>();
+let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+
+function track(temp: string): void {
+  temps.add(temp);
+  if (onSignal) return;
+  onSignal = (signal) => {
+    for (const t of temps) rmSync(t, { force: true });
+    warn(`interrupted (${signal}): the output was not completed; temporary files removed`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function untrack(temp: string): void {
+  temps.delete(temp);
+  if (temps.size > 0 || !onSignal) return;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  onSignal = undefined;
+}
+
+/**
+ * A report (or baseline) file. A regular file is written under a temporary name in its folder
+ * and renamed over it when complete, keeping the old file's permissions; through a symbolic
+ * link, the file it points to is the one replaced (the link stays); a FIFO or a device (a pipe
+ * named on purpose, /dev/stdout) is written to directly, never replaced.
+ */
 export function fileSink(file: string): OutputSink {
-  const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const target = throughLinks(file);
+  let old: Stats | undefined;
+  try {
+    old = statSync(target);
+  } catch {
+    // a new file
+  }
+  if (old?.isDirectory()) throw new NearDupError('EINPUT', `${file}: cannot write: it is a folder`);
+  if (old && !old.isFile()) return directSink(file, target);
+  const temp = path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | undefined;
   try {
-    fd = openSync(temp, 'wx');
+    fd = openSync(temp, 'wx', old ? old.mode & 0o7777 : 0o666);
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
+  track(temp);
+  if (old) {
+    try {
+      // as the old file was: its permissions (openSync's mode is filtered by the umask), its owner when we may
+      fchmodSync(fd, old.mode & 0o7777);
+      if (process.getuid?.() === 0) fchownSync(fd, old.uid, old.gid);
+    } catch {
+      // kept as made
+    }
+  }
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return {
+    write: (s) => writeAll(fd!, s, file),
+    // written before write() returns
+    settled: () => Promise.resolve(),
+    commit() {
+      try {
+        close();
+        renameSync(temp, target);
+      } catch (err) {
+        rmSync(temp, { force: true });
+        throw cannotWrite(file, err);
+      } finally {
+        untrack(temp);
+      }
+    },
+    abort() {
+      try {
+        close();
+      } finally {
+        if (existsSync(temp)) rmSync(temp, { force: true });
+        untrack(temp);
+      }
+    },
+  };
+}
+
+/** A FIFO or a device: written to as it is (nothing to rename; what was written stays written). */
+function directSink(file: string, target: string): OutputSink {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, 'w');
   } catch (err) {
     throw cannotWrite(file, err);
   }
@@ -74,33 +184,29 @@ export function fileSink(file: string): OutputSink {
     fd = undefined;
   };
   return {
-    write(s) {
-      try {
-        if (typeof s === 'string') inSlices(s, (part) => writeSync(fd!, part));
-        else for (let at = 0; at < s.length; ) at += writeSync(fd!, s, at);
-      } catch (err) {
-        throw cannotWrite(file, err);
-      }
-    },
-    // written before write() returns
+    write: (s) => writeAll(fd!, s, file),
     settled: () => Promise.resolve(),
     commit() {
       try {
         close();
-        renameSync(temp, file);
       } catch (err) {
-        rmSync(temp, { force: true });
         throw cannotWrite(file, err);
       }
     },
-    abort() {
-      try {
-        close();
-      } finally {
-        if (existsSync(temp)) rmSync(temp, { force: true });
-      }
-    },
+    abort: close,
   };
+}
+
+/** Whether two names are one file: the same path through links, or (both there) the same device and inode. */
+export function sameFile(a: string, b: string): boolean {
+  if (path.resolve(throughLinks(a)) === path.resolve(throughLinks(b))) return true;
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
 }
 
 /** Writes a whole report to `file` (atomically), or to stdout without one. */

@@ -339,7 +339,7 @@ function anchorsAndMoves(A: LetterStream, B: LetterStream, k: number, minMoved: 
         B,
       );
       const inOrder = backbone(local);
-      anchors.push(...local.filter((x) => inOrder.has(x)));
+      for (const x of local) if (inOrder.has(x)) anchors.push(x);
     }
     if (t.len > 0) anchors.push(t);
     pa = t.i + t.len;

@@ -415,7 +415,8 @@ async function* jsonRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions):
     return;
   }
   if (state === J.Element) yield* parseJson(el.take(place), opts);
-  if (state !== J.End) yield { kind: 'error', line, column, message: "invalid JSON: the file ends before the array's ']'" };
+  // the place after the last character (column 1 of a line the file ends on)
+  if (state !== J.End) yield { kind: 'error', line, column: column + 1, message: "invalid JSON: the file ends before the array's ']'" };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ export async function inputRoots(paths: readonly FsPath[], settings: PathListSet
   } catch (err) {
     throw new NearDupError('EINPUT', `${list === '-' ? STDIN_NAME : list}: cannot read the --files-from list: ${describeError(err)}`, { cause: err });
   }
-  roots.push(...parsePathList(data, settings.nullSeparated));
+  // one at a time: a list can hold more paths than a call takes arguments
+  for (const p of parsePathList(data, settings.nullSeparated)) roots.push(p);
   return roots;
 }
 

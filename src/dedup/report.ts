@@ -44,7 +44,7 @@ export function renderDedupText(r: DedupResult, colorLevel: 0 | 1 | 2 | 3): stri
     const labels = new Map(members.map((m, i) => [m, label(i)]));
     lines.push(c.bold(`Group ${g.id}`) + c.dim(` · ${plural(members.length, 'document')} · keep ${labels.get(g.kept)} (${r.settings.keep})`));
     const names = members.map((m) => nameOf(documents[m]!));
-    const width = Math.max(...names.map((n) => n.length));
+    const width = names.reduce((w, n) => Math.max(w, n.length), 0);
     members.forEach((m, i) => {
       const d = documents[m]!;
       const head = `  ${c.dim(label(i).padStart(2))}  ${m === g.kept ? c.green('keep  ') : c.red('remove')}  ${names[i]!.padEnd(width)}  ${c.dim(`${nf.format(d.chars)} chars`)}`;

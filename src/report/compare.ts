@@ -37,7 +37,10 @@ function shorten(s: string, context: number): string {
   const chars = Array.from(s);
   if (!Number.isFinite(context) || chars.length <= 2 * context + 24) return s;
   const cut = chars.length - 2 * context;
-  return `${chars.slice(0, context).join('').trimEnd()} … [${nf.format(cut)} more characters] … ${chars.slice(-context).join('').trimStart()}`;
+  const head = chars.slice(0, context).join('').trimEnd();
+  // (chars.length - context, not -context: slice(-0) would be the whole passage)
+  const tail = chars.slice(chars.length - context).join('').trimStart();
+  return [head, `… [${nf.format(cut)} more characters] …`, tail].filter((x) => x !== '').join(' ');
 }
 
 /** Greedy word wrap; a word longer than the width stands alone on its line. */

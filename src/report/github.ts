@@ -51,10 +51,19 @@ export function renderGithub(result: ScanResult, ctx: ReportContext): string {
     const first = head!.path;
     const others = rest.map((d) => d.path);
     const range = scoreRange(g.pairs.map((p) => p[settings.metric]));
+    // a verified pair of the first member (pairs come by (a, b), and it has the lowest index):
+    // a group joins documents through chains of pairs, so not every two of them are alike
+    const partner = documents[g.pairs.find((p) => p.a === head!.index)?.b ?? g.members[1]!]!.path;
+    const names = [first, partner];
     const message =
-      `${first} has ${plural(others.length, 'near-duplicate')} (${settings.metric} ${range}): ${others.join(', ')}. ` +
-      `See the passages they share with: neardup compare ${shellQuote(first)} ${shellQuote(others[0]!)}` +
-      (textField ? ` --text-field ${shellQuote(textField)}` : '');
+      (others.length === 1
+        ? `${first} and ${others[0]} are near-duplicates (${settings.metric} ${range}). `
+        : `${first} is in a group of ${g.members.length} near-duplicate documents (${settings.metric} ${range}): ${others.join(', ')}. `) +
+      'See the passages it shares with a document it was verified against: neardup compare ' +
+      // options first, then `--`, when a name starts with '-' (it would be read as an option)
+      (names.some((n) => n.startsWith('-'))
+        ? `${textField ? `--text-field ${shellQuote(textField)} ` : ''}-- ${names.map(shellQuote).join(' ')}`
+        : `${names.map(shellQuote).join(' ')}${textField ? ` --text-field ${shellQuote(textField)}` : ''}`);
     return command('warning', { ...at(head!), line: head!.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
   });
   const errors = result.errors.map((e) => command('error', { ...at(e), title: `neardup could not read this ${e.line === undefined ? 'file' : 'record'}` }, e.message));

@@ -24,6 +24,11 @@ export function placeFields(p: Place): { source?: string; line?: number; column?
   };
 }
 
+/** The settings a scan report records: the similarity settings, and how records were read (JSON, JSONL). */
+export function reportSettings(s: ResolvedOptions) {
+  return { ...jsonSettings(s), records: s.records, textField: s.textField, idField: s.idField ?? null };
+}
+
 /** The similarity settings, as every machine format and the baseline file record them. */
 export function jsonSettings(s: ResolvedOptions) {
   return {
@@ -99,7 +104,7 @@ export function buildJsonReport(result: ScanResult, ctx: JsonContext = {}) {
     schema: 'neardup/scan',
     version: JSON_SCHEMA_VERSION,
     tool: { name: 'neardup', version: VERSION },
-    settings: { ...jsonSettings(result.settings), records: result.settings.records, textField: result.settings.textField, idField: result.settings.idField ?? null },
+    settings: reportSettings(result.settings),
     counts: jsonCounts(result.stats),
     ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
     groups: result.groups.map((g) => jsonGroup(documents, g, ctx)),

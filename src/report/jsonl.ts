@@ -10,7 +10,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { ScanEvent, ScanResult } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ReportContext, Reporter, Writer } from './index.js';
-import { jsonCounts, jsonGroup, jsonSettings, placeFields } from './json.js';
+import { jsonCounts, jsonGroup, placeFields, reportSettings } from './json.js';
 
 export const JSONL_SCHEMA_VERSION = 1;
 
@@ -24,7 +24,7 @@ export const jsonlReporter: Reporter = (out) => ({
       schema: 'neardup/jsonl',
       version: JSONL_SCHEMA_VERSION,
       tool: { name: 'neardup', version: VERSION },
-      settings: jsonSettings(settings),
+      settings: reportSettings(settings),
       paths,
     });
   },

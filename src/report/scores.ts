@@ -13,8 +13,13 @@ export function fmtScore(x: number): string {
 
 /** `0.940` or `0.940–1.000`. */
 export function scoreRange(scores: readonly number[]): string {
-  const lo = Math.min(...scores);
-  const hi = Math.max(...scores);
+  // a loop, not Math.min(...scores): a group can have more pairs than a call has room for arguments
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of scores) {
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
   return lo === hi ? fmtScore(lo) : `${fmtScore(lo)}–${fmtScore(hi)}`;
 }
 

@@ -104,7 +104,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
   for (const g of result.groups) {
     const range = scoreRange(g.pairs.map((p) => p[metricName]));
     lines.push(c.bold(`Group ${g.id}`) + c.dim(` · ${plural(g.members.length, 'document')} · ${metricName} ${range}`));
-    const width = Math.max(...g.members.map((m) => documents[m]!.path.length));
+    const width = g.members.reduce((w, m) => Math.max(w, documents[m]!.path.length), 0);
     const labels = new Map<number, string>();
     g.members.forEach((m, i) => {
       labels.set(m, label(i));

@@ -1,6 +1,7 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
+import { NearDupError } from '../../errors.js';
 import { resolveOptions, resolveRunOptions } from '../../options.js';
 import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
 import { findNearDuplicates } from '../../scan.js';
@@ -8,7 +9,7 @@ import { scanInput } from '../inputs.js';
 import type { ScanEvent, ScanResult } from '../../types.js';
 import { exitCode } from '../exit.js';
 import { ProgressBar, showProgress } from '../progress.js';
-import { fileSink, refuseWritingOverInput, repositoryRoot, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
+import { fileSink, refuseWritingOverInput, repositoryRoot, sameFile, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
 import type { Given, ScanCommand } from '../program.js';
 import { mergeSettings, printedConfig } from '../settings.js';
 
@@ -54,6 +55,10 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
   const baseline = run.baseline && !run.updateBaseline ? readBaseline(run.baseline) : undefined;
   if (baseline) checkBaselineSettings(baseline, settings, run.baseline!);
   const baselineKey = run.baseline ? pathsRelativeTo(path.dirname(path.resolve(run.baseline)), cwd) : undefined;
+  // the report would replace the baseline it is checked against (or the one it records)
+  if (run.output && run.baseline && sameFile(run.output, run.baseline)) {
+    throw new NearDupError('EOUTPUT', `${run.output}: report not written: it is the --baseline file`);
+  }
   const sink = run.output ? fileSink(run.output) : stdoutSink();
   try {
     const indexed = cmd.db !== undefined || cmd.indexQuery === true;
