@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { BIN, ROOT, goldenCases, run } from './helpers.js';
 
 const STRIPPED = 'seeds/000_241594d10820ed7f.txt';
@@ -95,6 +96,37 @@ describe('scan --explain', () => {
       const pair = JSON.parse(r.stdout).groups[0].pairs[0];
       expect(pair.alignment.passages.length).toBe(10);
       expect(pair.alignment.passagesNotShown).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('scan --explain of records and .gz files (it said `cannot read` for every record, `binary` for .gz)', () => {
+  it('JSONL, CSV and JSON-array records, and a .gz document, are aligned like files', () => {
+    // every pair of the records fixture (JSONL and CSV), aligned, none with an error
+    const recs = run(['scan', 'fixtures/dedup/records', '--explain', '--format', 'json']);
+    expect(recs.stderr).toBe('');
+    const pairs = JSON.parse(recs.stdout).groups.flatMap((g: { pairs: object[] }) => g.pairs) as { a: string; alignment: { error?: string; coverage?: object } }[];
+    expect(pairs.length).toBeGreaterThan(3);
+    for (const p of pairs) expect(p.alignment.coverage).toBeDefined();
+    expect(pairs.map((p) => p.a)).toContainEqual(expect.stringMatching(/posts\.csv:\d+$/));
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-explain-rec-'));
+    try {
+      const [a, b] = ['000_241594d10820ed7f.txt', '001_8ed3a1ba6430ba1a.txt'].map((f) => readFileSync(path.join(ROOT, 'seeds', f), 'utf8'));
+      writeFileSync(path.join(dir, 'arr.json'), JSON.stringify([{ text: a }, { text: b }]));
+      writeFileSync(path.join(dir, 'b.txt.gz'), gzipSync(b!));
+      writeFileSync(path.join(dir, 'a.txt'), a!);
+      for (const args of [['arr.json'], ['a.txt', 'b.txt.gz']]) {
+        const r = run(['scan', ...args, '--explain', '--format', 'json'], { cwd: dir });
+        expect(r.stderr).toBe('');
+        const pair = JSON.parse(r.stdout).groups[0].pairs[0];
+        expect(pair.alignment.coverage).toEqual({ a: 0.9954, b: 0.9827 });
+      }
+      // compare reads NAME.gz as NAME too
+      const c = run(['compare', 'a.txt', 'b.txt.gz', '--format', 'json'], { cwd: dir });
+      expect(c.stderr).toBe('');
+      expect(JSON.parse(c.stdout).scores.containment).toBe(0.965);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { extractText, kindFromPath, type DocumentKind } from '../corpus/extract.js';
 import { inputKind } from '../corpus/inputs.js';
 import { readRecords } from '../corpus/records.js';
-import { decodeBuffer, foldLineEndings } from '../corpus/read.js';
+import { decodeBuffer, foldLineEndings, zlib } from '../corpus/read.js';
 import { NearDupError, describeError } from '../errors.js';
 import { exactScores, meetsThreshold } from '../match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options.js';
@@ -109,16 +109,21 @@ function readStatted(file: string, st: Stats | undefined, maxFileSize: number, n
   if (st === undefined) throw new NearDupError('EINPUT', `${name}: cannot read: no such file or directory`);
   refuseSpecial(st, name);
   if (st.size > maxFileSize) throw new NearDupError('EINPUT', `${name}: ${st.size} bytes is over --max-filesize ${maxFileSize}`);
+  const gzip = /\.gz$/i.test(file);
   try {
     buf = readFileSync(file);
+    // NAME.gz is read as NAME, as a scan reads it (within the same size limit, decompressed)
+    if (gzip) buf = zlib().gunzipSync(buf, Number.isFinite(maxFileSize) ? { maxOutputLength: Math.max(1, maxFileSize + 1) } : {});
   } catch (err) {
-    throw new NearDupError('EINPUT', `${name}: cannot read: ${describeError(err)}`, { cause: err });
+    const why = gzip && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `decompressed, over --max-filesize ${maxFileSize}` : describeError(err);
+    throw new NearDupError('EINPUT', `${name}: cannot read: ${why}`, { cause: err });
   }
   const decoded = decodeBuffer(buf, Infinity);
   if (!decoded.ok) {
     throw new NearDupError('EINPUT', `${name}: ${'error' in decoded ? decoded.error : decoded.detail}`);
   }
-  return { name, raw: decoded.text, kind: kindFromPath(file) ?? 'text', file };
+  const shownAs = gzip ? file.slice(0, -3) : file;
+  return { name, raw: decoded.text, kind: kindFromPath(shownAs) ?? 'text', file };
 }
 
 /** A record's place as reports name it, split: `FILE:LINE`, or `FILE:LINE:COLUMN` in a JSON array. */

@@ -111,8 +111,9 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       ...(info ? { baseline: info } : {}),
     };
     if (run.explain) {
-      const { explainer } = await import('../../compare/explain.js');
-      Object.assign(ctx, { explain: explainer(result, cwd, (message) => warn(message)), passages: run.passages, context: run.context });
+      const { explainer, recordTexts } = await import('../../compare/explain.js');
+      const records = await recordTexts(result, cwd);
+      Object.assign(ctx, { explain: explainer(result, cwd, (message) => warn(message), records), passages: run.passages, context: run.context });
     }
     await session.end(result, ctx);
     sink.commit();
