@@ -9,19 +9,34 @@ import path from 'node:path';
 import { NearDupError, describeError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { jsonSettings, type JsonSettings } from './report/json.js';
-import type { Group, ScanResult } from './types.js';
+import type { DocumentInfo, Group, ScanResult } from './types.js';
 
 export interface MemberKey {
-  /** The member's path, with `/` separators, relative to a fixed folder (the baseline's, the repository's). */
+  /**
+   * The member's path, with `/` separators, relative to a fixed folder (the baseline's, the
+   * repository's); for a record, its file's path: not its line, since records move.
+   */
   path: string;
+  /** A record's --id-field id (when the scan had one): which record of its file it is. */
+  id?: string;
   /** DocumentInfo.contentHash: the hash of the member's extracted text. */
   contentHash: string;
 }
 
-/** 32 hex digits (SHA-256, truncated) of the sorted (path, content hash) pairs of a group. */
+/** 32 hex digits (SHA-256, truncated) of the sorted (path, content hash[, id]) lines of a group. */
 export function groupFingerprint(members: readonly MemberKey[]): string {
-  const lines = members.map((m) => `${m.path}\u0000${m.contentHash}`).sort();
+  const lines = members.map((m) => `${m.path}\u0000${m.contentHash}${m.id === undefined ? '' : `\u0000${m.id}`}`).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 32);
+}
+
+/**
+ * A document's identity in a group's fingerprint: its path (`toPath` makes it relative to a
+ * fixed folder) and content hash; a record is named by its file and, when the scan took ids from
+ * --id-field, its id, never by its line (a record added above it moves it).
+ */
+export function memberKey(d: DocumentInfo, toPath: (p: string) => string, idField: string | null | undefined): MemberKey {
+  if (d.source === undefined) return { path: toPath(d.path), contentHash: d.contentHash };
+  return idField && d.id !== undefined ? { path: toPath(d.source), id: d.id, contentHash: d.contentHash } : { path: toPath(d.source), contentHash: d.contentHash };
 }
 
 export const BASELINE_SCHEMA = 'neardup/baseline';
@@ -61,11 +76,24 @@ export function pathsRelativeTo(folder: string, cwd: string): PathKey {
   return (p) => path.relative(folder, path.resolve(cwd, p)).split(path.sep).join('/');
 }
 
-function keysOf(result: ScanResult, g: Group, key: PathKey): MemberKey[] {
-  return g.members
-    .map((m) => ({ path: key(result.documents[m]!.path), contentHash: result.documents[m]!.contentHash }))
-    .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+function byPathThenId(x: MemberKey, y: MemberKey): number {
+  if (x.path !== y.path) return x.path < y.path ? -1 : 1;
+  const a = x.id ?? '';
+  const b = y.id ?? '';
+  return a < b ? -1 : a > b ? 1 : x.contentHash < y.contentHash ? -1 : x.contentHash > y.contentHash ? 1 : 0;
 }
+
+function keysOf(result: ScanResult, g: Group, key: PathKey): MemberKey[] {
+  return g.members.map((m) => memberKey(result.documents[m]!, key, result.settings.idField)).sort(byPathThenId);
+}
+
+/** The keys a baseline of version 1 before records were named by file gave a group's members (records as FILE:LINE). */
+function lineKeysOf(result: ScanResult, g: Group, key: PathKey): MemberKey[] | undefined {
+  if (g.members.every((m) => result.documents[m]!.source === undefined)) return undefined;
+  return g.members.map((m) => ({ path: key(result.documents[m]!.path), contentHash: result.documents[m]!.contentHash }));
+}
+
+const keyLine = (m: MemberKey) => `${m.path}\u0000${m.contentHash}${m.id === undefined ? '' : `\u0000${m.id}`}`;
 
 export function buildBaseline(result: ScanResult, key: PathKey): Baseline {
   const groups = result.groups.map((g) => {
@@ -119,8 +147,8 @@ export function parseBaseline(text: string, file: string): Baseline {
       g &&
       typeof g.fingerprint === 'string' &&
       Array.isArray(g.members) &&
-      g.members.every((m) => m && typeof m.path === 'string' && typeof m.contentHash === 'string');
-    if (!ok) bad(file, `groups[${i}]: expected { "fingerprint": string, "members": [{ "path", "contentHash" }] }`);
+      g.members.every((m) => m && typeof m.path === 'string' && typeof m.contentHash === 'string' && (m.id === undefined || typeof m.id === 'string'));
+    if (!ok) bad(file, `groups[${i}]: expected { "fingerprint": string, "members": [{ "path", "contentHash", "id"? }] }`);
   });
   return b as Baseline;
 }
@@ -151,23 +179,45 @@ export function checkBaselineSettings(b: Baseline, settings: ResolvedOptions, fi
 }
 
 /**
- * Keeps the groups the baseline does not record. A group is known only when its fingerprint
- * is recorded: a copy joining a known group makes a different (new) group.
+ * Keeps the groups the baseline does not record. A group is known when its members are all
+ * members of one recorded group: the same group, or what is left of it once some of its copies
+ * were removed or made different. A copy joining a known group, or a member edited or renamed,
+ * makes it a different (new) group.
  */
 export function applyBaseline(result: ScanResult, b: Baseline, key: PathKey): BaselineOutcome {
-  // Recomputed from the members, so a hand-edited path (after a rename) counts.
-  const recorded = new Set(b.groups.map((g) => groupFingerprint(g.members)));
-  const found = new Set<string>();
+  // The recorded groups each member key belongs to (keys recomputed from the members, so a
+  // hand-edited path, after a rename, counts)
+  const groupsOf = new Map<string, number[]>();
+  b.groups.forEach((g, i) => {
+    for (const m of g.members) {
+      const k = keyLine(m);
+      const list = groupsOf.get(k);
+      if (list) list.push(i);
+      else groupsOf.set(k, [i]);
+    }
+  });
+  /** The recorded group that holds every one of `members`, or -1. */
+  const holder = (members: readonly MemberKey[]): number => {
+    const counts = new Map<number, number>();
+    for (const m of new Set(members.map(keyLine))) for (const i of groupsOf.get(m) ?? []) counts.set(i, (counts.get(i) ?? 0) + 1);
+    const need = new Set(members.map(keyLine)).size;
+    for (const [i, n] of counts) if (n === need) return i;
+    return -1;
+  };
+  const matched = new Set<number>();
   const fresh: Group[] = [];
   for (const g of result.groups) {
-    const fp = groupFingerprint(keysOf(result, g, key));
-    found.add(fp);
-    if (!recorded.has(fp)) fresh.push(g);
+    let i = holder(keysOf(result, g, key));
+    // a baseline written when records were named by their line
+    const byLine = i < 0 ? lineKeysOf(result, g, key) : undefined;
+    if (byLine) i = holder(byLine);
+    if (i < 0) fresh.push(g);
+    else matched.add(i);
   }
   const groups = fresh.map((g, i) => ({ ...g, id: i + 1 }));
   const inNew = new Set(groups.flatMap((g) => g.members));
   const pairs = result.pairs.filter((p) => inNew.has(p.a));
-  const absent = [...recorded].filter((fp) => !found.has(fp)).length;
+  const absent = b.groups.length - matched.size;
   return {
     result: {
       ...result,

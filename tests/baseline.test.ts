@@ -1,4 +1,6 @@
 /** Baselines and exit codes as pure functions. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, buildBaseline, checkBaselineSettings, parseBaseline, pathsRelativeTo, renderBaseline } from '../src/baseline.js';
@@ -56,6 +58,49 @@ describe('baseline', () => {
     // the other way round: recorded groups that are gone are counted as absent
     const back = applyBaseline(before, parseBaseline(renderBaseline(buildBaseline(after, key)), 'b.json'), key);
     expect(back).toMatchObject({ known: 2, new: 0, absent: 1 });
+  });
+  it('a known group that lost members (copies removed) stays known; one that gained a member is new', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-baseline-shrink-'));
+    try {
+      const a = readFileSync(path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt'));
+      for (const f of ['a.txt', 'b.txt', 'c.txt']) writeFileSync(path.join(dir, f), a);
+      const k = pathsRelativeTo(dir, dir);
+      const three = await findNearDuplicates([dir]);
+      const recorded = parseBaseline(renderBaseline(buildBaseline(three, k)), 'b.json');
+      rmSync(path.join(dir, 'c.txt'));
+      expect(applyBaseline(await findNearDuplicates([dir]), recorded, k)).toMatchObject({ known: 1, new: 0, absent: 0 });
+      writeFileSync(path.join(dir, 'c.txt'), a);
+      writeFileSync(path.join(dir, 'd.txt'), a);
+      expect(applyBaseline(await findNearDuplicates([dir]), recorded, k)).toMatchObject({ known: 0, new: 1, absent: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('records are named by their file (and --id-field id), not their line: a record added above them changes nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-baseline-records-'));
+    try {
+      const [a, b] = ['000_241594d10820ed7f.txt', '001_8ed3a1ba6430ba1a.txt'].map((f) => readFileSync(path.join(ROOT, 'seeds', f), 'utf8'));
+      const lines = (extra: string[]) => [...extra, JSON.stringify({ id: 'a', text: a }), JSON.stringify({ id: 'b', text: b })].join('\n') + '\n';
+      const file = path.join(dir, 'posts.jsonl');
+      const k = pathsRelativeTo(dir, dir);
+      for (const idField of [undefined, 'id']) {
+        writeFileSync(file, lines([]));
+        const before = await findNearDuplicates([file], { idField });
+        const recorded = parseBaseline(renderBaseline(buildBaseline(before, k)), 'b.json');
+        expect(recorded.groups[0]!.members.map((m) => m.path)).toEqual(['posts.jsonl', 'posts.jsonl']);
+        expect(recorded.groups[0]!.members.map((m) => m.id)).toEqual(idField ? ['a', 'b'] : [undefined, undefined]);
+        writeFileSync(file, lines([JSON.stringify({ id: 'c', text: 'a note about bread' })]));
+        expect(applyBaseline(await findNearDuplicates([file], { idField }), recorded, k)).toMatchObject({ known: 1, new: 0, absent: 0 });
+      }
+      // a baseline written when records were named by their line still matches them where they were
+      writeFileSync(file, lines([]));
+      const now = await findNearDuplicates([file]);
+      const old = buildBaseline(now, k);
+      old.groups[0]!.members = now.documents.map((d) => ({ path: d.path.replace(`${dir}/`, ''), contentHash: d.contentHash }));
+      expect(applyBaseline(now, parseBaseline(renderBaseline(old), 'b.json'), k)).toMatchObject({ known: 1, new: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('rejects files that are not baselines, naming the file and the problem', () => {
     expect(() => parseBaseline('nope', 'b.json')).toThrow(/^b\.json: not a neardup baseline: invalid JSON/);

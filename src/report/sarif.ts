@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { groupFingerprint } from '../baseline.js';
+import { groupFingerprint, memberKey } from '../baseline.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScoredPair } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ReportContext } from './index.js';
@@ -59,7 +59,7 @@ function pairBetween(g: Group, x: number, y: number): ScoredPair | undefined {
   return g.pairs.find((p) => p.a === a && p.b === b);
 }
 
-function result(documents: readonly DocumentInfo[], g: Group, metric: 'jaccard' | 'containment', ctx: ReportContext) {
+function result(documents: readonly DocumentInfo[], g: Group, metric: 'jaccard' | 'containment', idField: string | null | undefined, ctx: ReportContext) {
   const [first, ...others] = g.members.map((m) => documents[m]!);
   const head = first!;
   const links = others.map((d, i) => `[${linkText(d.path)}](${i + 1})`);
@@ -67,7 +67,8 @@ function result(documents: readonly DocumentInfo[], g: Group, metric: 'jaccard' 
   const text =
     `${head.path} and ${others.length === 1 ? 'another document are' : `${others.length} other documents are`} ` +
     `near-duplicates (${metric} ${range}): ${links.join(', ')}.`;
-  const key = (d: DocumentInfo) => ({ path: repoRelative(d.path, ctx) ?? d.path, contentHash: d.contentHash });
+  // as the baseline names members: a record by its file (and id), not its line
+  const key = (d: DocumentInfo) => memberKey(d, (p) => repoRelative(p, ctx) ?? p, idField);
   return {
     ruleId: SARIF_RULE_ID,
     ruleIndex: 0,
@@ -123,7 +124,7 @@ export function buildSarif(res: ScanResult, ctx: ReportContext) {
         },
         invocations: [{ executionSuccessful: res.errors.length === 0, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
         columnKind: 'unicodeCodePoints' as const,
-        results: res.groups.map((g) => result(res.documents, g, res.settings.metric, ctx)),
+        results: res.groups.map((g) => result(res.documents, g, res.settings.metric, res.settings.idField, ctx)),
         properties: {
           settings: jsonSettings(res.settings),
           counts: jsonCounts(res.stats),
