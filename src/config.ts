@@ -41,6 +41,10 @@ export const CONFIG_KEYS = {
   follow: { kind: 'boolean', flag: '--follow' },
   threads: { kind: 'number', flag: '--threads' },
   memory: { kind: 'size', flag: '--memory' },
+  textField: { kind: 'string', flag: '--text-field', compare: true },
+  idField: { kind: 'string', flag: '--id-field' },
+  records: { kind: 'string', flag: '--records' },
+  skipErrors: { kind: 'boolean', flag: '--skip-errors' },
   format: { kind: 'string', flag: '--format' },
   output: { kind: 'string', flag: '--output', path: true },
   color: { kind: 'string', flag: '--color', compare: true },
@@ -126,6 +130,9 @@ const SCAN_NAMES: Partial<Record<ConfigKey, keyof ScanOptionsInput>> = {
   ignore: 'respectIgnore',
   glob: 'globs',
   maxFilesize: 'maxFileSize',
+  textField: 'textField',
+  idField: 'idField',
+  records: 'records',
 };
 
 /** Config keys that are run options (the same names). */

@@ -31,6 +31,18 @@ describe('parseConfig', () => {
     expect(() => parse({ frobnicate: 1 })).toThrow('.neardup.json: unknown key "frobnicate"');
     expect(() => parse({ 'max-groups': 1 })).toThrow('(did you mean "maxGroups"?)');
   });
+  it('takes every long flag of a scan setting, record settings and --skip-errors included', () => {
+    expect(parse({ textField: 'meta.body', idField: 'id', records: 'off', skipErrors: true, threads: 2, memory: '64M' })).toEqual({
+      textField: 'meta.body',
+      idField: 'id',
+      records: 'off',
+      skipErrors: true,
+      threads: 2,
+      memory: '64M',
+    });
+    expect(() => parse({ records: 'maybe' })).toThrow(/^\.neardup\.json: records: expected auto or off/);
+    expect(() => parse({ textField: '' })).toThrow(/^\.neardup\.json: textField: /);
+  });
   it('names the key of a bad value: JSON type, then the flag validation', () => {
     expect(() => parse({ threshold: '0.8' })).toThrow('.neardup.json: threshold: expected a number, got "0.8"');
     expect(() => parse({ threshold: 1.5 })).toThrow(".neardup.json: threshold: expected a number greater than 0 and at most 1, got '1.5'");

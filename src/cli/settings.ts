@@ -71,6 +71,8 @@ export function printedConfig(
       stopwords: settings.stopwords,
       ...(scan ? { hidden: settings.hidden, ignore: settings.respectIgnore, glob: settings.globs, follow: cmd.follow ?? false } : {}),
       maxFilesize: settings.maxFileSize,
+      textField: settings.textField,
+      ...(scan ? { idField: settings.idField ?? null, records: settings.records } : {}),
     },
     report: {
       format: run.format,
@@ -78,7 +80,7 @@ export function printedConfig(
       color: run.color,
       exitZero: run.exitZero,
       ...(scan
-        ? { baseline: run.baseline ?? null, updateBaseline: run.updateBaseline, maxGroups: run.maxGroups, explain: run.explain }
+        ? { baseline: run.baseline ?? null, updateBaseline: run.updateBaseline, maxGroups: run.maxGroups, explain: run.explain, skipErrors: cmd.skipErrors ?? false }
         : {}),
       passages: finite(run.passages),
       context: finite(run.context),
