@@ -5,7 +5,7 @@
  * -> verify a pair (mayMatch, scorePair) -> groups (buildGroups) -> a ScanResult (assembleResult).
  * Returns data; never prints.
  */
-import { extractText, kindFromPath, type DocumentKind } from './corpus/extract.js';
+import { extractText, type DocumentKind } from './corpus/extract.js';
 import { readTextFile, type Encoding, type FsPath } from './corpus/read.js';
 import { walk } from './corpus/walk.js';
 import { components } from './match/cluster.js';
@@ -43,6 +43,8 @@ export interface FileToRead {
   absPath: FsPath;
   size: number;
   kind: DocumentKind;
+  /** NAME.gz: decompressed, and read as NAME. */
+  gzip?: boolean;
 }
 
 export interface WalkSettings {
@@ -80,9 +82,12 @@ export function collectFiles(paths: readonly FsPath[], settings: WalkSettings, r
         else records.skip({ path: entry.path, reason: 'unsupported-type', detail: RECORDS_NOT_INDEXED });
         continue;
       }
-      const kind = kindFromPath(entry.path) ?? (entry.explicit ? 'text' : undefined);
-      if (kind) files.push({ path: entry.path, absPath: entry.absPath, size: entry.size, kind });
-      else records.skip({ path: entry.path, reason: 'unsupported-type', detail: 'not a .txt, .md or .html file' });
+      // a document, as scan takes one: .txt, .md, .html (a record file read as text), or NAME.gz of one
+      const doc = inputKind(entry.path, false);
+      const gzip = doc?.gzip ?? false;
+      const kind = doc?.document ?? (entry.explicit ? 'text' : undefined);
+      if (kind) files.push(gzip ? { path: entry.path, absPath: entry.absPath, size: entry.size, kind, gzip } : { path: entry.path, absPath: entry.absPath, size: entry.size, kind });
+      else records.skip({ path: entry.path, reason: 'unsupported-type', detail: 'not a text, Markdown or HTML file (or one of them gzip-compressed)' });
     }
   }
   files.sort(byPath);
@@ -106,7 +111,7 @@ export interface ReadDocument {
 
 /** Reads and extracts one file; undefined when it is skipped or cannot be read (recorded). */
 export function readDocument(file: FileToRead, maxFileSize: number, records: RunRecords): ReadDocument | undefined {
-  const r = readTextFile(file.absPath, file.size, maxFileSize);
+  const r = readTextFile(file.absPath, file.size, maxFileSize, file.gzip ?? false);
   if (!r.ok) {
     if ('error' in r) records.error({ path: file.path, message: r.error });
     else records.skip({ path: file.path, reason: r.skip, detail: r.detail });
@@ -159,7 +164,7 @@ export function loadFile(file: FileToRead, sketcher: Sketcher, maxFileSize: numb
 
 /** The load task of a file (for loadDocument, or a WorkPool). */
 export function fileLoadTask(file: FileToRead, maxFileSize: number, index: number): FileLoadTask {
-  return { index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: false, maxFileSize, wantSet: true };
+  return { index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: file.gzip ?? false, maxFileSize, wantSet: true };
 }
 
 /** loadFile's result from a load task's result (made here or in a worker), with the same records. */

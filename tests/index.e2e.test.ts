@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../src/sketch/hash.js';
@@ -412,5 +413,32 @@ describe('what index query and scan --db read: --files-from, standard input, and
     const r = run(['index', 'query', 'new', '--db', 'idx.db', '--threads', '2'], { cwd: dir });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toContain("unknown option '--threads'");
+  });
+});
+
+describe('.gz documents and the index', () => {
+  it('are added, queried and verified (stored or read again) as scan reads them: NAME.gz as NAME', () => {
+    const dir = tempDir('neardup-index-gz-');
+    try {
+      mkdirSync(path.join(dir, 'q'));
+      copyFileSync(path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt'), path.join(dir, 'q', 'a.txt'));
+      writeFileSync(path.join(dir, 'q', 'b.txt.gz'), gzipSync(readFileSync(path.join(ROOT, 'seeds', '001_8ed3a1ba6430ba1a.txt'))));
+      // scan --db compares the given documents with each other too: the .gz one was skipped
+      expect(run(['index', 'add', 'q/a.txt', '--db', 'a.db'], { cwd: dir }).code).toBe(0);
+      const scan = run(['scan', 'q', '--db', 'a.db', '--format', 'json'], { cwd: dir });
+      expect(scan.code).toBe(1);
+      expect(JSON.parse(scan.stdout).counts).toMatchObject({ documents: 2, skipped: 0 });
+      for (const stored of [[], ['--no-store-shingles']]) {
+        const db = `all${stored.length}.db`;
+        const added = run(['index', 'add', 'q', '--db', db, '--format', 'json', ...stored], { cwd: dir });
+        expect(JSON.parse(added.stdout).counts).toMatchObject({ added: 2, skipped: 0, failed: 0 });
+        const query = run(['index', 'query', path.join(ROOT, 'seeds', '001_8ed3a1ba6430ba1a.txt'), '--db', db, '--format', 'json'], { cwd: dir });
+        expect(query.stderr).toBe('');
+        expect(query.code).toBe(1);
+        expect(JSON.parse(query.stdout).groups[0].members.map((m: { path: string }) => path.basename(m.path))).toContain('b.txt.gz');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -341,7 +341,7 @@ class Rereader {
       return fail(`${describeError(err)} (neardup index add --prune removes entries whose files are gone)`);
     }
     const scratch = new RunRecords();
-    const doc = readDocument({ path, absPath, size, kind: entry.kind }, Infinity, scratch);
+    const doc = readDocument({ path, absPath, size, kind: entry.kind, gzip: /\.gz$/i.test(path) }, Infinity, scratch);
     if (!doc) return fail(scratch.errors[0]?.message ?? scratch.skipped[0]?.detail ?? 'cannot read');
     if (doc.contentHash !== entry.contentHash) return fail('the file changed since it was indexed (run neardup index add on it)');
     return this.sketcher.shingles(doc.text).shingles;
