@@ -259,6 +259,19 @@ describe('record inputs', () => {
     expect(named.code).toBe(2);
   });
 
+  it('record files that hold no record are skipped as empty, walked or named (they were passed over silently, or failed)', () => {
+    const d = folder('empty-records', { 'a.jsonl': '', 'b.json': '', 'c.csv': '', 'd.json': '[]\n', 'e.csv': 'id,text\n', 'f.jsonl': '\n\n' });
+    const walked = scan([d]);
+    expect(walked.report.skipped.map((x) => [path.basename(x.path), x.reason, x.detail])).toEqual(
+      ['a.jsonl', 'b.json', 'c.csv', 'd.json', 'e.csv', 'f.jsonl'].map((f) => [f, 'empty', 'no records']),
+    );
+    expect(walked.code).toBe(0);
+    const named = scan(['a.jsonl', 'b.json', 'c.csv', 'd.json'].map((f) => path.join(d, f)));
+    expect(named.report.skipped.map((x) => x.reason)).toEqual(['empty', 'empty', 'empty', 'empty']);
+    expect(named.report.errors).toEqual([]);
+    expect(named.code).toBe(0);
+  });
+
   it('standard input: one document, or JSONL records', () => {
     const d = folder('stdin', { 'a.txt': ARTICLE });
     const text = scan(['-', path.join(d, 'a.txt')], { input: ARTICLE });

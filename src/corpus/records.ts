@@ -42,7 +42,7 @@ export interface RecordPlace {
 export type RecordItem =
   | (RecordPlace & { kind: 'record'; ordinal: number; text: string; id?: string; bytes: number; encoding: Encoding; at?: ByteRange })
   | (Partial<RecordPlace> & { kind: 'error'; message: string })
-  | (Partial<RecordPlace> & { kind: 'skip'; reason: 'too-large' | 'unsupported-type' | 'binary'; detail: string })
+  | (Partial<RecordPlace> & { kind: 'skip'; reason: 'too-large' | 'unsupported-type' | 'binary' | 'empty'; detail: string })
   | (RecordPlace & { kind: 'warning'; message: string });
 
 type ParsedItem = RecordItem extends infer T ? (T extends { kind: 'record' } ? Omit<T, 'ordinal'> : T) : never;
@@ -64,6 +64,11 @@ export interface ByteRange {
 /** A problem with the file as a whole: not the format its name says. */
 class WrongFormat extends Error {}
 class BinaryData extends Error {}
+/** A file with nothing in it where the format's first element was expected (a JSON array's `[`, a CSV header). */
+class NoData extends Error {}
+
+/** A record file that holds no record (and no problem): skipped as empty, never passed over silently. */
+const NO_RECORDS = { kind: 'skip' as const, reason: 'empty' as const, detail: 'no records' };
 
 /**
  * The records of a file, in file order, with every problem as an item. Never throws for bad
@@ -72,12 +77,16 @@ class BinaryData extends Error {}
  */
 export async function* readRecords(file: FsPath, format: RecordFormat, gzip: boolean, opts: RecordOptions): AsyncGenerator<RecordItem> {
   let ordinal = 0;
+  let problems = 0;
   try {
     const stream: StreamInfo = { skipped: 0, converted: false };
     const bytes = recordBytes(file, gzip, stream);
     const items = format === 'jsonl' ? jsonlRecords(bytes, opts) : format === 'json' ? jsonRecords(bytes, opts) : csvRecords(bytes, opts);
     for await (const item of items) {
-      if (item.kind !== 'record') yield item;
+      if (item.kind !== 'record') {
+        problems++;
+        yield item;
+      }
       else if (!item.at) yield { ...item, ordinal: ordinal++ };
       else {
         // byte ranges in the file hold only when the bytes were read as they are
@@ -85,8 +94,10 @@ export async function* readRecords(file: FsPath, format: RecordFormat, gzip: boo
         yield gzip || stream.converted ? { ...rest, ordinal: ordinal++ } : { ...rest, ordinal: ordinal++, at: { offset: at.offset + stream.skipped, length: at.length } };
       }
     }
+    if (ordinal === 0 && problems === 0) yield NO_RECORDS;
   } catch (err) {
-    if (err instanceof BinaryData) yield { kind: 'skip', reason: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
+    if (err instanceof NoData) yield NO_RECORDS;
+    else if (err instanceof BinaryData) yield { kind: 'skip', reason: 'binary', detail: 'binary file (NUL byte in the first 8 KiB)' };
     else if (err instanceof WrongFormat) {
       yield opts.explicit
         ? { kind: 'error', message: `${err.message} (use --records off to read it as text)` }
@@ -409,7 +420,7 @@ async function* jsonRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions):
     }
     if (elStart >= 0) el.add(chunk, elStart, chunk.length);
   }
-  if (state === J.Start) throw new WrongFormat('not a JSON array of records (no data)');
+  if (state === J.Start) throw new NoData();
   if (state === J.Element && (depth > 0 || inString)) {
     yield { kind: 'error', ...place, message: "invalid JSON: the file ends inside this value (the array is not closed)" };
     return;
@@ -543,7 +554,7 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
     if (state !== C.SkipLine) endField();
     yield* endRecord();
   }
-  if (!header) throw new WrongFormat('CSV without a header row (no data)');
+  if (!header) throw new NoData();
 }
 
 function plural(n: number, one: string): string {
