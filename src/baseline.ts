@@ -23,9 +23,11 @@ export interface MemberKey {
   contentHash: string;
 }
 
-/** 32 hex digits (SHA-256, truncated) of the sorted (path, content hash[, id]) lines of a group. */
+/** A member's line in its group's fingerprint: `path NUL contentHash`, and `NUL id` for a record with one. */
+
+/** 32 hex digits (SHA-256, truncated) of the sorted member lines of a group. */
 export function groupFingerprint(members: readonly MemberKey[]): string {
-  const lines = members.map((m) => `${m.path}\u0000${m.contentHash}${m.id === undefined ? '' : `\u0000${m.id}`}`).sort();
+  const lines = members.map(keyLine).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 32);
 }
 
@@ -192,16 +194,17 @@ export function applyBaseline(result: ScanResult, b: Baseline, key: PathKey): Ba
     for (const m of g.members) {
       const k = keyLine(m);
       const list = groupsOf.get(k);
-      if (list) list.push(i);
-      else groupsOf.set(k, [i]);
+      // once a group (two equal records of one file without ids make one line twice)
+      if (!list) groupsOf.set(k, [i]);
+      else if (list.at(-1) !== i) list.push(i);
     }
   });
   /** The recorded group that holds every one of `members`, or -1. */
   const holder = (members: readonly MemberKey[]): number => {
+    const lines = new Set(members.map(keyLine));
     const counts = new Map<number, number>();
-    for (const m of new Set(members.map(keyLine))) for (const i of groupsOf.get(m) ?? []) counts.set(i, (counts.get(i) ?? 0) + 1);
-    const need = new Set(members.map(keyLine)).size;
-    for (const [i, n] of counts) if (n === need) return i;
+    for (const m of lines) for (const i of groupsOf.get(m) ?? []) counts.set(i, (counts.get(i) ?? 0) + 1);
+    for (const [i, n] of counts) if (n === lines.size) return i;
     return -1;
   };
   const matched = new Set<number>();

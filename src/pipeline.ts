@@ -44,7 +44,7 @@ export interface FileToRead {
   size: number;
   kind: DocumentKind;
   /** NAME.gz: decompressed, and read as NAME. */
-  gzip?: boolean;
+  gzip: boolean;
 }
 
 export interface WalkSettings {
@@ -86,7 +86,7 @@ export function collectFiles(paths: readonly FsPath[], settings: WalkSettings, r
       const doc = inputKind(entry.path, false);
       const gzip = doc?.gzip ?? false;
       const kind = doc?.document ?? (entry.explicit ? 'text' : undefined);
-      if (kind) files.push(gzip ? { path: entry.path, absPath: entry.absPath, size: entry.size, kind, gzip } : { path: entry.path, absPath: entry.absPath, size: entry.size, kind });
+      if (kind) files.push({ path: entry.path, absPath: entry.absPath, size: entry.size, kind, gzip });
       else records.skip({ path: entry.path, reason: 'unsupported-type', detail: 'not a text, Markdown or HTML file (or one of them gzip-compressed)' });
     }
   }
@@ -111,7 +111,7 @@ export interface ReadDocument {
 
 /** Reads and extracts one file; undefined when it is skipped or cannot be read (recorded). */
 export function readDocument(file: FileToRead, maxFileSize: number, records: RunRecords): ReadDocument | undefined {
-  const r = readTextFile(file.absPath, file.size, maxFileSize, file.gzip ?? false);
+  const r = readTextFile(file.absPath, file.size, maxFileSize, file.gzip);
   if (!r.ok) {
     if ('error' in r) records.error({ path: file.path, message: r.error });
     else records.skip({ path: file.path, reason: r.skip, detail: r.detail });
@@ -164,7 +164,7 @@ export function loadFile(file: FileToRead, sketcher: Sketcher, maxFileSize: numb
 
 /** The load task of a file (for loadDocument, or a WorkPool). */
 export function fileLoadTask(file: FileToRead, maxFileSize: number, index: number): FileLoadTask {
-  return { index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: file.gzip ?? false, maxFileSize, wantSet: true };
+  return { index, path: file.path, absPath: file.absPath, size: file.size, kind: file.kind, gzip: file.gzip, maxFileSize, wantSet: true };
 }
 
 /** loadFile's result from a load task's result (made here or in a worker), with the same records. */

@@ -415,6 +415,12 @@ require('node:module').syncBuiltinESMExports();
     return run(['dedup', ...args], { cwd: dir, env: { NODE_OPTIONS: `--require ${hook}`, HOOK_FILE: path.join(dir, file), HOOK_ACTION: action } });
   }
   const leftovers = () => readdirSync(dir).filter((f) => f.includes('.tmp') || f.startsWith('.neardup'));
+  /** plain/a.txt (the shorter seed) and plain/b.txt (the longer, kept by --keep longest). */
+  function plainPair(): void {
+    mkdirSync(path.join(dir, 'plain'));
+    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
+    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+  }
 
   it('a .gz file rewritten: the run stops (exit 2), nothing written', () => {
     mkdirSync(path.join(dir, 'gz'));
@@ -427,27 +433,21 @@ require('node:module').syncBuiltinESMExports();
     expect(leftovers()).toEqual([]);
   });
   it('a plain file appended to after its size was checked: the run stops, nothing written', () => {
-    mkdirSync(path.join(dir, 'plain'));
-    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
-    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+    plainPair();
     const r = withHook(['plain', '--out', 'clean', '--keep', 'longest'], 'plain/b.txt', 'append');
     expect(r.stderr).toContain('neardup: plain/b.txt: changed since it was scanned (run again)\n');
     expect(r.code).toBe(2);
     expect(existsSync(path.join(dir, 'clean'))).toBe(false);
   });
   it('a file removed before its copy: exit 2, and the folders made for the output are removed too', () => {
-    mkdirSync(path.join(dir, 'plain'));
-    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
-    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+    plainPair();
     const r = withHook(['plain', '--out', 'new/deep/clean', '--keep', 'longest'], 'plain/b.txt', 'delete');
     expect(r.stderr).toMatch(/^neardup: plain\/b\.txt: /m);
     expect(r.code).toBe(2);
     expect(existsSync(path.join(dir, 'new'))).toBe(false);
   });
   it('without a change the copy is checked and written as before (hook on, acting on another file)', () => {
-    mkdirSync(path.join(dir, 'plain'));
-    writeFileSync(path.join(dir, 'plain', 'a.txt'), SHORT);
-    writeFileSync(path.join(dir, 'plain', 'b.txt'), LONG);
+    plainPair();
     const r = withHook(['plain', '--out', 'clean', '--keep', 'longest'], 'plain/none.txt', 'append');
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(dir, 'clean', 'b.txt'))).toEqual(LONG);

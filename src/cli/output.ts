@@ -60,14 +60,27 @@ function cannotWrite(file: string, err: unknown): NearDupError {
   return new NearDupError('EINPUT', `${file}: cannot write: ${describeError(err)}`, { cause: err });
 }
 
-/** Writes all of `s` to `fd` (a string a slice at a time). */
-function writeAll(fd: number, s: string | Uint8Array, file: string): void {
-  try {
-    if (typeof s === 'string') inSlices(s, (part) => writeSync(fd, part));
-    else for (let at = 0; at < s.length; ) at += writeSync(fd, s, at);
-  } catch (err) {
-    throw cannotWrite(file, err);
-  }
+/**
+ * Writing to the open file `fd` (`file` names it in messages): each write whole before it
+ * returns (a string a slice at a time), and a close that can be called more than once.
+ */
+function openWriter(fd: number, file: string): Writer & { close(): void } {
+  let open = true;
+  return {
+    write(s) {
+      try {
+        if (typeof s === 'string') inSlices(s, (part) => writeSync(fd, part));
+        else for (let at = 0; at < s.length; ) at += writeSync(fd, s, at);
+      } catch (err) {
+        throw cannotWrite(file, err);
+      }
+    },
+    settled: () => Promise.resolve(),
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
 }
 
 /** The file a name stands for: a symbolic link's target (dangling or not), else the name itself. */
@@ -141,14 +154,9 @@ export function fileSink(file: string): OutputSink {
       // kept as made
     }
   }
-  const close = () => {
-    if (fd !== undefined) closeSync(fd);
-    fd = undefined;
-  };
+  const { close, ...writer } = openWriter(fd, file);
   return {
-    write: (s) => writeAll(fd!, s, file),
-    // written before write() returns
-    settled: () => Promise.resolve(),
+    ...writer,
     commit() {
       try {
         close();
@@ -173,19 +181,15 @@ export function fileSink(file: string): OutputSink {
 
 /** A FIFO or a device: written to as it is (nothing to rename; what was written stays written). */
 function directSink(file: string, target: string): OutputSink {
-  let fd: number | undefined;
+  let fd: number;
   try {
     fd = openSync(target, 'w');
   } catch (err) {
     throw cannotWrite(file, err);
   }
-  const close = () => {
-    if (fd !== undefined) closeSync(fd);
-    fd = undefined;
-  };
+  const { close, ...writer } = openWriter(fd, file);
   return {
-    write: (s) => writeAll(fd!, s, file),
-    settled: () => Promise.resolve(),
+    ...writer,
     commit() {
       try {
         close();

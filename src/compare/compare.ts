@@ -7,7 +7,7 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { extractText, kindFromPath, type DocumentKind } from '../corpus/extract.js';
 import { inputKind } from '../corpus/inputs.js';
 import { readRecords } from '../corpus/records.js';
-import { decodeBuffer, foldLineEndings, zlib } from '../corpus/read.js';
+import { decodeBuffer, foldLineEndings, gunzipWithin } from '../corpus/read.js';
 import { NearDupError, describeError } from '../errors.js';
 import { exactScores, meetsThreshold } from '../match/verify.js';
 import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options.js';
@@ -113,7 +113,7 @@ function readStatted(file: string, st: Stats | undefined, maxFileSize: number, n
   try {
     buf = readFileSync(file);
     // NAME.gz is read as NAME, as a scan reads it (within the same size limit, decompressed)
-    if (gzip) buf = zlib().gunzipSync(buf, Number.isFinite(maxFileSize) ? { maxOutputLength: Math.max(1, maxFileSize + 1) } : {});
+    if (gzip) buf = gunzipWithin(buf, maxFileSize);
   } catch (err) {
     const why = gzip && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `decompressed, over --max-filesize ${maxFileSize}` : describeError(err);
     throw new NearDupError('EINPUT', `${name}: cannot read: ${why}`, { cause: err });

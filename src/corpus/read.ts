@@ -113,6 +113,14 @@ export function readFileInto(file: FsPath, into: Uint8Array, at: number, max: nu
   }
 }
 
+/**
+ * `raw` decompressed, up to one byte past `maxFileSize` (more throws ERR_BUFFER_TOO_LARGE); no
+ * limit of its own when it is infinite (zlib takes only finite numbers: its own, the largest buffer).
+ */
+export function gunzipWithin(raw: Uint8Array, maxFileSize: number): Buffer {
+  return zlib().gunzipSync(raw, Number.isFinite(maxFileSize) ? { maxOutputLength: Math.max(1, maxFileSize + 1) } : {});
+}
+
 let scratchBuffer: Buffer | undefined;
 
 /**
@@ -129,8 +137,7 @@ export function readTextChunks(file: FsPath, size: number, maxFileSize: number, 
     if (gzip) {
       const raw = io(() => readFileSync(file));
       try {
-        // (no limit given: zlib's own, the largest buffer; it takes only finite numbers)
-        src = { buf: zlib().gunzipSync(raw, Number.isFinite(maxFileSize) ? { maxOutputLength: Math.max(1, maxFileSize + 1) } : {}) };
+        src = { buf: gunzipWithin(raw, maxFileSize) };
       } catch (err) {
         if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxFileSize + 1, maxFileSize, 'or more bytes uncompressed');
         const problem = gzipProblem(err);

@@ -31,17 +31,7 @@ export class SetMaker {
 
   /** The shingle set of a document file, read again. */
   ofFile(d: DocumentInfo): Uint32Array {
-    const file = fsPath(fileOf(d));
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch {
-      throw changedSinceScan(d);
-    }
-    const gzip = /\.gz$/i.test(d.path);
-    const r = loadDocument({ index: d.index, path: d.path, absPath: file, size, kind: d.kind, gzip, maxFileSize: Infinity, wantSet: true }, this.sketcher);
-    if (r.status !== 'ok' || r.set === null || r.meta.contentHash !== d.contentHash) throw changedSinceScan(d);
-    return r.set;
+    return this.reread(d, fileOf(d), true)!;
   }
 
   /**
@@ -49,6 +39,14 @@ export class SetMaker {
    * string) holds the text the scan read, read and extracted as the scan read it.
    */
   checkCopy(d: DocumentInfo, file: string): void {
+    this.reread(d, file, false);
+  }
+
+  /**
+   * Reads `file` (a byte string) as document `d`'s file, as the scan read it; throws
+   * changedSinceScan unless its text is the one the scan read. Its set, when `wantSet`.
+   */
+  private reread(d: DocumentInfo, file: string, wantSet: boolean): Uint32Array | null {
     const absPath = fsPath(file);
     let size: number;
     try {
@@ -57,8 +55,9 @@ export class SetMaker {
       throw changedSinceScan(d);
     }
     const gzip = /\.gz$/i.test(d.path);
-    const r = loadDocument({ index: d.index, path: d.path, absPath, size, kind: d.kind, gzip, maxFileSize: Infinity, wantSet: false }, this.sketcher);
-    if (r.status !== 'ok' || r.meta.contentHash !== d.contentHash) throw changedSinceScan(d);
+    const r = loadDocument({ index: d.index, path: d.path, absPath, size, kind: d.kind, gzip, maxFileSize: Infinity, wantSet }, this.sketcher);
+    if (r.status !== 'ok' || (wantSet && r.set === null) || r.meta.contentHash !== d.contentHash) throw changedSinceScan(d);
+    return r.set;
   }
 
   /** The shingle set of a record, from the parser's reading of it. */

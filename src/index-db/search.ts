@@ -97,7 +97,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
   const started = performance.now();
   const records = new RunRecords(hooks.onEvent);
   const index = await openIndex(input, 'read', hooks);
-  const spool: { dir?: string } = {};
+  const spool: Spool = {};
   try {
     const { store, options } = index;
     if (!index.recorded) throw new NearDupError('EINDEX', `index ${options.db} is empty: nothing has been added to it yet`);
@@ -212,11 +212,10 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
     const source: VerificationSource = storeShingles ? 'index' : 'file';
     const hits: IndexHit[] = verified.map((f) => ({ doc: f.doc, entry: entries.get(f.id)!, jaccard: f.jaccard, containment: f.containment, source }));
 
-    const stdinFile = files.find((f) => f.path === STDIN_NAME && spool.dir !== undefined && String(f.absPath).startsWith(spool.dir));
     return {
       ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),
       // what standard input gave, for --explain (its file is removed below)
-      ...(stdinFile && docs.some((d) => d.info.path === STDIN_NAME) ? { stdin: readFileSync(stdinFile.absPath) } : {}),
+      ...(spool.file && docs.some((d) => d.info.path === STDIN_NAME) ? { stdin: readFileSync(spool.file) } : {}),
       index: {
         db: options.db,
         documents: await store.count(),
@@ -230,12 +229,18 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
   }
 }
 
+/** Standard input copied to a file (`file`) in a temporary folder (`dir`, removed at the end). */
+interface Spool {
+  dir?: string;
+  file?: string;
+}
+
 /**
  * The files to compare: those the walk finds from `roots`, and standard input (`-`) as one
  * document, copied to a file in a temporary folder (`spool.dir`, for the caller to remove), in
  * path order as scan has them.
  */
-async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & WalkSettings, records: RunRecords, spool: { dir?: string }, stdin: () => NodeJS.ReadableStream): Promise<{ files: FileToRead[]; found: number }> {
+async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & WalkSettings, records: RunRecords, spool: Spool, stdin: () => NodeJS.ReadableStream): Promise<{ files: FileToRead[]; found: number }> {
   const walked = collectFiles(
     roots.filter((r) => r !== '-'),
     options,
@@ -249,7 +254,8 @@ async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & Walk
   } else {
     const { dir, file, size } = await spoolStdin(stdin());
     spool.dir = dir;
-    files.push({ path: STDIN_NAME, absPath: file, size, kind: 'text' });
+    spool.file = file;
+    files.push({ path: STDIN_NAME, absPath: file, size, kind: 'text', gzip: false });
     files.sort(byPath);
   }
   // standard input is read once: a second `-` is a path given twice
