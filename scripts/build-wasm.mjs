@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles each WebAssembly text source into a TypeScript module holding its bytes (base64):
-// src/match/intersect.wat -> src/match/intersect-wasm.ts, and so on for each entry of MODULES.
+// src/kernels/intersect.wat -> src/kernels/intersect-wasm.ts, and so on for each entry of MODULES.
 //   npm run build:wasm            writes the files
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,11 +9,11 @@ import wabtInit from 'wabt';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULES = [
-  { source: 'src/match/intersect.wat', target: 'src/match/intersect-wasm.ts', name: 'INTERSECT_WASM' },
-  { source: 'src/match/candidates.wat', target: 'src/match/candidates-wasm.ts', name: 'CANDIDATES_WASM' },
-  { source: 'src/sketch/sketch.wat', target: 'src/sketch/sketch-wasm.ts', name: 'SKETCH_WASM' },
-  { source: 'src/store/kernel.wat', target: 'src/store/kernel-wasm.ts', name: 'KERNEL_WASM' },
-  { source: 'src/report/json.wat', target: 'src/report/json-wasm.ts', name: 'JSON_WASM' },
+  { source: 'src/kernels/intersect.wat', target: 'src/kernels/intersect-wasm.ts', name: 'INTERSECT_WASM' },
+  { source: 'src/kernels/candidates.wat', target: 'src/kernels/candidates-wasm.ts', name: 'CANDIDATES_WASM' },
+  { source: 'src/kernels/sketch.wat', target: 'src/kernels/sketch-wasm.ts', name: 'SKETCH_WASM' },
+  { source: 'src/kernels/store.wat', target: 'src/kernels/store-wasm.ts', name: 'KERNEL_WASM' },
+  { source: 'src/kernels/json.wat', target: 'src/kernels/json-wasm.ts', name: 'JSON_WASM' },
 ];
 
 /** The TypeScript text generated from one module's source. */

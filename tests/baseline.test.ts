@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, buildBaseline, checkBaselineSettings, parseBaseline, pathsRelativeTo, renderBaseline } from '../src/baseline.js';
+import { applyBaseline, buildBaseline, checkBaselineSettings, parseBaseline, pathsRelativeTo, renderBaseline } from '../src/baseline/baseline.js';
 import { EXIT, exitCode } from '../src/cli/exit.js';
-import { resolveOptions } from '../src/options.js';
-import { findNearDuplicates } from '../src/scan.js';
+import { resolveOptions } from '../src/options/scan.js';
+import { findNearDuplicates } from '../src/engine/scan.js';
 import { ROOT } from './helpers.js';
 
 describe('exitCode', () => {

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compare, compareTexts, alignTexts, type Alignment } from '../src/index.js';
-import { buildCompareJson } from '../src/report/compare.js';
+import { compare, compareTexts, alignTexts, type Alignment } from '../src/api.js';
+import { buildCompareJson } from '../src/report/compare-text.js';
 import { normalizeText } from '../src/text/normalize.js';
 import { codePointOffsets, letterStream } from '../src/text/positions.js';
 import { createTokenizer } from '../src/text/tokenize.js';
@@ -151,7 +151,7 @@ describe('compare', () => {
   });
   it('scores match the scan exactly, both containments included', async () => {
     const r = await compare(SEED_STRIPPED, SEED_FORMATTED);
-    const { findNearDuplicates } = await import('../src/index.js');
+    const { findNearDuplicates } = await import('../src/api.js');
     const scan = await findNearDuplicates([path.join(ROOT, 'seeds')]);
     expect(r.scores.jaccard).toBe(scan.pairs[0]!.jaccard);
     expect(r.scores.containment).toBe(scan.pairs[0]!.containment);
@@ -180,7 +180,7 @@ describe('explainer', () => {
   it('aligns reported pairs on demand, and refuses a file that changed since the scan', async () => {
     const { mkdtempSync, cpSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { findNearDuplicates } = await import('../src/index.js');
+    const { findNearDuplicates } = await import('../src/api.js');
     const { explainer } = await import('../src/compare/explain.js');
     const dir = mkdtempSync(path.join(tmpdir(), 'neardup-explainer-'));
     try {

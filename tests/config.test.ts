@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findConfig, parseConfig } from '../src/config.js';
+import { findConfig, parseConfig } from '../src/options/config.js';
 import { ROOT, golden, run } from './helpers.js';
 
 let dir = '';

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRecords, type RecordItem } from '../src/corpus/records.js';
-import { csvHeader, csvRecords, jsonlLines, lineEndOf, rawRecords, type RawRecord } from '../src/dedup/records.js';
+import { csvHeader, csvRecords, jsonlLines, lineEndOf, rawRecords, type RawRecord } from '../src/corpus/raw-records.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-records-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

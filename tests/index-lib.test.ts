@@ -16,10 +16,10 @@ import {
   verifyIndex,
   type IndexScanResult,
   type ScanEvent,
-} from '../src/index.js';
+} from '../src/api.js';
 import fc from 'fast-check';
-import { mayMatch, signaturesMayMatch } from '../src/pipeline.js';
-import { IndexPaths } from '../src/index-db/open.js';
+import { mayMatch, signaturesMayMatch } from '../src/engine/steps.js';
+import { IndexPaths } from '../src/index/open.js';
 import { ROOT } from './helpers.js';
 import { MemoryStore } from './memory-store.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash } from '../src/sketch/hash.js';
+import { contentHash } from '../src/core/hash.js';
 import { BIN, ROOT, golden, run, type RunResult } from './helpers.js';
 
 function tempDir(prefix: string): string {

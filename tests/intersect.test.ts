@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HEAD_CUT, STOP_CHANCE, SharedSets, setBytes, type SetPlace } from '../src/match/intersect.js';
-import { estimateKeeps, jaccardFloor, prescreenPairs, sharedNeeded, sizesCanMatch, verifyPairs } from '../src/match/verify.js';
+import { HEAD_CUT, STOP_CHANCE, SharedSets, setBytes, type SetPlace } from '../src/kernels/intersect.js';
+import { estimateKeeps, jaccardFloor, prescreenPairs, sharedNeeded, sizesCanMatch, verifyPairs } from '../src/core/similarity.js';
 import { intersectionSize, sortUnique } from '../src/text/shingle.js';
 
 const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
@@ -202,7 +202,7 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
     type Source = { source: string; target: string; name: string };
     // @ts-expect-error a script without types
     const { generate, MODULES } = (await import('../scripts/build-wasm.mjs')) as { generate: (m: Source) => Promise<string>; MODULES: Source[] };
-    expect(MODULES.map((m) => m.source)).toEqual(['src/match/intersect.wat', 'src/match/candidates.wat', 'src/sketch/sketch.wat', 'src/store/kernel.wat', 'src/report/json.wat']);
+    expect(MODULES.map((m) => m.source)).toEqual(['src/kernels/intersect.wat', 'src/kernels/candidates.wat', 'src/kernels/sketch.wat', 'src/kernels/store.wat', 'src/kernels/json.wat']);
     for (const m of MODULES) {
       const committed = readFileSync(new URL(`../${m.target}`, import.meta.url), 'utf8');
       expect(await generate(m)).toBe(committed);
@@ -212,7 +212,7 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
 
 describe('signature agreement in the shared memory', () => {
   it('keeps exactly the pairs estimateCanMatch keeps (property)', async () => {
-    const { estimateCanMatch, estimateKeeps } = await import('../src/match/verify.js');
+    const { estimateCanMatch, estimateKeeps } = await import('../src/core/similarity.js');
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 256 }),

@@ -1,6 +1,6 @@
 /** The library API, as a program would use it. */
 import { describe, expect, it } from 'vitest';
-import { findNearDuplicates, renderJson, type ScanEvent } from '../src/index.js';
+import { findNearDuplicates, renderJson, type ScanEvent } from '../src/api.js';
 import { ROOT } from './helpers.js';
 import path from 'node:path';
 

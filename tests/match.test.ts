@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PAIR_BASE, candidatePairs, candidatePairsOfSignatures, signatureBandKeys, unpackPair } from '../src/match/candidates.js';
-import { bandKeys } from '../src/sketch/lsh.js';
-import { components } from '../src/match/cluster.js';
-import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/match/verify.js';
+import { PAIR_BASE, candidatePairs, candidatePairsOfSignatures, signatureBandKeys, unpackPair } from '../src/kernels/candidates.js';
+import { bandKeys } from '../src/core/lsh.js';
+import { components } from '../src/core/cluster.js';
+import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/core/similarity.js';
 import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
-import { DEFAULTS, resolveOptions } from '../src/options.js';
-import { chunkBudget, inBudgetedChunks } from '../src/scan-match.js';
+import { DEFAULTS, resolveOptions } from '../src/options/scan.js';
+import { chunkBudget, inBudgetedChunks } from '../src/engine/match.js';
 
 const sortUnique = (a: Uint32Array) => sortUniqueView(a).slice();
 

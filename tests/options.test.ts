@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NearDupError } from '../src/errors.js';
-import { DEFAULTS, lshTarget, parseShingle, parseSize, resolveOptions } from '../src/options.js';
-import { candidateProbability } from '../src/sketch/lsh.js';
+import { NearDupError } from '../src/model/errors.js';
+import { DEFAULTS, lshTarget, parseShingle, parseSize, resolveOptions } from '../src/options/scan.js';
+import { candidateProbability } from '../src/core/lsh.js';
 
 describe('resolveOptions', () => {
   it('fills every default from DEFAULTS', () => {

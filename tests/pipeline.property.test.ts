@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractText, type DocumentKind } from '../src/corpus/extract.js';
 import { decodeBuffer } from '../src/corpus/read.js';
-import { exactScores } from '../src/match/verify.js';
-import { resolveOptions } from '../src/options.js';
-import { Sketcher, type Sketch } from '../src/sketch/sketch.js';
+import { exactScores } from '../src/core/similarity.js';
+import { resolveOptions } from '../src/options/scan.js';
+import { Sketcher, type Sketch } from '../src/engine/sketch.js';
 
 const KINDS: DocumentKind[] = ['text', 'markdown', 'html'];
 const sketchers = [new Sketcher(resolveOptions({})), new Sketcher(resolveOptions({ shingle: 'word:3' }))];

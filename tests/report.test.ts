@@ -1,19 +1,19 @@
 /** The report formats as functions: escaping, caps, ordering, and SARIF against its schema. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupFingerprint } from '../src/baseline.js';
-import { resolveOptions } from '../src/options.js';
+import { groupFingerprint } from '../src/baseline/baseline.js';
+import { resolveOptions } from '../src/options/scan.js';
 import { csvField, renderCsv } from '../src/report/csv.js';
 import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
-import { REPORTERS, type ReportContext, type Writer } from '../src/report/index.js';
+import { REPORTERS, type ReportContext, type Writer } from '../src/report/registry.js';
 import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
-import { RowKernel } from '../src/report/json-kernel.js';
+import { RowKernel } from '../src/kernels/json.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
-import { scoreRange } from '../src/report/scores.js';
+import { scoreRange } from '../src/report/format.js';
 import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
-import { shellQuote } from '../src/report/scores.js';
-import { findNearDuplicates } from '../src/scan.js';
-import type { DocumentInfo, Group, ScanResult } from '../src/types.js';
+import { shellQuote } from '../src/report/format.js';
+import { findNearDuplicates } from '../src/engine/scan.js';
+import type { DocumentInfo, Group, ScanResult } from '../src/model/types.js';
 import { ROOT } from './helpers.js';
 import { sarifErrors } from './sarif-schema.js';
 

@@ -1,8 +1,8 @@
 /** Big documents are sketched in chunks: the result must be exactly that of the whole text. */
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options.js';
-import { minhashSignature } from '../src/sketch/minhash.js';
-import { CHUNK_CHARS, Sketcher, mergeUnique } from '../src/sketch/sketch.js';
+import { resolveOptions } from '../src/options/scan.js';
+import { minhashSignature } from '../src/core/minhash.js';
+import { CHUNK_CHARS, Sketcher, mergeUnique } from '../src/engine/sketch.js';
 import { prepareText } from '../src/text/normalize.js';
 import { shingleHashes, shingleStream } from '../src/text/shingle.js';
 import { prng } from './helpers.js';

@@ -9,12 +9,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bytesAsText, decodeBuffer, decodeBytesOneToOne } from '../src/corpus/read.js';
-import { resolveOptions } from '../src/options.js';
-import { contentHash } from '../src/sketch/hash.js';
-import { loadDocument, type FileLoadTask } from '../src/sketch/load.js';
-import { minhashSignature } from '../src/sketch/minhash.js';
-import { sketchKernel } from '../src/sketch/sketch-kernel.js';
-import { Sketcher } from '../src/sketch/sketch.js';
+import { resolveOptions } from '../src/options/scan.js';
+import { contentHash } from '../src/core/hash.js';
+import { loadDocument, type FileLoadTask } from '../src/engine/load.js';
+import { minhashSignature } from '../src/core/minhash.js';
+import { sketchKernel } from '../src/kernels/sketch.js';
+import { Sketcher } from '../src/engine/sketch.js';
 import { prepareText } from '../src/text/normalize.js';
 import { shingleStream } from '../src/text/shingle.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmix32, hashString } from '../src/sketch/hash.js';
-import { bandKeys, candidateProbability, chooseBands } from '../src/sketch/lsh.js';
-import { EMPTY_BIN, estimateJaccard, minhashSignature } from '../src/sketch/minhash.js';
+import { fmix32, hashString } from '../src/core/hash.js';
+import { bandKeys, candidateProbability, chooseBands } from '../src/core/lsh.js';
+import { EMPTY_BIN, estimateJaccard, minhashSignature } from '../src/core/minhash.js';
 import { intersectionSize, shingleHashes, sortUnique as sortUniqueView } from '../src/text/shingle.js';
 
 const sortUnique = (a: Uint32Array) => sortUniqueView(a).slice();

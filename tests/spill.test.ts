@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LoadResult } from '../src/sketch/load.js';
-import { HEAD_CUT, SharedSets } from '../src/match/intersect.js';
-import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside } from '../src/sketch/spill.js';
+import type { LoadResult } from '../src/engine/load.js';
+import { HEAD_CUT, SharedSets } from '../src/kernels/intersect.js';
+import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside } from '../src/engine/spill.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
  * A run's errors and warnings on stderr as they happen: every error, the first few warnings one
  * by one, then one line for the rest (the JSON reports list every one).
  */
-import type { ScanEvent } from '../types.js';
+import type { ScanEvent } from '../model/types.js';
 
 export const WARNINGS_SHOWN = 5;
 

@@ -4,7 +4,7 @@
  * sets V8's flags first.
  */
 import { CommanderError } from 'commander';
-import { NearDupError, describeError } from '../errors.js';
+import { NearDupError, describeError } from '../model/errors.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
 import { buildProgram } from './program.js';
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
       scan: async (cmd, given) => {
         // for a scan that looks big, a worker thread starts while the scan's modules load (the
         // pool takes it); start.ts may have started it already, from the command line at a glance
-        const ahead = await import('../sketch/prestart.js');
+        const ahead = await import('../engine/prestart.js');
         if (cmd.printConfig === true || String(cmd.threads ?? '0') === '1' || cmd.filesFrom) ahead.discardPrestarted();
         else if (!ahead.prestarted() && ahead.looksLarge(cmd.paths.filter((p) => p !== '-'))) ahead.prestartWorker();
         if (cmd.db !== undefined || cmd.indexQuery === true) indexUsed = true;
@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       },
       index: async (...args) => {
         indexUsed = true;
-        const { runIndex } = await import('./index-command.js');
+        const { runIndex } = await import('./commands/index-db.js');
         return runIndex(...args);
       },
       dedup: async (cmd, given) => {

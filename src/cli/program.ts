@@ -3,9 +3,9 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { COLOR_MODES, COMPARE_FORMATS, DEDUP_DEFAULTS, DEDUP_FORMATS, DEFAULTS, FORMATS, KEEP_POLICIES, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options.js';
-import { VERSION } from '../version.js';
-import { NearDupError } from '../errors.js';
+import { COLOR_MODES, COMPARE_FORMATS, DEDUP_DEFAULTS, DEDUP_FORMATS, DEFAULTS, FORMATS, KEEP_POLICIES, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options/scan.js';
+import { VERSION } from '../model/version.js';
+import { NearDupError } from '../model/errors.js';
 
 /** A number given as a flag (a string) or in a config file (a number). */
 type Num = string | number;

@@ -2,8 +2,8 @@
  * Settings in force for one command: defaults < config file < flags, in one step, and
  * --print-config to show them.
  */
-import { CONFIG_KEYS, findConfig, loadConfig, type ConfigKey, type LoadedConfig } from '../config.js';
-import { formatShingle, type ResolvedOptions, type RunOptions } from '../options.js';
+import { CONFIG_KEYS, findConfig, loadConfig, type ConfigKey, type LoadedConfig } from '../options/config.js';
+import { formatShingle, type ResolvedOptions, type RunOptions } from '../options/scan.js';
 import type { CompareCommand, Given, ScanCommand } from './program.js';
 
 export type Source = 'config' | 'flag';

@@ -7,7 +7,7 @@
  */
 // first: V8 settings, before any other module's code runs
 import './v8-flags.js';
-import { looksLarge, prestartWorker } from '../sketch/prestart.js';
+import { looksLarge, prestartWorker } from '../engine/prestart.js';
 import { scanPathsAtAGlance } from './glance.js';
 
 const paths = scanPathsAtAGlance(process.argv.slice(2));

@@ -8,12 +8,12 @@ import { extractText, kindFromPath, type DocumentKind } from '../corpus/extract.
 import { inputKind } from '../corpus/inputs.js';
 import { readRecords } from '../corpus/records.js';
 import { decodeBuffer, foldLineEndings, gunzipWithin } from '../corpus/read.js';
-import { NearDupError, describeError } from '../errors.js';
-import { exactScores, meetsThreshold } from '../match/verify.js';
-import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options.js';
-import { contentHash } from '../sketch/hash.js';
-import { estimateJaccard } from '../sketch/minhash.js';
-import { Sketcher } from '../sketch/sketch.js';
+import { NearDupError, describeError } from '../model/errors.js';
+import { exactScores, meetsThreshold } from '../core/similarity.js';
+import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options/scan.js';
+import { contentHash } from '../core/hash.js';
+import { estimateJaccard } from '../core/minhash.js';
+import { Sketcher } from '../engine/sketch.js';
 import { alignTexts, type Alignment } from './align.js';
 
 /** A document to compare: a file, or a text in memory. */

@@ -4,9 +4,9 @@
  * can no longer be read, is not explained; the caller hears why.
  */
 import path from 'node:path';
-import { NearDupError } from '../errors.js';
-import { contentHash } from '../sketch/hash.js';
-import type { DocumentInfo, ScanResult, ScoredPair } from '../types.js';
+import { NearDupError } from '../model/errors.js';
+import { contentHash } from '../core/hash.js';
+import type { DocumentInfo, ScanResult, ScoredPair } from '../model/types.js';
 import { alignTexts, type Alignment } from './align.js';
 import { alignOptions, documentTexts, readSource } from './compare.js';
 import { STDIN_NAME } from '../corpus/roots.js';

@@ -8,7 +8,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describeError } from '../errors.js';
+import { describeError } from '../model/errors.js';
 
 /** node:zlib, loaded for the first .gz file (it takes a few milliseconds to load, in each thread). */
 let zlibModule: typeof import('node:zlib') | undefined;

@@ -19,7 +19,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { describeError } from '../errors.js';
+import { describeError } from '../model/errors.js';
 import type { RecordFormat } from './inputs.js';
 import { gzipProblem, looksBinary, zlib, type Encoding, type FsPath } from './read.js';
 

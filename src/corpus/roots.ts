@@ -6,7 +6,7 @@
 import { createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NearDupError, describeError } from '../errors.js';
+import { NearDupError, describeError } from '../model/errors.js';
 import { parsePathList } from './inputs.js';
 import type { FsPath } from './read.js';
 

@@ -16,7 +16,7 @@ import { lstatSync, readFileSync, readdirSync, statSync, type Stats } from 'node
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
-import { describeError } from '../errors.js';
+import { describeError } from '../model/errors.js';
 import type { FsPath } from './read.js';
 
 // `ignore` is CommonJS: required, not imported, so that Node does not scan its 50 KB source for

@@ -12,16 +12,16 @@ import path from 'node:path';
 import { inputKind, type RecordFormat } from '../corpus/inputs.js';
 import type { FsPath } from '../corpus/read.js';
 import { inputRoots } from '../corpus/roots.js';
-import { NearDupError, describeError } from '../errors.js';
-import { resolveDedupOptions, type DedupOptionsInput, type ResolvedDedupOptions } from '../options.js';
-import { findNearDuplicates, type ScanHooks, type ScanInput } from '../scan.js';
-import { contentHash } from '../sketch/hash.js';
-import type { DocumentInfo, ScanResult } from '../types.js';
+import { NearDupError, describeError } from '../model/errors.js';
+import { resolveDedupOptions, type DedupOptionsInput, type ResolvedDedupOptions } from '../options/scan.js';
+import { findNearDuplicates, type ScanHooks, type ScanInput } from '../engine/scan.js';
+import { contentHash } from '../core/hash.js';
+import type { DocumentInfo, ScanResult } from '../model/types.js';
 import { manifestLine } from './manifest.js';
 import { baseOf, bytesOf, checkPlaces, checkReadApart, fileOf, fsPath, outputPathOf, rootsOf, shown, type Root } from './paths.js';
 import { planDedup, type Plan } from './plan.js';
-import { csvHeader, lineEndOf, ParsedRecords, rawRecords } from './records.js';
-import { changedSinceScan, SetMaker, type PairScores } from './scores.js';
+import { csvHeader, lineEndOf, ParsedRecords, rawRecords } from '../corpus/raw-records.js';
+import { changedSinceScan, SetMaker, type PairScores } from './sets.js';
 import { FileOutput, FolderOutput, type Pending } from './write.js';
 
 export interface DedupInput extends DedupOptionsInput, Pick<ScanInput, 'stdin'> {

@@ -5,9 +5,9 @@
  * through others (`via`: the documents in between, on a shortest chain of verified pairs).
  */
 import { round4 } from '../report/json.js';
-import type { DocumentInfo } from '../types.js';
+import type { DocumentInfo } from '../model/types.js';
 import type { Removal } from './plan.js';
-import type { PairScores } from './scores.js';
+import type { PairScores } from './sets.js';
 
 /** A removal as the manifest and the JSON report show it. */
 export function removalObject(documents: readonly DocumentInfo[], r: Removal, s: PairScores) {

@@ -2,8 +2,8 @@
  * The plan: which document of each group is kept (--keep), and for each other member, what it
  * duplicates and how that is known. Pure: a function of the scan result and the policy.
  */
-import type { KeepPolicy } from '../options.js';
-import type { DocumentInfo, ScanResult, ScoredPair } from '../types.js';
+import type { KeepPolicy } from '../options/scan.js';
+import type { DocumentInfo, ScanResult, ScoredPair } from '../model/types.js';
 
 export interface Removal {
   /** The removed document (an index into the scan's documents). */

@@ -11,7 +11,7 @@ import { constants } from 'node:fs';
 import path from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { FsPath } from '../corpus/read.js';
-import { NearDupError, describeError } from '../errors.js';
+import { NearDupError, describeError } from '../model/errors.js';
 import { fsPath, shown } from './paths.js';
 
 /** `.NAME.neardup-PID-RANDOM.tmp` next to `final` (a byte string). */

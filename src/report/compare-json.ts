@@ -6,7 +6,7 @@
 import type { Alignment, Span } from '../compare/align.js';
 import type { CompareResult, ComparedDocument } from '../compare/compare.js';
 import { codePointOffsets } from '../text/positions.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../model/version.js';
 import { jsonSettings, round4 } from './json.js';
 
 export const COMPARE_SCHEMA_VERSION = 1;

@@ -3,7 +3,7 @@
  * by group then by pair; CRLF line ends; a field is quoted when it holds a comma, a double quote,
  * CR or LF, with its double quotes doubled.
  */
-import type { ScanResult } from '../types.js';
+import type { ScanResult } from '../model/types.js';
 import { round4 } from './json.js';
 
 export const CSV_HEADER = ['a', 'b', 'jaccard', 'containment', 'group'] as const;

@@ -4,11 +4,11 @@
  * could not be read, each kind capped at GitHub's 10 per step with a `::notice` for the rest; then
  * a plain summary line for the log. Values are escaped as GitHub's runner unescapes them.
  */
-import { DEFAULTS } from '../options.js';
-import type { Place, ScanResult } from '../types.js';
-import type { ReportContext } from './index.js';
+import { DEFAULTS } from '../options/scan.js';
+import type { Place, ScanResult } from '../model/types.js';
+import type { ReportContext } from './registry.js';
 import { repoRelative } from './sarif.js';
-import { baselineNote, groupsPhrase, plural, scoreRange, shellQuote } from './scores.js';
+import { baselineNote, groupsPhrase, plural, scoreRange, shellQuote } from './format.js';
 
 /** GitHub shows at most 10 warning and 10 error annotations of a step. */
 export const GITHUB_ANNOTATION_CAP = 10;

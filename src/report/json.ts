@@ -2,12 +2,12 @@
  * The JSON report (schema "neardup/scan", version 1; documented in README). Deterministic:
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
-import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options.js';
+import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options/scan.js';
 import { jsonAlignment } from './compare-json.js';
-import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../types.js';
-import { ROWS_AT_ONCE, RowKernel, fitsColumn, type Op } from './json-kernel.js';
-import type { ReportContext, Writer } from './index.js';
-import { VERSION } from '../version.js';
+import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../model/types.js';
+import { ROWS_AT_ONCE, RowKernel, fitsColumn, type Op } from '../kernels/json.js';
+import type { ReportContext, Writer } from './registry.js';
+import { VERSION } from '../model/version.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 

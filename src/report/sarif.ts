@@ -8,12 +8,12 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { groupFingerprint, memberKey } from '../baseline.js';
-import type { DocumentInfo, Group, Place, ScanResult, ScoredPair } from '../types.js';
-import { VERSION } from '../version.js';
-import type { ReportContext } from './index.js';
+import { groupFingerprint, memberKey } from '../baseline/baseline.js';
+import type { DocumentInfo, Group, Place, ScanResult, ScoredPair } from '../model/types.js';
+import { VERSION } from '../model/version.js';
+import type { ReportContext } from './registry.js';
 import { jsonCounts, jsonSettings } from './json.js';
-import { fmtScore, scoreRange } from './scores.js';
+import { fmtScore, scoreRange } from './format.js';
 
 export const SARIF_RULE_ID = 'neardup/near-duplicate';
 export const SARIF_FINGERPRINT_KEY = 'neardupGroup/v1';

@@ -4,12 +4,12 @@
  * level, never from global state.
  */
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { RUN_DEFAULTS, formatShingle, type ColorMode } from '../options.js';
-import type { ScanResult, SkipReason } from '../types.js';
+import { RUN_DEFAULTS, formatShingle, type ColorMode } from '../options/scan.js';
+import type { ScanResult, SkipReason } from '../model/types.js';
 import type { Explanation } from '../compare/explain.js';
-import { coverageLine, renderPassages } from './compare.js';
-import type { ReportContext } from './index.js';
-import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './scores.js';
+import { coverageLine, renderPassages } from './compare-text.js';
+import type { ReportContext } from './registry.js';
+import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './format.js';
 
 export type { ColorMode };
 

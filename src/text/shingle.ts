@@ -4,8 +4,8 @@
  * with fmix32. A document with fewer units than `size` (but at least one) has one shingle made of
  * all its units, so exact copies of short texts still match. Returns the distinct hashes, sorted.
  */
-import { fmix32, mixSeed } from '../sketch/hash.js';
-import { sketchKernel, type ShingleSeeds } from '../sketch/sketch-kernel.js';
+import { fmix32, mixSeed } from '../core/hash.js';
+import { sketchKernel, type ShingleSeeds } from '../kernels/sketch.js';
 
 const BASE = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
 

@@ -1,7 +1,7 @@
 /** `neardup compare A B`: the similarity report for two documents. */
 import { compareSources, readInput } from '../../compare/compare.js';
-import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options.js';
-import { renderCompareJson, renderCompareText } from '../../report/compare.js';
+import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options/scan.js';
+import { renderCompareJson, renderCompareText } from '../../report/compare-text.js';
 import { colorLevel } from '../../report/text.js';
 import { exitCode } from '../exit.js';
 import { refuseWritingOverInput, repositoryRoot, writeReport } from '../output.js';

@@ -6,12 +6,12 @@
 import path from 'node:path';
 import { deduplicate, type DedupInput } from '../../dedup/dedup.js';
 import { bytesOf } from '../../dedup/paths.js';
-import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../dedup/report.js';
+import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../report/dedup.js';
 import { removeTemps } from '../../dedup/write.js';
-import { DEDUP_DEFAULTS, resolveDedupOptions, resolveOptions, type ColorMode } from '../../options.js';
+import { DEDUP_DEFAULTS, resolveDedupOptions, resolveOptions, type ColorMode } from '../../options/scan.js';
 import { jsonSettings } from '../../report/json.js';
 import { colorLevel } from '../../report/text.js';
-import type { ScanEvent } from '../../types.js';
+import type { ScanEvent } from '../../model/types.js';
 import { stderrEvents } from '../events.js';
 import { EXIT } from '../exit.js';
 import { scanInput } from '../inputs.js';

@@ -1,12 +1,12 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
 import path from 'node:path';
-import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline.js';
-import { NearDupError } from '../../errors.js';
-import { resolveOptions, resolveRunOptions } from '../../options.js';
-import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/index.js';
-import { findNearDuplicates } from '../../scan.js';
+import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline/baseline.js';
+import { NearDupError } from '../../model/errors.js';
+import { resolveOptions, resolveRunOptions } from '../../options/scan.js';
+import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/registry.js';
+import { findNearDuplicates } from '../../engine/scan.js';
 import { scanInput } from '../inputs.js';
-import type { ScanEvent, ScanResult } from '../../types.js';
+import type { ScanEvent, ScanResult } from '../../model/types.js';
 import { exitCode } from '../exit.js';
 import { ProgressBar, showProgress } from '../progress.js';
 import { fileSink, refuseWritingOverInput, repositoryRoot, sameFile, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
@@ -77,7 +77,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       session.event?.(e);
     };
     // the index modules (SQLite) are loaded only when an index is used
-    const engine = !indexed ? findNearDuplicates : (await import('../index-command.js')).scanEngine(cmd);
+    const engine = !indexed ? findNearDuplicates : (await import('./index-db.js')).scanEngine(cmd);
     const found = await engine(paths, input, { onEvent });
     progress?.clear();
     // nothing the scan read (or skipped) is written over by its report or baseline

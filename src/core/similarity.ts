@@ -1,0 +1,158 @@
+/**
+ * Verification: every candidate pair is scored exactly on the shingle sets, and only pairs at
+ * or above the threshold survive, so no reported pair is below it. A size bound and a
+ * conservative MinHash estimate first drop pairs that cannot reach the threshold.
+ */
+import type { Metric } from '../options/scan.js';
+import { estimateJaccard } from './minhash.js';
+import { intersectionSize } from '../text/shingle.js';
+import type { SharedSets } from '../kernels/intersect.js';
+
+export interface Scores {
+  jaccard: number;
+  /** Shared shingles over the smaller document's shingles. */
+  containment: number;
+  shared: number;
+}
+
+/**
+ * Exact scores. With `neededShared`, the count may stop early below it (the pair is then
+ * known to be under the threshold and its scores are lower bounds).
+ */
+export function exactScores(a: Uint32Array, b: Uint32Array, neededShared = 0): Scores {
+  return scoresOf(intersectionSize(a, b, neededShared), a.length, b.length);
+}
+
+/** The scores of two sets of these sizes sharing `shared` shingles. */
+export function scoresOf(shared: number, sizeA: number, sizeB: number): Scores {
+  const union = sizeA + sizeB - shared;
+  const smaller = Math.min(sizeA, sizeB);
+  return {
+    shared,
+    jaccard: union === 0 ? 1 : shared / union,
+    containment: smaller === 0 ? (sizeA === sizeB ? 1 : 0) : shared / smaller,
+  };
+}
+
+/**
+ * The smallest Jaccard similarity two sets of these sizes can have and still meet `threshold`
+ * under `metric` (containment c with sizes m <= n needs |A∩B| >= c·m, so J >= c·m/(m+n-c·m)).
+ */
+export function jaccardFloor(metric: Metric, threshold: number, sizeA: number, sizeB: number): number {
+  if (metric === 'jaccard') return threshold;
+  const m = Math.min(sizeA, sizeB);
+  const n = Math.max(sizeA, sizeB);
+  const shared = threshold * m;
+  return n + m - shared <= 0 ? 0 : shared / (n + m - shared);
+}
+
+/** The fewest shared shingles a pair of these sizes needs to meet the threshold. */
+export function sharedNeeded(metric: Metric, threshold: number, sizeA: number, sizeB: number): number {
+  // containment: shared >= t * min;  jaccard: shared / (a + b - shared) >= t  <=>  shared >= t (a + b) / (1 + t)
+  const need = metric === 'containment' ? threshold * Math.min(sizeA, sizeB) : (threshold * (sizeA + sizeB)) / (1 + threshold);
+  // a hair under, so floating-point rounding never rejects a pair exactly at the threshold
+  return Math.max(0, Math.ceil(need - 1e-9));
+}
+
+/** Could a pair of these sizes reach the threshold at all? */
+export function sizesCanMatch(metric: Metric, threshold: number, sizeA: number, sizeB: number): boolean {
+  if (metric === 'containment') return true;
+  const m = Math.min(sizeA, sizeB);
+  const n = Math.max(sizeA, sizeB);
+  return n === 0 || m / n >= threshold;
+}
+
+/**
+ * False when the signatures' estimate is so far below what the threshold needs that the pair
+ * is, with overwhelming probability (more than 4 standard errors), not a match.
+ */
+export function estimateCanMatch(sigA: Uint32Array, sigB: Uint32Array, floor: number): boolean {
+  const k = sigA.length;
+  return estimateKeeps(estimateJaccard(sigA, sigB), k, floor);
+}
+
+/** estimateCanMatch's rule for an estimate `est` from signatures of length k. */
+export function estimateKeeps(est: number, k: number, floor: number): boolean {
+  const sd = Math.sqrt(Math.max(floor * (1 - floor), 1 / k) / k);
+  return est + 4 * sd + 1 / k >= floor;
+}
+
+export function meetsThreshold(metric: Metric, threshold: number, s: Scores): boolean {
+  return (metric === 'jaccard' ? s.jaccard : s.containment) >= threshold;
+}
+
+/**
+ * A slice of candidate pairs to score. Everything it names is in the shared set memory (element
+ * offsets): the pairs, two document numbers each, and a table of where each document's sorted
+ * shingle set is (document d's offset and length at 2d and 2d+1).
+ */
+export interface VerifyTask {
+  metric: Metric;
+  threshold: number;
+  pairs: number;
+  count: number;
+  places: number;
+  /**
+   * Every document's signature, side by side (document d's at element offset at + d*k): a pair
+   * whose estimate is hopeless (estimateKeeps) is not counted.
+   */
+  signatures?: { at: number; k: number };
+}
+
+export interface Verified {
+  /**
+   * The pairs that have the shingles the threshold needs, written over the task's pairs: the
+   * first `kept` of them are (index in the slice, shared count). Scores: scoresOf, then
+   * meetsThreshold.
+   */
+  kept: number;
+  /** Pairs counted (the others ruled out by their signatures). */
+  checked: number;
+}
+
+/**
+ * A slice of candidate pairs to screen before verification (SharedSets.screen): everything it
+ * names is in the shared set memory (element offsets; `kept` a byte offset).
+ */
+export interface ScreenTask {
+  metric: Metric;
+  threshold: number;
+  pairs: number;
+  count: number;
+  sizes: number;
+  kept: number;
+  signatures: { at: number; k: number };
+}
+
+/**
+ * A slice of pairs to prescreen (SharedSets.prescreen): as a VerifyTask, but the table at
+ * `places` may give only a set's head, and `sizes` (element offset of a uint32 a document) the
+ * whole sets' sizes.
+ */
+export interface PrescreenTask {
+  metric: Metric;
+  threshold: number;
+  pairs: number;
+  count: number;
+  places: number;
+  sizes: number;
+}
+
+/** Prescreens a slice: the indexes of its pairs let through are written over its first elements; returns how many. */
+export function prescreenPairs(task: PrescreenTask, sets: SharedSets): number {
+  return sets.prescreen(task.pairs, task.count, task.places, task.sizes, task.metric, task.threshold);
+}
+
+/** Screens a slice: its pairs worth verifying are written over its first ones; returns how many. */
+export function screenPairs(task: ScreenTask, sets: SharedSets): number {
+  return sets.screen(task.pairs, task.count, task.sizes, task.kept, task.metric, task.threshold, task.signatures);
+}
+
+/**
+ * Scores every pair of the task whose signatures do not rule it out, in the WebAssembly kernel
+ * (src/match/intersect.wat): a pair may be given up before it is fully counted when it cannot
+ * reach the threshold (see intersect.ts); the counts of pairs kept are exact.
+ */
+export function verifyPairs(task: VerifyTask, sets: SharedSets): Verified {
+  return sets.verify(task.pairs, task.count, task.places, task.metric, task.threshold, task.signatures);
+}

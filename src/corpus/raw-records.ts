@@ -1,0 +1,202 @@
+/**
+ * The second pass over a record file: the bytes of the records kept, exactly as they are in the
+ * file, found by the line where each starts (how the scan names records). Streams: memory holds
+ * one kept record at a time, never the file.
+ *
+ * The bytes are those the record parsers read (corpus/records.ts recordBytes: decompressed, a
+ * UTF-8 byte-order mark dropped, UTF-16 converted to UTF-8); a record's bytes run from its first
+ * byte to its line end included. JSONL: one line. CSV: a record may span lines (line breaks
+ * inside quotes); its end is found the way the CSV parser finds it (same states, same line count).
+ *
+ * Each kept record is checked against the parser's own reading of the file (readRecords, run
+ * alongside): a record must start at that line and its text must have the content hash the scan
+ * saw, so a file changed between the two passes is an error, never a wrong record written.
+ */
+import type { RecordFormat } from './inputs.js';
+import type { FsPath } from './read.js';
+import { readRecords, recordBytes, type RecordItem, type RecordOptions } from './records.js';
+
+/** A record's raw bytes and the line where it starts. */
+export interface RawRecord {
+  line: number;
+  bytes: Buffer;
+}
+
+/** Joins the pieces of one record. */
+class Pieces {
+  private parts: Buffer[] = [];
+  add(chunk: Buffer, start: number, end: number): void {
+    if (end > start) this.parts.push(chunk.subarray(start, end));
+  }
+  take(): Buffer {
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    return b;
+  }
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+}
+
+/** JSONL: the lines `wanted` says yes to, each with its LF (the last line may have none). */
+export async function* jsonlLines(chunks: AsyncIterable<Buffer>, wanted: (line: number) => boolean): AsyncGenerator<RawRecord> {
+  const pieces = new Pieces();
+  let line = 1;
+  let want = wanted(line);
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      if (want) {
+        pieces.add(chunk, start, nl + 1);
+        yield { line, bytes: pieces.take() };
+      }
+      start = nl + 1;
+      want = wanted(++line);
+    }
+    if (want) pieces.add(chunk, start, chunk.length);
+  }
+  if (want && !pieces.empty) yield { line, bytes: pieces.take() };
+}
+
+const enum C {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  QuoteInQuoted,
+  SkipLine,
+}
+
+/**
+ * CSV (RFC 4180, as corpus/records.ts parses it): every record, or only those `wanted` says yes
+ * to (by their first line), each with its line end (CR, LF or CRLF). Empty lines come out as
+ * records of a line end alone.
+ */
+export async function* csvRecords(chunks: AsyncIterable<Buffer>, wanted: (line: number) => boolean = () => true): AsyncGenerator<RawRecord> {
+  const pieces = new Pieces();
+  let state = C.FieldStart;
+  let line = 1;
+  let afterCR = false;
+  let fields = 0;
+  let recordLine = 1;
+  let inRecord = false;
+  let want = false;
+  /** A record that ended at a CR: its LF, if one follows, is part of it. */
+  let pending: RawRecord | undefined;
+  for await (const chunk of chunks) {
+    let start = -1;
+    if (inRecord && want) start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      const crlf = c === 10 && afterCR;
+      afterCR = c === 13;
+      if (crlf && state !== C.Quoted) {
+        if (pending) {
+          pending.bytes = Buffer.concat([pending.bytes, chunk.subarray(i, i + 1)]);
+          yield pending;
+          pending = undefined;
+        }
+        continue;
+      }
+      if (pending) {
+        yield pending;
+        pending = undefined;
+      }
+      const eol = c === 10 || c === 13;
+      if (state === C.FieldStart && fields === 0 && !inRecord) {
+        recordLine = line;
+        inRecord = true;
+        want = wanted(recordLine);
+        if (want) start = i;
+      }
+      let ends = false;
+      switch (state) {
+        case C.FieldStart:
+        case C.Unquoted:
+          if (c === 34 && state === C.FieldStart) state = C.Quoted;
+          else if (c === 44) [fields, state] = [fields + 1, C.FieldStart];
+          else if (eol) ends = true;
+          else state = C.Unquoted;
+          break;
+        case C.Quoted:
+          if (c === 34) state = C.QuoteInQuoted;
+          break;
+        case C.QuoteInQuoted:
+          if (c === 34) state = C.Quoted;
+          else if (c === 44) [fields, state] = [fields + 1, C.FieldStart];
+          else if (eol) ends = true;
+          else state = C.SkipLine;
+          break;
+        case C.SkipLine:
+          if (eol) ends = true;
+          break;
+      }
+      if (ends) {
+        if (want) {
+          pieces.add(chunk, start, i + 1);
+          const r = { line: recordLine, bytes: pieces.take() };
+          if (c === 13) pending = r;
+          else yield r;
+        }
+        [state, fields, inRecord, want, start] = [C.FieldStart, 0, false, false, -1];
+      }
+      if (c === 13 || (c === 10 && !crlf)) line++;
+    }
+    if (want && start >= 0) pieces.add(chunk, start, chunk.length);
+  }
+  if (pending) yield pending;
+  if (inRecord && want && !pieces.empty) yield { line: recordLine, bytes: pieces.take() };
+}
+
+/** The raw records of a file (JSONL lines, CSV records) that `wanted` says yes to. */
+export function rawRecords(file: FsPath, format: Exclude<RecordFormat, 'json'>, gzip: boolean, wanted: (line: number) => boolean): AsyncGenerator<RawRecord> {
+  const bytes = recordBytes(file, gzip, { skipped: 0, converted: false });
+  return format === 'jsonl' ? jsonlLines(bytes, wanted) : csvRecords(bytes, wanted);
+}
+
+/** A CSV file's header row (its first record that is not an empty line), line end included. */
+export async function csvHeader(file: FsPath, gzip: boolean): Promise<Buffer | undefined> {
+  for await (const r of csvRecords(recordBytes(file, gzip, { skipped: 0, converted: false }))) {
+    if (!isLineEnd(r.bytes)) return r.bytes;
+  }
+  return undefined;
+}
+
+function isLineEnd(b: Buffer): boolean {
+  return b.length === 0 || (b.length <= 2 && (b[0] === 10 || b[0] === 13));
+}
+
+/** The line end a record has (empty when it has none: the last line of a file). */
+export function lineEndOf(b: Buffer): Buffer {
+  if (b.length >= 2 && b[b.length - 2] === 13 && b[b.length - 1] === 10) return b.subarray(b.length - 2);
+  if (b.length >= 1 && (b[b.length - 1] === 10 || b[b.length - 1] === 13)) return b.subarray(b.length - 1);
+  return b.subarray(b.length);
+}
+
+/** A record the parser read. */
+export type ParsedRecord = Extract<RecordItem, { kind: 'record' }>;
+
+/**
+ * The parser's records of the file, asked for one line at a time in increasing order: `at(line)`
+ * is the record that starts at that line, or undefined if none does.
+ */
+export class ParsedRecords {
+  private readonly items: AsyncGenerator<RecordItem>;
+  private current: ParsedRecord | undefined;
+  private done = false;
+  constructor(file: FsPath, format: RecordFormat, gzip: boolean, opts: RecordOptions) {
+    this.items = readRecords(file, format, gzip, opts);
+  }
+  async at(line: number): Promise<ParsedRecord | undefined> {
+    while (!this.done && (this.current === undefined || this.current.line < line)) {
+      const next = await this.items.next();
+      if (next.done) this.done = true;
+      else if (next.value.kind === 'record') this.current = next.value;
+    }
+    return this.current?.line === line ? this.current : undefined;
+  }
+  async close(): Promise<void> {
+    await this.items.return(undefined);
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * `index query` and `scan --db`: the given documents are sketched as `scan` sketches them, their
+ * band keys find candidates in the index, and every candidate is verified exactly, on the
+ * shingles stored in the index or, for an index that stores none, on the indexed file read
+ * again (only if it is unchanged since it was indexed). Each reported pair says which was used.
+ * `scan --db` also compares the given documents with each other, as `scan` does.
+ *
+ * An indexed entry for the same file as a given document is left out: the file is compared in
+ * its current form, not with its own past.
+ */
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { STDIN_NAME, inputRoots, spoolStdin } from '../corpus/roots.js';
+import { candidatePairs, unpackPair } from '../kernels/candidates.js';
+import { LSH_RECALL, lshRecall, type IndexOptionsInput, type ResolvedOptions } from '../options/scan.js';
+import { RunRecords, assembleResult, byPath, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type FileToRead, type LoadedDocument, type WalkSettings } from '../engine/steps.js';
+import type { FsPath } from '../corpus/read.js';
+import { bandKeys } from '../core/lsh.js';
+import { Sketcher } from '../engine/sketch.js';
+import { QueryKernel } from '../kernels/store.js';
+import type { StoredEntry } from './store/store.js';
+import { meetsThreshold, scoresOf, sharedNeeded, type Scores } from '../core/similarity.js';
+import { NearDupError, describeError } from '../model/errors.js';
+import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../model/types.js';
+import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
+
+/** What a match with an indexed document was verified on. */
+export type VerificationSource = 'index' | 'file';
+
+export interface IndexPair extends ScoredPair {
+  /** Set on pairs with an indexed document: `index` (stored shingles) or `file` (the file read again). */
+  verifiedWith?: VerificationSource;
+}
+
+export interface IndexMatchInfo {
+  /** The index, as named. */
+  db: string;
+  /** Documents in the index. */
+  documents: number;
+  /** Indexed documents in the report. */
+  matched: number;
+  /** Pairs verified on stored shingles, and on files read again. */
+  verifiedWith: Record<VerificationSource, number>;
+}
+
+export interface IndexScanResult extends ScanResult {
+  pairs: IndexPair[];
+  groups: (Group & { pairs: IndexPair[] })[];
+  index: IndexMatchInfo;
+}
+
+export function isIndexScanResult(r: ScanResult): r is IndexScanResult {
+  return 'index' in r && (r as { index?: unknown }).index !== undefined;
+}
+
+/** For each given document, the indexed documents it near-duplicates. */
+export function queryIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexScanResult> {
+  return searchIndex(paths, input, hooks, false);
+}
+
+/** The given documents against each other and against the index. */
+export function scanWithIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexScanResult> {
+  return searchIndex(paths, input, hooks, true);
+}
+
+/**
+ * Stored shingle sets loaded at a time: up to this many documents, or this many shingles
+ * (about 3.3 bytes each), whichever comes first: memory stays bounded when a query has many
+ * candidates or large ones, and a usual query reads all of its sets in one statement.
+ */
+const VERIFY_BATCH = 2048;
+const VERIFY_BATCH_SHINGLES = 1 << 22;
+
+/** The candidates to verify, in batches of VERIFY_BATCH documents or VERIFY_BATCH_SHINGLES shingles. */
+function* batches<C extends { size: number }>(candidates: readonly C[]): Generator<C[]> {
+  let start = 0;
+  while (start < candidates.length) {
+    let end = start;
+    let shingles = 0;
+    // at least one a batch, however large
+    do shingles += candidates[end++]!.size;
+    while (end < candidates.length && end - start < VERIFY_BATCH && shingles + candidates[end]!.size <= VERIFY_BATCH_SHINGLES);
+    yield candidates.slice(start, end);
+    start = end;
+  }
+}
+
+/** A match to be reported: a given document and an indexed one. */
+interface IndexHit {
+  doc: number;
+  entry: StoredEntry;
+  jaccard: number;
+  containment: number;
+  source: VerificationSource;
+}
+
+async function searchIndex(paths: readonly string[], input: IndexOptionsInput, hooks: IndexHooks, withinInput: boolean): Promise<IndexScanResult> {
+  const started = performance.now();
+  const records = new RunRecords(hooks.onEvent);
+  const index = await openIndex(input, 'read', hooks);
+  const spool: Spool = {};
+  try {
+    const { store, options } = index;
+    if (!index.recorded) throw new NearDupError('EINDEX', `index ${options.db} is empty: nothing has been added to it yet`);
+    const recall = lshRecall(options);
+    if (recall < LSH_RECALL) {
+      records.warning({
+        path: options.db,
+        message:
+          `its ${options.bands}×${options.rows} bands make a pair at ${options.metric} ${options.threshold} a candidate with ` +
+          `probability ${recall.toFixed(2)} (under ${LSH_RECALL}); an index built with --threshold ${options.threshold} finds more`,
+      });
+    }
+
+    const roots = await inputRoots(paths, options, () => input.stdin ?? process.stdin);
+    const { files, found } = await filesOf(roots, options, records, spool, () => input.stdin ?? process.stdin);
+    const sketcher = new Sketcher(options);
+    const docs: LoadedDocument[] = [];
+    // the index keys of the given files: their own entries are left out
+    const given = new Set<string>();
+    files.forEach((file, i) => {
+      records.emit({ type: 'progress', done: i, total: files.length });
+      const read = readDocument(file, options.maxFileSize, records);
+      const loaded = read && sketchDocument(read, sketcher, docs.length, records);
+      if (loaded) docs.push(loaded);
+      given.add(index.paths.keyOf(String(file.absPath)));
+    });
+    records.emit({ type: 'progress', done: files.length, total: files.length });
+
+    const keys = docs.map((d) => bandKeys(d.signature, options.bands, options.rows));
+    const inputPairs: ScoredPair[] = [];
+    let candidates = 0;
+    if (withinInput) {
+      const flat = new Uint32Array(docs.length * options.bands);
+      keys.forEach((k, d) => flat.set(k, d * options.bands));
+      const { pairs: packed } = candidatePairs(flat, docs.length, options.bands, () => true);
+      candidates += packed.length;
+      for (const code of packed) {
+        const [i, j] = unpackPair(code);
+        const a = docs[i]!;
+        const b = docs[j]!;
+        if (!mayMatch(options, a.shingles.length, b.shingles.length, a.signature, b.signature)) continue;
+        const s = scorePair(options, a.shingles, b.shingles);
+        if (s) inputPairs.push({ a: i, b: j, jaccard: s.jaccard, containment: s.containment });
+      }
+    }
+
+    // Candidates in the index, by document: the cheap tests (sizes, signatures) on all of them
+    // at once, then exact verification of what is left, on stored shingles as they decode.
+    const storeShingles = index.recorded.storeShingles;
+    const kernel = new QueryKernel();
+    const reread = new Rereader(index.paths, sketcher, records);
+    const verified: { doc: number; id: number; jaccard: number; containment: number }[] = [];
+    for (let d = 0; d < docs.length; d++) {
+      const doc = docs[d]!;
+      const own = doc.shingles;
+      const k = doc.signature.length;
+      const sketches = await store.candidateSketches(keys[d]!);
+      if (sketches.signatures.length !== sketches.ids.length * k) {
+        throw new NearDupError('EINDEX', `index ${options.db} is damaged: its signatures are not of ${k} values (run neardup index verify)`);
+      }
+      kernel.load(own, doc.signature);
+      const agree = kernel.agreements(sketches.signatures, sketches.ids.length);
+      const toVerify: { id: number; size: number }[] = [];
+      sketches.ids.forEach((id, c) => {
+        if (given.has(sketches.keys[c]!)) return;
+        candidates++;
+        const size = sketches.shingleCounts[c]!;
+        if (signaturesMayMatch(options, own.length, size, agree[c]!, k)) toVerify.push({ id, size });
+      });
+      const keep = (id: number, s: Scores | undefined) => {
+        if (s && meetsThreshold(options.metric, options.threshold, s)) verified.push({ doc: d, id, jaccard: s.jaccard, containment: s.containment });
+      };
+      if (!storeShingles) {
+        for (const entry of await store.entries(toVerify.map((c) => c.id))) {
+          const shingles = reread.shingles(entry);
+          if (shingles) keep(entry.id, scorePair(options, own, shingles));
+        }
+        continue;
+      }
+      for (const batch of batches(toVerify)) {
+        const stored = await store.shingles(batch.map((c) => c.id));
+        const present: { id: number; size: number; needed: number; bytes: Uint8Array }[] = [];
+        for (let i = 0; i < batch.length; i++) {
+          const { id, size } = batch[i]!;
+          const bytes = stored[i];
+          if (bytes) present.push({ id, size, bytes, needed: sharedNeeded(options.metric, options.threshold, own.length, size) });
+          else {
+            const [entry] = await store.entries([id]);
+            records.error({ path: index.paths.displayOf(entry!.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
+          }
+        }
+        // exact: a count stops early only once its pair cannot reach what it needs
+        const shared = kernel.sharedMany(
+          present.map((c) => c.bytes),
+          present.map((c) => c.size),
+          present.map((c) => c.needed),
+        );
+        for (let i = 0; i < present.length; i++) {
+          const { id, size, needed } = present[i]!;
+          const n = shared[i]!;
+          if (n < 0) {
+            const [entry] = await store.entries([id]);
+            throw new NearDupError('EINDEX', `index ${options.db} is damaged: the shingles of ${index.paths.displayOf(entry!.key)} do not decode (run neardup index verify)`);
+          }
+          if (n >= needed) keep(id, scoresOf(n, own.length, size));
+        }
+      }
+    }
+    // the matched documents' metadata, once each
+    const matched = [...new Set(verified.map((f) => f.id))].sort((x, y) => x - y);
+    const entries = new Map((await store.entries(matched)).map((e) => [e.id, e]));
+    const source: VerificationSource = storeShingles ? 'index' : 'file';
+    const hits: IndexHit[] = verified.map((f) => ({ doc: f.doc, entry: entries.get(f.id)!, jaccard: f.jaccard, containment: f.containment, source }));
+
+    return {
+      ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),
+      // what standard input gave, for --explain (its file is removed below)
+      ...(spool.file && docs.some((d) => d.info.path === STDIN_NAME) ? { stdin: readFileSync(spool.file) } : {}),
+      index: {
+        db: options.db,
+        documents: await store.count(),
+        matched: new Set(hits.map((h) => h.entry.id)).size,
+        verifiedWith: { index: hits.filter((h) => h.source === 'index').length, file: hits.filter((h) => h.source === 'file').length },
+      },
+    };
+  } finally {
+    await index.close();
+    if (spool.dir) rmSync(spool.dir, { recursive: true, force: true });
+  }
+}
+
+/** Standard input copied to a file (`file`) in a temporary folder (`dir`, removed at the end). */
+interface Spool {
+  dir?: string;
+  file?: string;
+}
+
+/**
+ * The files to compare: those the walk finds from `roots`, and standard input (`-`) as one
+ * document, copied to a file in a temporary folder (`spool.dir`, for the caller to remove), in
+ * path order as scan has them.
+ */
+async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & WalkSettings, records: RunRecords, spool: Spool, stdin: () => NodeJS.ReadableStream): Promise<{ files: FileToRead[]; found: number }> {
+  const walked = collectFiles(
+    roots.filter((r) => r !== '-'),
+    options,
+    records,
+  );
+  const dashes = roots.filter((r) => r === '-').length;
+  if (dashes === 0) return walked;
+  const { files } = walked;
+  if (options.stdinFormat === 'jsonl') {
+    records.error({ path: STDIN_NAME, message: `--stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records` });
+  } else {
+    const { dir, file, size } = await spoolStdin(stdin());
+    spool.dir = dir;
+    spool.file = file;
+    files.push({ path: STDIN_NAME, absPath: file, size, kind: 'text', gzip: false });
+    files.sort(byPath);
+  }
+  // standard input is read once: a second `-` is a path given twice
+  for (let extra = dashes - 1; extra > 0; extra--) {
+    records.skip({ path: STDIN_NAME, reason: 'duplicate-path', detail: "standard input ('-') given more than once: read once" });
+  }
+  return { files, found: walked.found + dashes };
+}
+
+/**
+ * The given documents and the matched indexed ones as one report: documents in path order,
+ * indexed ones marked, pairs renumbered and ordered by (a, b).
+ */
+function combine(
+  docs: LoadedDocument[],
+  inputPairs: ScoredPair[],
+  hits: IndexHit[],
+  paths: IndexPaths,
+  options: ResolvedOptions,
+  found: number,
+  candidates: number,
+  records: RunRecords,
+  started: number,
+) {
+  const matched = new Map<number, StoredEntry>();
+  for (const h of hits) matched.set(h.entry.id, h.entry);
+  const all: { info: DocumentInfo; ref: string }[] = [
+    ...docs.map((d, i) => ({ info: { ...d.info }, ref: `d${i}` })),
+    ...[...matched.values()].map((e) => ({ info: entryInfo(e, paths), ref: `e${e.id}` })),
+  ];
+  all.sort((x, y) => (x.info.path < y.info.path ? -1 : x.info.path > y.info.path ? 1 : 0));
+  const position = new Map(all.map((x, i) => [x.ref, i]));
+  const documents = all.map((x, i) => ({ ...x.info, index: i }));
+  const pair = (p: number, q: number, s: { jaccard: number; containment: number }, verifiedWith?: VerificationSource): IndexPair => {
+    const out: IndexPair = { a: Math.min(p, q), b: Math.max(p, q), jaccard: s.jaccard, containment: s.containment };
+    if (verifiedWith) out.verifiedWith = verifiedWith;
+    return out;
+  };
+  const pairs = [
+    ...inputPairs.map((p) => pair(position.get(`d${p.a}`)!, position.get(`d${p.b}`)!, p)),
+    ...hits.map((h) => pair(position.get(`d${h.doc}`)!, position.get(`e${h.entry.id}`)!, h, h.source)),
+  ].sort((x, y) => x.a - y.a || x.b - y.b);
+  return assembleResult({ settings: options, documents, pairs, compared: docs.map((d) => d.info), found, candidates, records, started });
+}
+
+function entryInfo(e: StoredEntry, paths: IndexPaths): DocumentInfo {
+  return {
+    index: -1,
+    path: paths.displayOf(e.key),
+    kind: e.kind,
+    encoding: e.encoding,
+    bytes: e.bytes,
+    chars: e.chars,
+    units: e.units,
+    shingles: e.shingleCount,
+    contentHash: e.contentHash,
+    origin: 'index',
+  };
+}
+
+/**
+ * For an index that stores no shingles: reads an indexed file again, once, and sketches it, if
+ * it is unchanged since it was indexed. Otherwise its matches cannot be verified: an error.
+ */
+class Rereader {
+  private readonly cache = new Map<number, Uint32Array | undefined>();
+  constructor(
+    private readonly paths: IndexPaths,
+    private readonly sketcher: Sketcher,
+    private readonly records: RunRecords,
+  ) {}
+
+  shingles(entry: StoredEntry): Uint32Array | undefined {
+    if (!this.cache.has(entry.id)) this.cache.set(entry.id, this.load(entry));
+    return this.cache.get(entry.id);
+  }
+
+  private load(entry: StoredEntry): Uint32Array | undefined {
+    const path = this.paths.displayOf(entry.key);
+    const absPath = this.paths.absOf(entry.key);
+    const fail = (why: string) => {
+      this.records.error({ path, message: `indexed document cannot be verified: ${why}` });
+      return undefined;
+    };
+    let size: number;
+    try {
+      size = statSync(absPath).size;
+    } catch (err) {
+      return fail(`${describeError(err)} (neardup index add --prune removes entries whose files are gone)`);
+    }
+    const scratch = new RunRecords();
+    const doc = readDocument({ path, absPath, size, kind: entry.kind, gzip: /\.gz$/i.test(path) }, Infinity, scratch);
+    if (!doc) return fail(scratch.errors[0]?.message ?? scratch.skipped[0]?.detail ?? 'cannot read');
+    if (doc.contentHash !== entry.contentHash) return fail('the file changed since it was indexed (run neardup index add on it)');
+    return this.sketcher.shingles(doc.text).shingles;
+  }
+}
