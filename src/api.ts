@@ -1,16 +1,8 @@
 /** neardup's library API. The CLI is built on exactly this. */
 export { findNearDuplicates, STDIN_NAME, type ScanHooks, type ScanInput } from './engine/scan.js';
-export type { FsPath } from './corpus/read.js';
-export {
-  DEFAULTS,
-  resolveOptions,
-  parseShingle,
-  formatShingle,
-  type Metric,
-  type ResolvedOptions,
-  type ScanOptionsInput,
-  type ShingleSpec,
-} from './options/scan.js';
+export type { FsPath } from './model/types.js';
+export { DEFAULTS, resolveOptions, parseShingle, formatShingle, type ScanOptionsInput } from './options/scan.js';
+export { type Metric, type ResolvedOptions, type ShingleSpec } from './model/settings.js';
 export {
   compare,
   compareTexts,
@@ -40,7 +32,8 @@ export {
 } from './index/search.js';
 export { removeFromIndex, indexStats, verifyIndex, type IndexRemoveResult, type IndexStatsResult, type IndexVerifyResult } from './index/admin.js';
 export type { IndexHooks } from './index/open.js';
-export { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput, type IndexSettings, type ResolvedIndexOptions } from './options/scan.js';
+export { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput } from './options/index-db.js';
+export { type IndexSettings, type ResolvedIndexOptions } from './model/settings.js';
 export { openIndexStore } from './index/store/open.js';
 export {
   SCHEMA_VERSION as INDEX_SCHEMA_VERSION,
@@ -56,11 +49,5 @@ export { buildIndexScanJson, indexTextLine, renderScanJson } from './report/inde
 export { deduplicate, type DedupInput, type DedupHooks, type DedupResult, type DedupCounts } from './dedup/dedup.js';
 export { planDedup, survivor, type Plan, type Removal, type GroupPlan } from './dedup/plan.js';
 export { buildDedupJson, renderDedupJson, DEDUP_SCHEMA_VERSION } from './report/dedup.js';
-export {
-  DEDUP_DEFAULTS,
-  KEEP_POLICIES,
-  resolveDedupOptions,
-  type DedupOptionsInput,
-  type ResolvedDedupOptions,
-  type KeepPolicy,
-} from './options/scan.js';
+export { DEDUP_DEFAULTS, KEEP_POLICIES, resolveDedupOptions, type DedupOptionsInput } from './options/dedup.js';
+export { type ResolvedDedupOptions, type KeepPolicy } from './model/settings.js';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NearDupError } from '../src/model/errors.js';
-import { resolveIndexOptions, indexSettingsOf } from '../src/options/scan.js';
+import { resolveIndexOptions, indexSettingsOf } from '../src/options/index-db.js';
 import { bandKeys } from '../src/core/lsh.js';
 import { Sketcher } from '../src/engine/sketch.js';
 import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE, sharedWithEncoded } from '../src/kernels/codec.js';

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HEAD_CUT, STOP_CHANCE, SharedSets, setBytes, type SetPlace } from '../src/kernels/intersect.js';
-import { estimateKeeps, jaccardFloor, prescreenPairs, sharedNeeded, sizesCanMatch, verifyPairs } from '../src/core/similarity.js';
-import { intersectionSize, sortUnique } from '../src/text/shingle.js';
+import { estimateKeeps, jaccardFloor, sharedNeeded, sizesCanMatch } from '../src/core/similarity.js';
+import { prescreenPairs, verifyPairs } from '../src/engine/verify.js';
+import { sortUnique } from '../src/text/shingle.js';
+import { intersectionSize } from '../src/core/sets.js';
 
 const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
 

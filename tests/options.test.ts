@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NearDupError } from '../src/model/errors.js';
-import { DEFAULTS, lshTarget, parseShingle, parseSize, resolveOptions } from '../src/options/scan.js';
+import { DEFAULTS, parseShingle, resolveOptions } from '../src/options/scan.js';
+import { parseSize } from '../src/options/parse.js';
+import { lshTarget } from '../src/core/lsh.js';
 import { candidateProbability } from '../src/core/lsh.js';
 
 describe('resolveOptions', () => {

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractText, type DocumentKind } from '../src/corpus/extract.js';
+import { extractText } from '../src/corpus/extract.js';
+import { type DocumentKind } from '../src/model/types.js';
 import { decodeBuffer } from '../src/corpus/read.js';
 import { exactScores } from '../src/core/similarity.js';
 import { resolveOptions } from '../src/options/scan.js';

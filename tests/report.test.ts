@@ -5,7 +5,8 @@ import { groupFingerprint } from '../src/baseline/baseline.js';
 import { resolveOptions } from '../src/options/scan.js';
 import { csvField, renderCsv } from '../src/report/csv.js';
 import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
-import { REPORTERS, type ReportContext, type Writer } from '../src/report/registry.js';
+import { REPORTERS } from '../src/report/registry.js';
+import { type ReportContext, type Writer } from '../src/report/context.js';
 import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
 import { RowKernel } from '../src/kernels/json.js';
 import { mdCode, renderMarkdown } from '../src/report/markdown.js';
@@ -340,9 +341,9 @@ describe('the registry', () => {
       for (const indexed of [false, true]) {
         const chunks: string[] = [];
         const out: Writer = { write: (s) => void chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) };
-        const session = (await load(indexed))(out);
-        session.begin?.(result.settings, ['seeds']);
-        await session.end(result, ctx);
+        const report = (await load(indexed))(out);
+        report.begin?.(result.settings, ['seeds']);
+        await report.end(result, ctx);
         expect(chunks.join('').length, name).toBeGreaterThan(0);
         written.push(chunks.join(''));
       }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../src/engine/load.js';
 import { HEAD_CUT, SharedSets } from '../src/kernels/intersect.js';
-import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside } from '../src/engine/spill.js';
+import { SpillReader, SpillWriter, readSpilledInto } from '../src/engine/spill.js';
+import { spillIfOutside } from '../src/engine/load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

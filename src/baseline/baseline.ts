@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NearDupError, describeError } from '../model/errors.js';
-import type { ResolvedOptions } from '../options/scan.js';
-import { jsonSettings, type JsonSettings } from '../report/json.js';
+import type { ResolvedOptions } from '../model/settings.js';
+import { recordedSettings, type RecordedSettings } from '../options/scan.js';
 import type { DocumentInfo, Group, ScanResult } from '../model/types.js';
 
 export interface MemberKey {
@@ -55,7 +55,7 @@ export interface Baseline {
   schema: typeof BASELINE_SCHEMA;
   version: typeof BASELINE_VERSION;
   /** The similarity settings it was made with; a scan with others cannot use it. */
-  settings: JsonSettings;
+  settings: RecordedSettings;
   /** Sorted by their first member's path, then by fingerprint. */
   groups: BaselineGroup[];
 }
@@ -107,7 +107,7 @@ export function buildBaseline(result: ScanResult, key: PathKey): Baseline {
     const b = y.members[0]!.path;
     return a < b ? -1 : a > b ? 1 : x.fingerprint < y.fingerprint ? -1 : x.fingerprint > y.fingerprint ? 1 : 0;
   });
-  return { schema: BASELINE_SCHEMA, version: BASELINE_VERSION, settings: jsonSettings(result.settings), groups };
+  return { schema: BASELINE_SCHEMA, version: BASELINE_VERSION, settings: recordedSettings(result.settings), groups };
 }
 
 export function renderBaseline(b: Baseline): string {
@@ -115,7 +115,7 @@ export function renderBaseline(b: Baseline): string {
 }
 
 /** The command-line flag of each recorded setting, for messages. */
-const SETTING_FLAGS: Record<keyof JsonSettings, string> = {
+const SETTING_FLAGS: Record<keyof RecordedSettings, string> = {
   shingle: '--shingle',
   metric: '--metric',
   threshold: '--threshold',
@@ -168,8 +168,8 @@ export function readBaseline(file: string): Baseline {
 
 /** Refuses a baseline made with other similarity settings, naming the first that differs. */
 export function checkBaselineSettings(b: Baseline, settings: ResolvedOptions, file: string): void {
-  const now = jsonSettings(settings);
-  for (const k of Object.keys(SETTING_FLAGS) as (keyof JsonSettings)[]) {
+  const now = recordedSettings(settings);
+  for (const k of Object.keys(SETTING_FLAGS) as (keyof RecordedSettings)[]) {
     if (b.settings[k] !== now[k]) {
       bad(
         file,

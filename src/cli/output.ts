@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fchmodSync, fchownSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { NearDupError, describeError } from '../model/errors.js';
-import type { Writer } from '../report/registry.js';
+import type { Writer } from '../report/context.js';
 
 export interface OutputSink extends Writer {
   /** The report is complete: make it visible. */

@@ -3,7 +3,10 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { COLOR_MODES, COMPARE_FORMATS, DEDUP_DEFAULTS, DEDUP_FORMATS, DEFAULTS, FORMATS, KEEP_POLICIES, INDEX_DEFAULTS, INDEX_LIMITS, RECORDS_MODES, RUN_DEFAULTS, STDIN_FORMATS, formatShingle } from '../options/scan.js';
+import { DEFAULTS, RECORDS_MODES, STDIN_FORMATS, formatShingle } from '../options/scan.js';
+import { DEDUP_DEFAULTS, DEDUP_FORMATS, KEEP_POLICIES } from '../options/dedup.js';
+import { INDEX_DEFAULTS, INDEX_LIMITS } from '../options/index-db.js';
+import { COLOR_MODES, COMPARE_FORMATS, FORMATS, RUN_DEFAULTS } from '../options/report.js';
 import { VERSION } from '../model/version.js';
 import { NearDupError } from '../model/errors.js';
 

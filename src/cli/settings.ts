@@ -3,7 +3,8 @@
  * --print-config to show them.
  */
 import { CONFIG_KEYS, findConfig, loadConfig, type ConfigKey, type LoadedConfig } from '../options/config.js';
-import { formatShingle, type ResolvedOptions, type RunOptions } from '../options/scan.js';
+import { formatShingle } from '../options/scan.js';
+import { type ResolvedOptions, type RunOptions } from '../model/settings.js';
 import type { CompareCommand, Given, ScanCommand } from './program.js';
 
 export type Source = 'config' | 'flag';

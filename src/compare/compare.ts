@@ -4,13 +4,15 @@
  * Returns data; never prints.
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { extractText, kindFromPath, type DocumentKind } from '../corpus/extract.js';
+import { extractText, kindFromPath } from '../corpus/extract.js';
+import { type DocumentKind } from '../model/types.js';
 import { inputKind } from '../corpus/inputs.js';
 import { readRecords } from '../corpus/records.js';
 import { decodeBuffer, foldLineEndings, gunzipWithin } from '../corpus/read.js';
 import { NearDupError, describeError } from '../model/errors.js';
 import { exactScores, meetsThreshold } from '../core/similarity.js';
-import { DEFAULTS, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options/scan.js';
+import { DEFAULTS, resolveOptions, type ScanOptionsInput } from '../options/scan.js';
+import { type ResolvedOptions } from '../model/settings.js';
 import { contentHash } from '../core/hash.js';
 import { estimateJaccard } from '../core/minhash.js';
 import { Sketcher } from '../engine/sketch.js';

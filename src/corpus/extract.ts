@@ -13,6 +13,7 @@
  */
 
 import { createRequire } from 'node:module';
+import type { DocumentKind } from '../model/types.js';
 
 // The parsers are loaded on first use (together ~70 ms, paid by every worker thread otherwise,
 // and by scans that meet no HTML or Markdown file). mdast-util-from-markdown is an ES module,
@@ -25,7 +26,6 @@ const Parser = (): typeof import('htmlparser2').Parser =>
 const fromMarkdown = (): typeof import('mdast-util-from-markdown').fromMarkdown =>
   (markdownParser ??= (requireHere('mdast-util-from-markdown') as typeof import('mdast-util-from-markdown')).fromMarkdown);
 
-export type DocumentKind = 'text' | 'markdown' | 'html';
 
 const KIND_BY_EXTENSION: ReadonlyMap<string, DocumentKind> = new Map<string, DocumentKind>([
   ['html', 'html'],

@@ -13,7 +13,7 @@
  * saw, so a file changed between the two passes is an error, never a wrong record written.
  */
 import type { RecordFormat } from './inputs.js';
-import type { FsPath } from './read.js';
+import type { FsPath } from '../model/types.js';
 import { readRecords, recordBytes, type RecordItem, type RecordOptions } from './records.js';
 
 /** A record's raw bytes and the line where it starts. */

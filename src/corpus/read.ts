@@ -9,12 +9,12 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describeError } from '../model/errors.js';
+import type { Encoding, FsPath } from '../model/types.js';
 
 /** node:zlib, loaded for the first .gz file (it takes a few milliseconds to load, in each thread). */
 let zlibModule: typeof import('node:zlib') | undefined;
 export const zlib = () => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
 
-export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export type ReadResult =
   | { ok: true; text: string; encoding: Encoding; bytes: number; warning?: string }
@@ -34,8 +34,6 @@ export function foldLineEndings(s: string): string {
   return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
 }
 
-/** A file on disk: a string, or the raw bytes of a name that is not valid UTF-8. */
-export type FsPath = string | Buffer;
 
 /** Where decoded text goes, a piece at a time. */
 export interface TextSink {

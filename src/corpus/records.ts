@@ -21,7 +21,8 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { describeError } from '../model/errors.js';
 import type { RecordFormat } from './inputs.js';
-import { gzipProblem, looksBinary, zlib, type Encoding, type FsPath } from './read.js';
+import { gzipProblem, looksBinary, zlib } from './read.js';
+import { type Encoding, type FsPath } from '../model/types.js';
 
 export interface RecordOptions {
   textField: string;

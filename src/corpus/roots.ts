@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NearDupError, describeError } from '../model/errors.js';
 import { parsePathList } from './inputs.js';
-import type { FsPath } from './read.js';
+import type { FsPath } from '../model/types.js';
 
 /** How standard input is named in reports. */
 export const STDIN_NAME = '<stdin>';

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { describeError } from '../model/errors.js';
-import type { FsPath } from './read.js';
+import type { FsPath } from '../model/types.js';
 
 // `ignore` is CommonJS: required, not imported, so that Node does not scan its 50 KB source for
 // its exports at every start (~8 ms, and as long again compiling the scanner)

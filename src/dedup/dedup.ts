@@ -10,10 +10,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { inputKind, type RecordFormat } from '../corpus/inputs.js';
-import type { FsPath } from '../corpus/read.js';
+import type { FsPath } from '../model/types.js';
 import { inputRoots } from '../corpus/roots.js';
 import { NearDupError, describeError } from '../model/errors.js';
-import { resolveDedupOptions, type DedupOptionsInput, type ResolvedDedupOptions } from '../options/scan.js';
+import { resolveDedupOptions, type DedupOptionsInput } from '../options/dedup.js';
+import { type ResolvedDedupOptions } from '../model/settings.js';
 import { findNearDuplicates, type ScanHooks, type ScanInput } from '../engine/scan.js';
 import { contentHash } from '../core/hash.js';
 import type { DocumentInfo, ScanResult } from '../model/types.js';

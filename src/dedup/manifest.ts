@@ -4,7 +4,7 @@
  * whether the scan verified that pair itself (`direct`) or the removed document joined the group
  * through others (`via`: the documents in between, on a shortest chain of verified pairs).
  */
-import { round4 } from '../report/json.js';
+import { round4 } from '../core/similarity.js';
 import type { DocumentInfo } from '../model/types.js';
 import type { Removal } from './plan.js';
 import type { PairScores } from './sets.js';

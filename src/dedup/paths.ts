@@ -8,9 +8,9 @@
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import type { FsPath } from '../corpus/read.js';
+import type { FsPath } from '../model/types.js';
 import { NearDupError } from '../model/errors.js';
-import type { DedupOutputKind } from '../options/scan.js';
+import type { DedupOutputKind } from '../model/settings.js';
 import type { DocumentInfo } from '../model/types.js';
 
 /** A path as a byte string. */

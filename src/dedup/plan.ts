@@ -2,7 +2,7 @@
  * The plan: which document of each group is kept (--keep), and for each other member, what it
  * duplicates and how that is known. Pure: a function of the scan result and the policy.
  */
-import type { KeepPolicy } from '../options/scan.js';
+import type { KeepPolicy } from '../model/settings.js';
 import type { DocumentInfo, ScanResult, ScoredPair } from '../model/types.js';
 
 export interface Removal {

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { NearDupError } from '../model/errors.js';
 import { exactScores } from '../core/similarity.js';
-import type { ResolvedOptions } from '../options/scan.js';
+import type { ResolvedOptions } from '../model/settings.js';
 import { loadDocument } from '../engine/load.js';
 import { Sketcher } from '../engine/sketch.js';
 import type { DocumentInfo } from '../model/types.js';

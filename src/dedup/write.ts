@@ -10,7 +10,7 @@ import { copyFile, link, mkdir, realpath, stat, utimes } from 'node:fs/promises'
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { FsPath } from '../corpus/read.js';
+import type { FsPath } from '../model/types.js';
 import { NearDupError, describeError } from '../model/errors.js';
 import { fsPath, shown } from './paths.js';
 

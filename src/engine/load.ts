@@ -3,13 +3,15 @@
  * same function runs in-process with --threads 1, so both paths give the same result.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { extractText, type DocumentKind } from '../corpus/extract.js';
-import { bytesAsText, decodeBytesOneToOne, readFileInto, readTextChunks, readTextFile, type Encoding, type FsPath, type ReadOutcome } from '../corpus/read.js';
+import { extractText } from '../corpus/extract.js';
+import { type DocumentKind } from '../model/types.js';
+import { bytesAsText, decodeBytesOneToOne, readFileInto, readTextChunks, readTextFile, type ReadOutcome } from '../corpus/read.js';
+import { type Encoding, type FsPath } from '../model/types.js';
 import type { SkipReason } from '../model/types.js';
 import { contentHash } from '../core/hash.js';
 import { sketchKernel } from '../kernels/sketch.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
-import { spillIfOutside, type SpillPlace, type SpillWriter } from './spill.js';
+import type { SpillPlace, SpillWriter } from './spill.js';
 
 /** A file to read, extract and sketch. */
 export interface FileLoadTask {
@@ -179,4 +181,16 @@ function loaded(
         };
   if (r.warning) out.warning = r.warning;
   return out;
+}
+
+/**
+ * A loaded set that is not in the shared memory (over its limit) is spilled: the result then
+ * carries its place in the file instead of the set.
+ */
+export function spillIfOutside(r: LoadResult, writer: SpillWriter): LoadResult {
+  if (r.status !== 'ok' || !r.set || r.set.buffer instanceof SharedArrayBuffer) return r;
+  const spill = writer.write(r.set);
+  r.set = null;
+  if (spill) r.spill = spill;
+  return r;
 }

@@ -7,8 +7,10 @@
 import { readRecordAt } from '../corpus/records.js';
 import { candidatePairsOfSignatures } from '../kernels/candidates.js';
 import { setBytes, type SharedSets } from '../kernels/intersect.js';
-import { meetsThreshold, scoresOf, type PrescreenTask, type ScreenTask, type VerifyTask } from '../core/similarity.js';
-import { DEFAULTS, type ResolvedOptions } from '../options/scan.js';
+import { meetsThreshold, scoresOf } from '../core/similarity.js';
+import { type PrescreenTask, type ScreenTask, type VerifyTask } from './verify.js';
+import { DEFAULTS } from '../options/scan.js';
+import { type ResolvedOptions } from '../model/settings.js';
 import { MOVED, fileTask, recordOptions, records, textTask, type Doc, type FileTask } from './documents.js';
 import type { LoadTask } from './load.js';
 import type { WorkPool } from './pool.js';

@@ -9,11 +9,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SharedSets, type SetPlace } from '../kernels/intersect.js';
-import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type Verified, type VerifyTask } from '../core/similarity.js';
+import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type Verified, type VerifyTask } from './verify.js';
 import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
 import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, WORKER_URL, takePrestarted, workersAvailable } from './prestart.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
-import { SpillReader, SpillWriter, readSpilledInto, spillIfOutside, type SpillPlace } from './spill.js';
+import { SpillReader, SpillWriter, readSpilledInto, type SpillPlace } from './spill.js';
+import { spillIfOutside } from './load.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
 
 /** Documents per load message: enough to amortise messaging, few enough to balance the load. */

@@ -11,13 +11,15 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { inputKind, type InputKind } from '../corpus/inputs.js';
-import type { FsPath } from '../corpus/read.js';
+import type { FsPath } from '../model/types.js';
 import type { RecordItem, RecordPlace } from '../corpus/records.js';
 import { STDIN_NAME, inputRoots, spoolStdin } from '../corpus/roots.js';
 import { walk, type WalkEntry } from '../corpus/walk.js';
 
 export { STDIN_NAME };
-import { LSH_RECALL, lshRecall, resolveOptions, type ResolvedOptions, type ScanOptionsInput } from '../options/scan.js';
+import { resolveOptions, type ScanOptionsInput } from '../options/scan.js';
+import { LSH_RECALL, lshRecall } from '../core/lsh.js';
+import { type ResolvedOptions } from '../model/settings.js';
 import type { LoadResult, TextLoadTask } from './load.js';
 import { buildGroups } from './steps.js';
 import { matchDocuments } from './match.js';

@@ -8,7 +8,7 @@
  * size-1 units of a chunk are carried into the next, so every shingle is made exactly once, and
  * the signature (a minimum per bin) and the set (a union) come out exactly as for the whole text.
  */
-import type { ResolvedOptions } from '../options/scan.js';
+import type { ResolvedOptions } from '../model/settings.js';
 import { CharClass, charClass, prepareText } from '../text/normalize.js';
 import { shingleSeeds } from '../text/shingle.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenize.js';

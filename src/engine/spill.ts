@@ -7,7 +7,6 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { HEAD_CUT, lowerBound, type SetPlace, type SharedSets } from '../kernels/intersect.js';
-import type { LoadResult } from './load.js';
 
 /**
  * Where a spilled set is: its file, byte offset, and length in uint32 elements; `head`: how many
@@ -133,17 +132,6 @@ export class SpillWriter {
   }
 }
 
-/**
- * A loaded set that is not in the shared memory (over its limit) is spilled: the result then
- * carries its place in the file instead of the set.
- */
-export function spillIfOutside(r: LoadResult, writer: SpillWriter): LoadResult {
-  if (r.status !== 'ok' || !r.set || r.set.buffer instanceof SharedArrayBuffer) return r;
-  const spill = writer.write(r.set);
-  r.set = null;
-  if (spill) r.spill = spill;
-  return r;
-}
 
 /** Heads this close in their file are read with one read (the bytes between them too). */
 const HEADS_GAP = 16 << 10;

@@ -5,13 +5,15 @@
  * -> verify a pair (mayMatch, scorePair) -> groups (buildGroups) -> a ScanResult (assembleResult).
  * Returns data; never prints.
  */
-import { extractText, type DocumentKind } from '../corpus/extract.js';
-import { readTextFile, type Encoding, type FsPath } from '../corpus/read.js';
+import { extractText } from '../corpus/extract.js';
+import { type DocumentKind } from '../model/types.js';
+import { readTextFile } from '../corpus/read.js';
+import { type Encoding, type FsPath } from '../model/types.js';
 import { walk } from '../corpus/walk.js';
 import { components } from '../core/cluster.js';
 import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from '../core/similarity.js';
 import { inputKind } from '../corpus/inputs.js';
-import type { RecordsMode, ResolvedOptions } from '../options/scan.js';
+import type { RecordsMode, ResolvedOptions } from '../model/settings.js';
 import { contentHash } from '../core/hash.js';
 import { loadDocument, type FileLoadTask, type LoadResult } from './load.js';
 import type { Sketcher } from './sketch.js';

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedSets } from '../kernels/intersect.js';
-import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type VerifyTask } from '../core/similarity.js';
+import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type VerifyTask } from './verify.js';
 import { loadBatch, type LoadTask } from './load.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
 import { sketchKernel } from '../kernels/sketch.js';

@@ -5,7 +5,8 @@
  * binary, too large) leaves the index; with `prune`, entries whose files are gone are removed.
  */
 import { lstatSync } from 'node:fs';
-import { indexSettingsOf, resolveIndexOptions, type IndexOptionsInput, type ResolvedIndexOptions } from '../options/scan.js';
+import { indexSettingsOf, resolveIndexOptions, type IndexOptionsInput } from '../options/index-db.js';
+import { type ResolvedIndexOptions } from '../model/settings.js';
 import { NearDupError } from '../model/errors.js';
 import { RunRecords, collectFiles, fileLoadTask, loadedFile, readDocument, sketchDocument, type FileToRead, type LoadedDocument } from '../engine/steps.js';
 import type { LoadResult } from '../engine/load.js';

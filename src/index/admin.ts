@@ -3,7 +3,8 @@
  */
 import path from 'node:path';
 import { SCHEMA_VERSION, type StoreInfo } from './store/store.js';
-import type { IndexOptionsInput, IndexSettings } from '../options/scan.js';
+import type { IndexOptionsInput } from '../options/index-db.js';
+import type { IndexSettings } from '../model/settings.js';
 import { bandKeys } from '../core/lsh.js';
 import { minhashSignature } from '../core/minhash.js';
 import { describeError } from '../model/errors.js';

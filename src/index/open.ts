@@ -5,7 +5,8 @@
  * and its index can move, or be checked out elsewhere in CI, together.
  */
 import path from 'node:path';
-import { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput, type IndexSettings, type ResolvedIndexOptions } from '../options/scan.js';
+import { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput } from '../options/index-db.js';
+import { type IndexSettings, type ResolvedIndexOptions } from '../model/settings.js';
 import { openIndexStore } from './store/open.js';
 import type { IndexStore, OpenMode } from './store/store.js';
 import type { ScanEvent } from '../model/types.js';

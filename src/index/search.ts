@@ -11,9 +11,11 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { STDIN_NAME, inputRoots, spoolStdin } from '../corpus/roots.js';
 import { candidatePairs, unpackPair } from '../kernels/candidates.js';
-import { LSH_RECALL, lshRecall, type IndexOptionsInput, type ResolvedOptions } from '../options/scan.js';
+import { type IndexOptionsInput } from '../options/index-db.js';
+import { LSH_RECALL, lshRecall } from '../core/lsh.js';
+import { type ResolvedOptions } from '../model/settings.js';
 import { RunRecords, assembleResult, byPath, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type FileToRead, type LoadedDocument, type WalkSettings } from '../engine/steps.js';
-import type { FsPath } from '../corpus/read.js';
+import type { FsPath } from '../model/types.js';
 import { bandKeys } from '../core/lsh.js';
 import { Sketcher } from '../engine/sketch.js';
 import { QueryKernel } from '../kernels/store.js';

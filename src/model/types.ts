@@ -1,7 +1,14 @@
 /** The data a scan returns. The core builds it; reporters turn it into text. */
-import type { ResolvedOptions } from '../options/scan.js';
-import type { DocumentKind } from '../corpus/extract.js';
-import type { Encoding } from '../corpus/read.js';
+import type { ResolvedOptions } from './settings.js';
+
+/** A file on disk: a string, or the raw bytes of a name that is not valid UTF-8. */
+export type FsPath = string | Buffer;
+
+/** How a document's text is extracted: as it is, from Markdown, or from HTML. */
+export type DocumentKind = 'text' | 'markdown' | 'html';
+
+/** The encoding a file was decoded from. */
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export type SkipReason =
   | 'binary'

@@ -8,7 +8,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NearDupError, describeError } from '../model/errors.js';
-import { OptionError, RUN_DEFAULTS, resolveOptions, resolveRunOptions, type RunOptionsInput, type ScanOptionsInput } from './scan.js';
+import { resolveOptions, type ScanOptionsInput } from './scan.js';
+import { RUN_DEFAULTS, resolveRunOptions, type RunOptionsInput } from './report.js';
+import { OptionError } from './parse.js';
 
 type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'size' | 'count-or-all';
 

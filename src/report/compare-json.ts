@@ -7,7 +7,8 @@ import type { Alignment, Span } from '../compare/align.js';
 import type { CompareResult, ComparedDocument } from '../compare/compare.js';
 import { codePointOffsets } from '../text/positions.js';
 import { VERSION } from '../model/version.js';
-import { jsonSettings, round4 } from './json.js';
+import { round4 } from '../core/similarity.js';
+import { recordedSettings } from '../options/scan.js';
 
 export const COMPARE_SCHEMA_VERSION = 1;
 
@@ -52,7 +53,7 @@ export function buildCompareJson(r: CompareResult, limit = Infinity) {
     schema: 'neardup/compare',
     version: COMPARE_SCHEMA_VERSION,
     tool: { name: 'neardup', version: VERSION },
-    settings: jsonSettings(r.settings),
+    settings: recordedSettings(r.settings),
     a: jsonDocument(r.a, r.alignment.letters.a),
     b: jsonDocument(r.b, r.alignment.letters.b),
     scores: {

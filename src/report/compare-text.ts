@@ -8,7 +8,7 @@ import type { CompareResult, ComparedDocument } from '../compare/compare.js';
 import { formatShingle } from '../options/scan.js';
 import type { AlignedTexts } from './compare-json.js';
 import { fmtScore, nf, percent, plural } from './format.js';
-import { makeStyle, type Style } from './text.js';
+import { makeStyle, type Style } from './style.js';
 
 export { COMPARE_SCHEMA_VERSION, buildCompareJson, jsonAlignment, renderCompareJson, type AlignedTexts } from './compare-json.js';
 

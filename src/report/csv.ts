@@ -4,7 +4,7 @@
  * CR or LF, with its double quotes doubled.
  */
 import type { ScanResult } from '../model/types.js';
-import { round4 } from './json.js';
+import { round4 } from '../core/similarity.js';
 
 export const CSV_HEADER = ['a', 'b', 'jaccard', 'containment', 'group'] as const;
 

@@ -5,9 +5,10 @@
  * nothing depends on timing, threads or the order the inputs were listed in.
  */
 import { formatShingle } from '../options/scan.js';
-import { jsonSettings, placeFields } from './json.js';
+import { placeFields } from './json.js';
+import { recordedSettings } from '../options/scan.js';
 import { fmtScore, nf, plural } from './format.js';
-import { label, makeStyle } from './text.js';
+import { label, makeStyle } from './style.js';
 import type { DocumentInfo } from '../model/types.js';
 import { VERSION } from '../model/version.js';
 import type { DedupResult } from '../dedup/dedup.js';
@@ -90,7 +91,7 @@ export function buildDedupJson(r: DedupResult) {
     schema: 'neardup/dedup',
     version: DEDUP_SCHEMA_VERSION,
     tool: { name: 'neardup', version: VERSION },
-    settings: { ...jsonSettings(s), records: s.records, textField: s.textField, idField: s.idField ?? null, keep: s.keep },
+    settings: { ...recordedSettings(s), records: s.records, textField: s.textField, idField: s.idField ?? null, keep: s.keep },
     output: {
       out: s.out,
       kind: s.outputKind,

@@ -1,5 +1,5 @@
 /** Number formatting shared by the human-readable formats (text, markdown, annotations, SARIF messages). */
-import type { BaselineInfo } from './registry.js';
+import type { BaselineInfo } from './context.js';
 import type { ScanStats } from '../model/types.js';
 
 let numberFormat: Intl.NumberFormat | undefined;

@@ -6,7 +6,7 @@
  */
 import { DEFAULTS } from '../options/scan.js';
 import type { Place, ScanResult } from '../model/types.js';
-import type { ReportContext } from './registry.js';
+import type { ReportContext } from './context.js';
 import { repoRelative } from './sarif.js';
 import { baselineNote, groupsPhrase, plural, scoreRange, shellQuote } from './format.js';
 

@@ -9,7 +9,9 @@
 import type { IndexAddResult } from '../index/add.js';
 import type { IndexRemoveResult, IndexStatsResult, IndexVerifyResult } from '../index/admin.js';
 import { isIndexScanResult, type IndexPair, type IndexScanResult } from '../index/search.js';
-import { formatShingle, indexSettingsOf, type IndexSettings } from '../options/scan.js';
+import { formatShingle } from '../options/scan.js';
+import { indexSettingsOf } from '../options/index-db.js';
+import { type IndexSettings } from '../model/settings.js';
 import type { ScanResult } from '../model/types.js';
 import { VERSION } from '../model/version.js';
 import { buildJsonReport, type JsonContext } from './json.js';

@@ -2,19 +2,18 @@
  * The JSON report (schema "neardup/scan", version 1; documented in README). Deterministic:
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
-import { RUN_DEFAULTS, formatShingle, type ResolvedOptions } from '../options/scan.js';
+import { round4 } from '../core/similarity.js';
+import { recordedSettings } from '../options/scan.js';
+import { RUN_DEFAULTS } from '../options/report.js';
+import type { ResolvedOptions } from '../model/settings.js';
 import { jsonAlignment } from './compare-json.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../model/types.js';
 import { ROWS_AT_ONCE, RowKernel, fitsColumn, type Op } from '../kernels/json.js';
-import type { ReportContext, Writer } from './registry.js';
+import type { ReportContext, Writer } from './context.js';
 import { VERSION } from '../model/version.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-/** Scores are rounded to 4 decimals (reported pairs are verified before rounding). */
-export function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
-}
 
 /** A place's optional fields (records: source, line, and column in a JSON array; names that are not UTF-8: pathBytes). */
 export function placeFields(p: Place): { source?: string; line?: number; column?: number; pathBytes?: string } {
@@ -26,25 +25,10 @@ export function placeFields(p: Place): { source?: string; line?: number; column?
 
 /** The settings a scan report records: the similarity settings, and how records were read (JSON, JSONL). */
 export function reportSettings(s: ResolvedOptions) {
-  return { ...jsonSettings(s), records: s.records, textField: s.textField, idField: s.idField ?? null };
+  return { ...recordedSettings(s), records: s.records, textField: s.textField, idField: s.idField ?? null };
 }
 
-/** The similarity settings, as every machine format and the baseline file record them. */
-export function jsonSettings(s: ResolvedOptions) {
-  return {
-    shingle: formatShingle(s.shingle),
-    metric: s.metric,
-    threshold: s.threshold,
-    numPerm: s.numPerm,
-    seed: s.seed,
-    bands: s.bands,
-    rows: s.rows,
-    stem: s.stem,
-    stopwords: s.stopwords,
-  };
-}
 
-export type JsonSettings = ReturnType<typeof jsonSettings>;
 
 export function jsonCounts(stats: ScanStats) {
   return {

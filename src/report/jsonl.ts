@@ -6,10 +6,10 @@
  *   group    one per group, in report order (the JSON report's group object)
  *   summary  always last: counts, warnings (and the baseline's effect, when one was used)
  */
-import type { ResolvedOptions } from '../options/scan.js';
+import type { ResolvedOptions } from '../model/settings.js';
 import type { ScanEvent, ScanResult } from '../model/types.js';
 import { VERSION } from '../model/version.js';
-import type { ReportContext, Reporter, Writer } from './registry.js';
+import type { ReportContext, Reporter, Writer } from './context.js';
 import { jsonCounts, jsonGroup, placeFields, reportSettings } from './json.js';
 
 export const JSONL_SCHEMA_VERSION = 1;

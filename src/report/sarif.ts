@@ -11,8 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { groupFingerprint, memberKey } from '../baseline/baseline.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScoredPair } from '../model/types.js';
 import { VERSION } from '../model/version.js';
-import type { ReportContext } from './registry.js';
-import { jsonCounts, jsonSettings } from './json.js';
+import type { ReportContext } from './context.js';
+import { jsonCounts } from './json.js';
+import { recordedSettings } from '../options/scan.js';
 import { fmtScore, scoreRange } from './format.js';
 
 export const SARIF_RULE_ID = 'neardup/near-duplicate';
@@ -126,7 +127,7 @@ export function buildSarif(res: ScanResult, ctx: ReportContext) {
         columnKind: 'unicodeCodePoints' as const,
         results: res.groups.map((g) => result(res.documents, g, res.settings.metric, res.settings.idField, ctx)),
         properties: {
-          settings: jsonSettings(res.settings),
+          settings: recordedSettings(res.settings),
           counts: jsonCounts(res.stats),
           ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
         },

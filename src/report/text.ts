@@ -1,66 +1,21 @@
 /**
  * The terminal report: each group with its members, sizes and pairwise scores, largest group
- * first, then a summary line. The one module that imports chalk; colour comes from an explicit
- * level, never from global state.
+ * first, then a summary line. Colour comes from an explicit level (report/style.ts), never from
+ * global state.
  */
-import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { RUN_DEFAULTS, formatShingle, type ColorMode } from '../options/scan.js';
+import { formatShingle } from '../options/scan.js';
+import { RUN_DEFAULTS } from '../options/report.js';
 import type { ScanResult, SkipReason } from '../model/types.js';
 import type { Explanation } from '../compare/explain.js';
 import { coverageLine, renderPassages } from './compare-text.js';
-import type { ReportContext } from './registry.js';
+import type { ReportContext } from './context.js';
+import { label, makeStyle, type Style } from './style.js';
 import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './format.js';
-
-export type { ColorMode };
-
-/**
- * The colour level for a stream: `never` and NO_COLOR (non-empty) turn colour off, `always`
- * and FORCE_COLOR turn it on, `auto` colours only a TTY.
- */
-export function colorLevel(mode: ColorMode, isTTY: boolean, env: NodeJS.ProcessEnv = process.env): 0 | 1 | 2 | 3 {
-  if (mode === 'never') return 0;
-  const detected = supportsColor ? supportsColor.level : 0;
-  if (mode === 'always') return (Math.max(1, detected) as 1 | 2 | 3);
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === '0' || force === 'false') return 0;
-    const n = Number(force);
-    return (n >= 1 && n <= 3 ? n : Math.max(1, detected)) as 1 | 2 | 3;
-  }
-  return isTTY ? detected : 0;
-}
-
-/** The colours the human-readable reports use, without exposing chalk to other modules. */
-export interface Style {
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-}
-
-export function makeStyle(level: 0 | 1 | 2 | 3): Style {
-  const c = new Chalk({ level });
-  return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), red: (s) => c.red(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), cyan: (s) => c.cyan(s) };
-}
 
 export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline' | 'explain' | 'passages' | 'context'>> {
   colorLevel: 0 | 1 | 2 | 3;
   /** At most this many pairs are listed per group. */
   maxPairs?: number;
-}
-
-/** A, B, ..., Z, AA, ...: how a group's members are labelled (the dedup report too). */
-export function label(i: number): string {
-  let s = '';
-  let n = i;
-  do {
-    s = String.fromCharCode(65 + (n % 26)) + s;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return s;
 }
 
 /** How the summary names each reason for a skip: the same for one and many, or [one, many]. */
@@ -80,12 +35,11 @@ function reasonCount(reason: SkipReason, n: number): string {
 }
 
 /** The alignment of a pair under its score line (scan --explain). */
-function explainLines(e: Explanation, labels: readonly [string, string], c: ChalkInstance, opts: TextReportOptions): string[] {
+function explainLines(e: Explanation, labels: readonly [string, string], c: Style, opts: TextReportOptions): string[] {
   if ('error' in e) return [c.dim(`${' '.repeat(16)}(${e.error})`)];
-  const style: Style = makeStyle(opts.colorLevel);
   return [
     c.dim(`${' '.repeat(16)}${coverageLine(e.alignment, labels)}`),
-    ...renderPassages(e.alignment, e.texts, style, {
+    ...renderPassages(e.alignment, e.texts, c, {
       context: opts.context ?? RUN_DEFAULTS.explainContext,
       limit: opts.passages ?? RUN_DEFAULTS.explainPassages,
       width: RUN_DEFAULTS.width,
@@ -95,7 +49,7 @@ function explainLines(e: Explanation, labels: readonly [string, string], c: Chal
 }
 
 export function renderText(result: ScanResult, opts: TextReportOptions): string {
-  const c: ChalkInstance = new Chalk({ level: opts.colorLevel });
+  const c = makeStyle(opts.colorLevel);
   const maxPairs = opts.maxPairs ?? RUN_DEFAULTS.textPairs;
   const { documents, settings } = result;
   const metricName = settings.metric;

@@ -1,8 +1,9 @@
 /** `neardup compare A B`: the similarity report for two documents. */
 import { compareSources, readInput } from '../../compare/compare.js';
-import { RUN_DEFAULTS, resolveOptions, resolveRunOptions } from '../../options/scan.js';
+import { resolveOptions } from '../../options/scan.js';
+import { RUN_DEFAULTS, resolveRunOptions } from '../../options/report.js';
 import { renderCompareJson, renderCompareText } from '../../report/compare-text.js';
-import { colorLevel } from '../../report/text.js';
+import { colorLevel } from '../../report/style.js';
 import { exitCode } from '../exit.js';
 import { refuseWritingOverInput, repositoryRoot, writeReport } from '../output.js';
 import type { CompareCommand, Given } from '../program.js';

@@ -8,9 +8,11 @@ import { deduplicate, type DedupInput } from '../../dedup/dedup.js';
 import { bytesOf } from '../../dedup/paths.js';
 import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../report/dedup.js';
 import { removeTemps } from '../../dedup/write.js';
-import { DEDUP_DEFAULTS, resolveDedupOptions, resolveOptions, type ColorMode } from '../../options/scan.js';
-import { jsonSettings } from '../../report/json.js';
-import { colorLevel } from '../../report/text.js';
+import { resolveOptions } from '../../options/scan.js';
+import { DEDUP_DEFAULTS, resolveDedupOptions } from '../../options/dedup.js';
+import { type ColorMode } from '../../model/settings.js';
+import { recordedSettings } from '../../options/scan.js';
+import { colorLevel } from '../../report/style.js';
 import type { ScanEvent } from '../../model/types.js';
 import { stderrEvents } from '../events.js';
 import { EXIT } from '../exit.js';
@@ -46,7 +48,7 @@ function printedConfig(merged: Merged<DedupCommand>, input: DedupInput): string 
     configFile: merged.config?.file ?? null,
     paths: cmd.paths.length ? cmd.paths : ['.'],
     settings: {
-      ...jsonSettings(s),
+      ...recordedSettings(s),
       hidden: s.hidden,
       ignore: s.respectIgnore,
       glob: s.globs,

@@ -2,8 +2,10 @@
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline/baseline.js';
 import { NearDupError } from '../../model/errors.js';
-import { resolveOptions, resolveRunOptions } from '../../options/scan.js';
-import { COLORED, REPORTERS, type BaselineInfo, type ReportContext } from '../../report/registry.js';
+import { resolveOptions } from '../../options/scan.js';
+import { resolveRunOptions } from '../../options/report.js';
+import { COLORED, REPORTERS } from '../../report/registry.js';
+import { type BaselineInfo, type ReportContext } from '../../report/context.js';
 import { findNearDuplicates } from '../../engine/scan.js';
 import { scanInput } from '../inputs.js';
 import type { ScanEvent, ScanResult } from '../../model/types.js';
@@ -62,19 +64,19 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
   const sink = run.output ? fileSink(run.output) : stdoutSink();
   try {
     const indexed = cmd.db !== undefined || cmd.indexQuery === true;
-    const session = (await REPORTERS[run.format](indexed))(sink);
-    session.begin?.(settings, paths);
+    const report = (await REPORTERS[run.format](indexed))(sink);
+    report.begin?.(settings, paths);
     let warnings = 0;
     const progress = cmd.progress !== false && showProgress(process.stderr, process.env) ? new ProgressBar(process.stderr) : undefined;
     const onEvent = (e: ScanEvent) => {
       if (e.type === 'progress') {
         progress?.update(e.done, e.total);
-        return session.event?.(e);
+        return report.event?.(e);
       }
       progress?.clear();
       if (e.type === 'error') warn(`${e.error.path}: ${e.error.message}`);
       else if (e.type === 'warning' && ++warnings <= MAX_WARNINGS_SHOWN) warn(`warning: ${e.warning.path}: ${e.warning.message}`);
-      session.event?.(e);
+      report.event?.(e);
     };
     // the index modules (SQLite) are loaded only when an index is used
     const engine = !indexed ? findNearDuplicates : (await import('./index-db.js')).scanEngine(cmd);
@@ -105,7 +107,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
     const isTTY = !run.output && process.stdout.isTTY === true;
     // the colour and --explain modules are loaded only when used
     const ctx: ReportContext = {
-      colorLevel: COLORED[run.format] ? (await import('../../report/text.js')).colorLevel(run.color, isTTY) : 0,
+      colorLevel: COLORED[run.format] ? (await import('../../report/style.js')).colorLevel(run.color, isTTY) : 0,
       cwd,
       root,
       ...(info ? { baseline: info } : {}),
@@ -115,7 +117,7 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       const records = await recordTexts(result, cwd);
       Object.assign(ctx, { explain: explainer(result, cwd, (message) => warn(message), records), passages: run.passages, context: run.context });
     }
-    await session.end(result, ctx);
+    await report.end(result, ctx);
     sink.commit();
     return exitCode(
       {

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { NearDupError, describeError } from '../../model/errors.js';
-import type { IndexSettings } from '../../options/scan.js';
+import type { IndexSettings } from '../../model/settings.js';
 import { bandKeys } from '../../core/lsh.js';
 import { VERSION } from '../../model/version.js';
 import { LITTLE_ENDIAN, decodeSortedU32, decodeU32LE, encodeU32LE } from '../../kernels/codec.js';
