@@ -25,7 +25,9 @@ const folders = (names) => `^src/(${names.join('|')})/`;
 
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${layer.join('-')}`,
-  comment: `${layer.join(', ')} may not import a higher layer (${LAYERS.slice(i + 1).flat().join(', ')})`,
+  comment: `${layer.join(', ')} may not import a higher layer (${LAYERS.slice(i + 1)
+    .flat()
+    .join(', ')})`,
   severity: 'error',
   from: { path: folders(layer) },
   to: { path: [folders(LAYERS.slice(i + 1).flat()), '^src/api\\.ts$'] },
@@ -43,7 +45,10 @@ const ONE_MODULE = {
 };
 
 const libraryRules = Object.entries(ONE_MODULE).map(([pkg, owner]) => ({
-  name: `only-${owner.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-')}-imports-${pkg}`,
+  name: `only-${owner
+    .replace(/^src\//, '')
+    .replace(/\.ts$/, '')
+    .replace(/\//g, '-')}-imports-${pkg}`,
   comment: `${pkg} is imported by ${owner} only`,
   severity: 'error',
   from: { path: '^src/', pathNot: `^${owner.replace(/\./g, '\\.')}$` },

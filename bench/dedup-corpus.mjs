@@ -51,7 +51,7 @@ export function writeRecords(file, n, { seed = 7, copyRate = 0.1, words = 40 } =
         text = w.join(' ');
         originals.set(line, text);
       }
-      buffered.push(JSON.stringify({ id: `r${i}`, text, n: i }) + '\n');
+      buffered.push(`${JSON.stringify({ id: `r${i}`, text, n: i })}\n`);
       if (buffered.length >= 1000) {
         writeSync(fd, buffered.join(''));
         buffered = [];

@@ -19,7 +19,7 @@
 // longer at the same N (records held in memory would show there). Every output is checked byte
 // for byte against the input lines kept.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,10 @@ function quality() {
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`dedup failed (${r.status}): ${r.stderr}`);
   const report = JSON.parse(r.stdout);
-  const labels = readFileSync(labelsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const labels = readFileSync(labelsFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const kept = new Set(files(out).map((f) => path.basename(f)));
   const byCluster = new Map();
   for (const l of labels) {
@@ -74,11 +77,17 @@ function quality() {
   const negatives = labels.filter((l) => l.transforms.some((t) => t === 'template-sibling' || t === 'quote-sharer'));
   const negativesKept = negatives.filter((l) => kept.has(path.basename(l.path))).length;
   console.log(`\n## quality: neardup dedup ${path.relative(root, docs)} --out DIR (defaults)`);
-  console.log(`${report.counts.documents} documents, ${labels.length} labelled, ${clusters.length} clusters · kept ${report.counts.kept}, removed ${report.counts.removed} in ${report.counts.groups} groups · ${seconds.toFixed(2)}s`);
-  console.log(`clusters with exactly one document kept: ${exactlyOne}/${clusters.length} (${((100 * exactlyOne) / clusters.length).toFixed(1)}%) · none kept: ${none} · more than one: ${several}`);
+  console.log(
+    `${report.counts.documents} documents, ${labels.length} labelled, ${clusters.length} clusters · kept ${report.counts.kept}, removed ${report.counts.removed} in ${report.counts.groups} groups · ${seconds.toFixed(2)}s`,
+  );
+  console.log(
+    `clusters with exactly one document kept: ${exactlyOne}/${clusters.length} (${((100 * exactlyOne) / clusters.length).toFixed(1)}%) · none kept: ${none} · more than one: ${several}`,
+  );
   console.log(`hard negatives kept: ${negativesKept}/${negatives.length} (template siblings and quote sharers)`);
   const indirect = report.removed.filter((x) => !x.direct);
-  console.log(`removals verified directly against the kept document: ${report.removed.length - indirect.length}/${report.removed.length}; through the group: ${indirect.length} (lowest containment against the kept one ${indirect.length ? Math.min(...indirect.map((x) => x.containment)) : '-'})`);
+  console.log(
+    `removals verified directly against the kept document: ${report.removed.length - indirect.length}/${report.removed.length}; through the group: ${indirect.length} (lowest containment against the kept one ${indirect.length ? Math.min(...indirect.map((x) => x.containment)) : '-'})`,
+  );
 }
 
 /** Runs a command under /usr/bin/time: [seconds, peak RSS in MiB]. */
@@ -108,7 +117,12 @@ function memory() {
     const out = path.join(tmp, 'out.jsonl');
     const manifest = path.join(tmp, 'removed.jsonl');
     const [t, m] = timed(['dedup', input, '--out', out, '--manifest', manifest, '--format', 'json', ...extra], node);
-    const removed = new Set(readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => Number(JSON.parse(l).removed.split(':').at(-1))));
+    const removed = new Set(
+      readFileSync(manifest, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(JSON.parse(l).removed.split(':').at(-1))),
+    );
     const expected = Buffer.concat(lines(input).filter((_, i) => !removed.has(i + 1)));
     if (!readFileSync(out).equals(expected)) throw new Error(`${input}: the output is not the input lines kept`);
     rmSync(out);
@@ -127,7 +141,9 @@ function memory() {
     const mb = statSync(input).size / 2 ** 20;
     const [st, sm] = scan(input);
     const [dt, dm] = dedup(input);
-    console.log(`| ${n.toLocaleString('en-US')} | ${mb.toFixed(1)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${Math.round(dm - sm) || 0} |`);
+    console.log(
+      `| ${n.toLocaleString('en-US')} | ${mb.toFixed(1)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${Math.round(dm - sm) || 0} |`,
+    );
     if (largest) rmSync(largest.input, { force: true });
     largest = { input, n };
   }
@@ -135,7 +151,9 @@ function memory() {
   const cap = ['--max-old-space-size=300'];
   const [sct, scm] = scan(largest.input, [], cap);
   const [dct, dcm] = dedup(largest.input, [], cap);
-  console.log(`\nwith node --max-old-space-size=300 (a 300 MiB heap), ${largest.n.toLocaleString('en-US')} records: scan ${scm.toFixed(0)} MiB · ${sct.toFixed(1)}s, dedup ${dcm.toFixed(0)} MiB · ${dct.toFixed(1)}s (both complete)`);
+  console.log(
+    `\nwith node --max-old-space-size=300 (a 300 MiB heap), ${largest.n.toLocaleString('en-US')} records: scan ${scm.toFixed(0)} MiB · ${sct.toFixed(1)}s, dedup ${dcm.toFixed(0)} MiB · ${dct.toFixed(1)}s (both complete)`,
+  );
   rmSync(largest.input, { force: true });
 
   // the same number of records, ten and fifty times longer: records held would grow with the file
@@ -149,7 +167,9 @@ function memory() {
     const mb = statSync(input).size / 2 ** 20;
     const [st, sm] = scan(input, ['--memory', '16M']);
     const [dt, dm] = dedup(input, ['--memory', '16M']);
-    console.log(`| ${words} | ${mb.toFixed(0)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${Math.round(dm - sm) || 0} |`);
+    console.log(
+      `| ${words} | ${mb.toFixed(0)} MiB | ${sm.toFixed(0)} · ${st.toFixed(1)}s | ${dm.toFixed(0)} · ${dt.toFixed(1)}s | ${Math.round(dm - sm) || 0} |`,
+    );
     rmSync(input, { force: true });
   }
   console.log('(every dedup output checked: the input lines kept, byte for byte)');

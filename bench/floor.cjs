@@ -3,8 +3,8 @@
 // per word 5-shingle, nothing else (no signature, no index). neardup's wall time over this is its
 // distance from the limit of a single-threaded pass over the text.
 //   node bench/floor.cjs DIR [k=5]
-const fs = require('fs');
-const path = require('path');
+const fs = require('node:fs');
+const path = require('node:path');
 const dir = process.argv[2];
 const k = Number(process.argv[3] || 5);
 const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));

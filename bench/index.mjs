@@ -16,10 +16,10 @@
 // Under both the defaults (char:9, containment 0.65) and the usual settings of other tools
 // (word:5, Jaccard 0.8).
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
-import { ROOT, ensureSpamAssassin, listFiles } from './corpus.mjs';
+import { ensureSpamAssassin, listFiles, ROOT } from './corpus.mjs';
 
 const { addToIndex, findNearDuplicates, indexStats, queryIndex } = await import(path.join(ROOT, 'dist', 'index.js'));
 
@@ -41,7 +41,9 @@ const nearCopies = Array.from({ length: 20 }, (_, i) => {
   writeFileSync(file, `Subject: Fwd: please read\n\n${readFileSync(source, 'utf8')}\n-- \nforwarded by the benchmark\n`);
   return file;
 });
-const unrelated = ['seeds/000_241594d10820ed7f.txt', 'seeds/001_8ed3a1ba6430ba1a.txt', 'fixtures/clean/bread.txt', 'fixtures/clean/river.txt'].map((f) => path.join(ROOT, f));
+const unrelated = ['seeds/000_241594d10820ed7f.txt', 'seeds/001_8ed3a1ba6430ba1a.txt', 'fixtures/clean/bread.txt', 'fixtures/clean/river.txt'].map((f) =>
+  path.join(ROOT, f),
+);
 
 for (const f of files) readFileSync(f); // warm the page cache for both scan and add
 
@@ -66,7 +68,8 @@ for (const { name, options } of SETTINGS) {
     t = performance.now();
     const added = await addToIndex([dir], { ...options, db });
     addMs = Math.min(addMs, ms(t));
-    if (added.counts.documents !== scan.stats.documents) throw new Error(`index holds ${added.counts.documents} documents, scan compared ${scan.stats.documents}`);
+    if (added.counts.documents !== scan.stats.documents)
+      throw new Error(`index holds ${added.counts.documents} documents, scan compared ${scan.stats.documents}`);
   }
   let t = performance.now();
   const again = await addToIndex([dir], { ...options, db });
@@ -188,7 +191,7 @@ lines.push('');
 lines.push(
   'Why some queries take longer: under the defaults (tuned for containment 0.65) a near-copy of a mail from a large ' +
     'cluster (mailing-list mail shares its headers) has hundreds of LSH candidates, and every candidate the signature test keeps is ' +
-    'verified exactly, as scan verifies it (which is why a default scan of this corpus takes seconds). A query reads its candidates\' ' +
+    "verified exactly, as scan verifies it (which is why a default scan of this corpus takes seconds). A query reads its candidates' " +
     'signatures in one statement and compares them at once, then reads the stored shingle sets of those left in one statement and counts ' +
     'what each shares with the query as its bytes decode (in WebAssembly, compiled before its first call), dropping a set once the ' +
     'threshold is out of reach. An unrelated text has a handful of candidates. A first call in a fresh process also pays for ' +

@@ -3,8 +3,8 @@
 // following its README: word k-shingles, Minhash.update per shingle, LshIndex, query each, keep
 // pairs whose estimated Jaccard >= t.
 //   node bench/minhash-baseline.cjs DIR [k=5] [t=0.8]
-const fs = require('fs');
-const path = require('path');
+const fs = require('node:fs');
+const path = require('node:path');
 const { Minhash, LshIndex } = require('minhash');
 const dir = process.argv[2];
 const k = Number(process.argv[3] || 5);

@@ -9,7 +9,7 @@
 //
 // Scoring is bench/score.mjs (pair precision / recall / F1, adjusted Rand index of the groups).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,9 @@ if (!args.includes('--sweep')) {
   const s = score(out);
   console.log(`command: neardup scan ${path.relative(root, docs)} --format json ${args.join(' ')}`.trim());
   console.log(`settings: ${JSON.stringify(report.settings)}`);
-  console.log(`precision ${s.precision}  recall ${s.recall}  F1 ${s.f1}  ARI ${s.ari}  (${s.predicted_pairs} pairs predicted, ${s.true_pairs} true)  ${seconds.toFixed(2)}s`);
+  console.log(
+    `precision ${s.precision}  recall ${s.recall}  F1 ${s.f1}  ARI ${s.ari}  (${s.predicted_pairs} pairs predicted, ${s.true_pairs} true)  ${seconds.toFixed(2)}s`,
+  );
   console.log(`recall by transform: ${JSON.stringify(s.recall_by_transform)}`);
   process.exit(0);
 }
@@ -74,14 +76,14 @@ for (const mode of modes) {
     }
   for (const metric of ['jaccard', 'containment']) {
     for (const t of thresholds) {
-      const pairs = scores
-        .filter((x) => (metric === 'jaccard' ? x[2] : x[3]) >= t)
-        .map(([i, j]) => ({ a: `docs/${names[i]}`, b: `docs/${names[j]}` }));
+      const pairs = scores.filter((x) => (metric === 'jaccard' ? x[2] : x[3]) >= t).map(([i, j]) => ({ a: `docs/${names[i]}`, b: `docs/${names[j]}` }));
       const f = path.join(tmp, `${mode}-${metric}-${t}.json`);
       writeFileSync(f, JSON.stringify({ pairs }));
       const s = score(f);
       rows.push({ mode, metric, t, ...s });
-      console.log(`${mode.padEnd(8)} ${metric.padEnd(11)} >= ${t.toFixed(2)}  P ${s.precision.toFixed(4)}  R ${s.recall.toFixed(4)}  F1 ${s.f1.toFixed(4)}  ARI ${s.ari.toFixed(4)}`);
+      console.log(
+        `${mode.padEnd(8)} ${metric.padEnd(11)} >= ${t.toFixed(2)}  P ${s.precision.toFixed(4)}  R ${s.recall.toFixed(4)}  F1 ${s.f1.toFixed(4)}  ARI ${s.ari.toFixed(4)}`,
+      );
     }
   }
 }

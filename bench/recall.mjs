@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, ensureSpamAssassin, listFiles } from './corpus.mjs';
+import { ensureSpamAssassin, listFiles, ROOT } from './corpus.mjs';
 
 const K = 5;
 const T = 0.8;
@@ -26,7 +26,10 @@ function fnv(s) {
 }
 const t0 = performance.now();
 const sets = files.map((f) => {
-  const words = readFileSync(f, 'utf8').toLowerCase().match(/[\p{L}\p{M}\p{N}_]+/gu) ?? [];
+  const words =
+    readFileSync(f, 'utf8')
+      .toLowerCase()
+      .match(/[\p{L}\p{M}\p{N}_]+/gu) ?? [];
   const out = new Set();
   for (let i = 0; i < Math.max(1, words.length - K + 1); i++) out.add(fnv(words.slice(i, i + K).join(' ')));
   return Uint32Array.from(out).sort();
@@ -40,9 +43,16 @@ for (let x = 0; x < order.length; x++) {
   for (let y = x + 1; y < order.length; y++) {
     const B = sets[order[y]];
     if (A.length < T * B.length) break;
-    let i = 0, j = 0, n = 0;
+    let i = 0,
+      j = 0,
+      n = 0;
     while (i < A.length && j < B.length) {
-      if (A[i] === B[j]) { n++; i++; j++; } else if (A[i] < B[j]) i++; else j++;
+      if (A[i] === B[j]) {
+        n++;
+        i++;
+        j++;
+      } else if (A[i] < B[j]) i++;
+      else j++;
     }
     const jac = n / (A.length + B.length - n);
     if (jac >= T) exact.set(key(rel(files[order[x]]), rel(files[order[y]])), jac);
@@ -54,7 +64,11 @@ const args = ['scan', dir, '--shingle', 'word:5', '--metric', 'jaccard', '--thre
 let stdout;
 const t1 = performance.now();
 try {
-  stdout = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'neardup.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  stdout = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'neardup.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
 } catch (e) {
   if (e.status !== 1) throw e;
   stdout = e.stdout;

@@ -11,10 +11,10 @@
 // alternating rounds so that load on this shared machine hits all of them alike; medians and
 // ratios to the floor measured in the same run are printed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, ensureSpamAssassin, listFiles } from './corpus.mjs';
+import { ensureSpamAssassin, listFiles, ROOT } from './corpus.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -51,14 +51,19 @@ if (!flag('--scale-only')) {
   const commands = [
     ['floor (bench/floor.cjs: read + hash word 5-grams, 1 thread)', node, [path.join(ROOT, 'bench', 'floor.cjs'), dir]],
     ['neardup scan, defaults', node, [BIN, 'scan', dir, '--format', 'json', '--no-progress']],
-    ['neardup scan --shingle word:5 --threshold 0.8', node, [BIN, 'scan', dir, '--shingle', 'word:5', '--threshold', '0.8', '--format', 'json', '--no-progress']],
+    [
+      'neardup scan --shingle word:5 --threshold 0.8',
+      node,
+      [BIN, 'scan', dir, '--shingle', 'word:5', '--threshold', '0.8', '--format', 'json', '--no-progress'],
+    ],
     [
       'neardup scan --shingle word:5 --metric jaccard --threshold 0.8',
       node,
       [BIN, 'scan', dir, '--shingle', 'word:5', '--metric', 'jaccard', '--threshold', '0.8', '--format', 'json', '--no-progress'],
     ],
   ];
-  if (!flag('--skip-minhash')) commands.push(['minhash npm package (bench/minhash-baseline.cjs)', node, [path.join(ROOT, 'bench', 'minhash-baseline.cjs'), dir]]);
+  if (!flag('--skip-minhash'))
+    commands.push(['minhash npm package (bench/minhash-baseline.cjs)', node, [path.join(ROOT, 'bench', 'minhash-baseline.cjs'), dir]]);
   const times = commands.map(() => []);
   const rss = commands.map(() => 0);
   const faults = commands.map(() => []);
@@ -104,7 +109,9 @@ if (flag('--scale') || flag('--scale-only')) {
     rates.set(n, [...(rates.get(n) ?? []), rate]);
     console.log(`| ${n} | ${m.seconds.toFixed(1)} | ${rate.toFixed(0)} | ${m.rssMB.toFixed(0)} | ${report.counts.groups} | ${report.counts.candidates} |`);
   }
-  console.log(`\nrate at 200k / rate at 25k (medians of their ${rates.get(200_000).length} and ${rates.get(25_000).length} runs): ${(median(rates.get(200_000)) / median(rates.get(25_000))).toFixed(2)}`);
+  console.log(
+    `\nrate at 200k / rate at 25k (medians of their ${rates.get(200_000).length} and ${rates.get(25_000).length} runs): ${(median(rates.get(200_000)) / median(rates.get(25_000))).toFixed(2)}`,
+  );
 }
 
 /**
@@ -118,7 +125,11 @@ function buildScaleCorpus(total) {
   const dir = path.join(ROOT, '.cache', `scale2-${total}`);
   const marker = path.join(dir, '.complete');
   if (existsSync(marker)) return dir;
-  const mails = listFiles(ensureSpamAssassin()).map((f) => readFileSync(f, 'latin1').split('\n').filter((l) => l.trim()));
+  const mails = listFiles(ensureSpamAssassin()).map((f) =>
+    readFileSync(f, 'latin1')
+      .split('\n')
+      .filter((l) => l.trim()),
+  );
   let seed = 0x2545f491;
   const rand = () => {
     seed ^= seed << 13;
@@ -142,7 +153,14 @@ function buildScaleCorpus(total) {
       const base = pick(made);
       const kind = rand();
       if (kind < 0.6) {
-        lines = base.filter(() => rand() > 0.05).map((l) => l.split(' ').map((w) => (rand() < 0.03 ? w.split('').reverse().join('') : w)).join(' '));
+        lines = base
+          .filter(() => rand() > 0.05)
+          .map((l) =>
+            l
+              .split(' ')
+              .map((w) => (rand() < 0.03 ? w.split('').reverse().join('') : w))
+              .join(' '),
+          );
       } else if (kind < 0.85) {
         lines = base.slice(0, Math.ceil(base.length * (0.75 + rand() * 0.2)));
       } else {

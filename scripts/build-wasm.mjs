@@ -25,7 +25,10 @@ export async function generate({ source, name }) {
   const { buffer } = module.toBinary({});
   module.destroy();
   const b64 = Buffer.from(buffer).toString('base64');
-  const lines = b64.match(/.{1,96}/g).map((l) => `  '${l}'`).join(' +\n');
+  const lines = b64
+    .match(/.{1,96}/g)
+    .map((l) => `  '${l}'`)
+    .join(' +\n');
   return `// Generated from ${path.basename(source)} by scripts/build-wasm.mjs (npm run build:wasm). Do not edit.\nexport const ${name} =\n${lines};\n`;
 }
 

@@ -1,53 +1,52 @@
 /** neardup's library API. The CLI is built on exactly this. */
-export { findNearDuplicates, STDIN_NAME, type ScanHooks, type ScanInput } from './engine/scan.js';
-export type { FsPath } from './model/types.js';
-export { DEFAULTS, resolveOptions, parseShingle, formatShingle, type ScanOptionsInput } from './options/scan.js';
-export { type Metric, type ResolvedOptions, type ShingleSpec } from './model/settings.js';
+
+export { type Alignment, type AlignOptions, alignTexts, type Passage, type Span } from './compare/align.js';
 export {
-  compare,
-  compareTexts,
+  type ComparedDocument,
   type CompareResult,
   type CompareScores,
   type CompareSource,
-  type ComparedDocument,
+  compare,
+  compareTexts,
 } from './compare/compare.js';
-export { alignTexts, type Alignment, type AlignOptions, type Passage, type Span } from './compare/align.js';
-export { buildCompareJson, renderCompareJson, renderCompareText, COMPARE_SCHEMA_VERSION } from './report/compare-text.js';
-export { NearDupError, type ErrorCode } from './model/errors.js';
-export { buildJsonReport, renderJson, JSON_SCHEMA_VERSION, type JsonReport } from './report/json.js';
-export { Sketcher, type Sketch } from './engine/sketch.js';
 export { estimateJaccard, minhashSignature } from './core/minhash.js';
 export { exactScores, type Scores } from './core/similarity.js';
-export { VERSION } from './model/version.js';
-export type * from './model/types.js';
+export { type DedupCounts, type DedupHooks, type DedupInput, type DedupResult, deduplicate } from './dedup/dedup.js';
+export { type GroupPlan, type Plan, planDedup, type Removal, survivor } from './dedup/plan.js';
+export { findNearDuplicates, type ScanHooks, type ScanInput, STDIN_NAME } from './engine/scan.js';
+export { type Sketch, Sketcher } from './engine/sketch.js';
 export { addToIndex, type IndexAddResult } from './index/add.js';
+export { type IndexRemoveResult, type IndexStatsResult, type IndexVerifyResult, indexStats, removeFromIndex, verifyIndex } from './index/admin.js';
+export type { IndexHooks } from './index/open.js';
 export {
+  type IndexMatchInfo,
+  type IndexPair,
+  type IndexScanResult,
+  isIndexScanResult,
   queryIndex,
   scanWithIndex,
-  isIndexScanResult,
-  type IndexScanResult,
-  type IndexPair,
-  type IndexMatchInfo,
   type VerificationSource,
 } from './index/search.js';
-export { removeFromIndex, indexStats, verifyIndex, type IndexRemoveResult, type IndexStatsResult, type IndexVerifyResult } from './index/admin.js';
-export type { IndexHooks } from './index/open.js';
-export { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput } from './options/index-db.js';
-export { type IndexSettings, type ResolvedIndexOptions } from './model/settings.js';
 export { openIndexStore } from './index/store/open.js';
 export {
-  SCHEMA_VERSION as INDEX_SCHEMA_VERSION,
-  type IndexStore,
   type Batch,
   type BatchOutcome,
   type EntryMeta,
+  type IndexStore,
   type NewEntry,
+  SCHEMA_VERSION as INDEX_SCHEMA_VERSION,
   type StoredEntry,
   type StoreInfo,
 } from './index/store/store.js';
+export { type ErrorCode, NearDupError } from './model/errors.js';
+export type { IndexSettings, KeepPolicy, Metric, ResolvedDedupOptions, ResolvedIndexOptions, ResolvedOptions, ShingleSpec } from './model/settings.js';
+export type * from './model/types.js';
+export type { FsPath } from './model/types.js';
+export { VERSION } from './model/version.js';
+export { DEDUP_DEFAULTS, type DedupOptionsInput, KEEP_POLICIES, resolveDedupOptions } from './options/dedup.js';
+export { INDEX_DEFAULTS, type IndexOptionsInput, resolveIndexOptions } from './options/index-db.js';
+export { DEFAULTS, formatShingle, parseShingle, resolveOptions, type ScanOptionsInput } from './options/scan.js';
+export { buildCompareJson, COMPARE_SCHEMA_VERSION, renderCompareJson, renderCompareText } from './report/compare-text.js';
+export { buildDedupJson, DEDUP_SCHEMA_VERSION, renderDedupJson } from './report/dedup.js';
 export { buildIndexScanJson, indexTextLine, renderScanJson } from './report/index-results.js';
-export { deduplicate, type DedupInput, type DedupHooks, type DedupResult, type DedupCounts } from './dedup/dedup.js';
-export { planDedup, survivor, type Plan, type Removal, type GroupPlan } from './dedup/plan.js';
-export { buildDedupJson, renderDedupJson, DEDUP_SCHEMA_VERSION } from './report/dedup.js';
-export { DEDUP_DEFAULTS, KEEP_POLICIES, resolveDedupOptions, type DedupOptionsInput } from './options/dedup.js';
-export { type ResolvedDedupOptions, type KeepPolicy } from './model/settings.js';
+export { buildJsonReport, JSON_SCHEMA_VERSION, type JsonReport, renderJson } from './report/json.js';

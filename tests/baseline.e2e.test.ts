@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, golden, run } from './helpers.js';
+import { golden, ROOT, run } from './helpers.js';
 
 let dir = '';
 beforeEach(() => {
@@ -37,9 +37,7 @@ describe('--baseline / --update-baseline', () => {
     const added = scan('corpus', '--baseline', '.neardup-baseline.json', '--format', 'json');
     expect(added.code).toBe(1);
     const report = JSON.parse(added.stdout);
-    expect(report.groups.map((g: { members: { path: string }[] }) => g.members.map((m) => m.path))).toEqual([
-      ['corpus/bread-copy.txt', 'corpus/bread.txt'],
-    ]);
+    expect(report.groups.map((g: { members: { path: string }[] }) => g.members.map((m) => m.path))).toEqual([['corpus/bread-copy.txt', 'corpus/bread.txt']]);
     expect(report.groups[0].id).toBe(1);
     expect(report.pairs).toHaveLength(1);
     expect(report.counts).toMatchObject({ groups: 1, duplicateDocuments: 2, pairs: 1 });
@@ -61,7 +59,7 @@ describe('--baseline / --update-baseline', () => {
     expect(scan('corpus', '--update-baseline').code).toBe(0);
     const article = path.join(dir, 'corpus', 'article.txt');
     const original = readFileSync(article, 'utf8');
-    writeFileSync(article, original + '\nOne more sentence, added later.\n');
+    writeFileSync(article, `${original}\nOne more sentence, added later.\n`);
     expect(scan('corpus', '--baseline', '.neardup-baseline.json').code).toBe(1);
     writeFileSync(article, original);
     expect(scan('corpus', '--baseline', '.neardup-baseline.json').code).toBe(0);

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, buildBaseline, checkBaselineSettings, parseBaseline, pathsRelativeTo, renderBaseline } from '../src/baseline/baseline.js';
 import { EXIT, exitCode } from '../src/cli/exit.js';
-import { resolveOptions } from '../src/options/scan.js';
 import { findNearDuplicates } from '../src/engine/scan.js';
+import { resolveOptions } from '../src/options/scan.js';
 import { ROOT } from './helpers.js';
 
 describe('exitCode', () => {
@@ -50,10 +50,7 @@ describe('baseline', () => {
     const out = applyBaseline(after, recorded, key);
     expect(out).toMatchObject({ known: 2, new: 1, absent: 0 });
     expect(out.result.groups.map((g) => g.id)).toEqual([1]);
-    expect(out.result.groups[0]!.members.map((m) => path.basename(after.documents[m]!.path))).toEqual([
-      '000_241594d10820ed7f.txt',
-      '001_8ed3a1ba6430ba1a.txt',
-    ]);
+    expect(out.result.groups[0]!.members.map((m) => path.basename(after.documents[m]!.path))).toEqual(['000_241594d10820ed7f.txt', '001_8ed3a1ba6430ba1a.txt']);
     expect(out.result.stats).toMatchObject({ groups: 1, duplicateDocuments: 2, pairs: 1 });
     // the other way round: recorded groups that are gone are counted as absent
     const back = applyBaseline(before, parseBaseline(renderBaseline(buildBaseline(after, key)), 'b.json'), key);
@@ -80,7 +77,7 @@ describe('baseline', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'neardup-baseline-records-'));
     try {
       const [a, b] = ['000_241594d10820ed7f.txt', '001_8ed3a1ba6430ba1a.txt'].map((f) => readFileSync(path.join(ROOT, 'seeds', f), 'utf8'));
-      const lines = (extra: string[]) => [...extra, JSON.stringify({ id: 'a', text: a }), JSON.stringify({ id: 'b', text: b })].join('\n') + '\n';
+      const lines = (extra: string[]) => `${[...extra, JSON.stringify({ id: 'a', text: a }), JSON.stringify({ id: 'b', text: b })].join('\n')}\n`;
       const file = path.join(dir, 'posts.jsonl');
       const k = pathsRelativeTo(dir, dir);
       for (const idField of [undefined, 'id']) {

@@ -4,7 +4,7 @@ import { chmodSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, golden, run } from './helpers.js';
+import { BIN, golden, ROOT, run } from './helpers.js';
 
 const cases: [string, string[]][] = [
   ['seeds-text', ['scan', 'seeds', '--color', 'never']],
@@ -39,10 +39,7 @@ describe('the seeds', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.groups).toHaveLength(1);
-    expect(report.groups[0].members.map((m: { path: string }) => m.path)).toEqual([
-      'seeds/000_241594d10820ed7f.txt',
-      'seeds/001_8ed3a1ba6430ba1a.txt',
-    ]);
+    expect(report.groups[0].members.map((m: { path: string }) => m.path)).toEqual(['seeds/000_241594d10820ed7f.txt', 'seeds/001_8ed3a1ba6430ba1a.txt']);
     for (const p of report.groups[0].pairs) expect(p[report.settings.metric]).toBeGreaterThanOrEqual(0.9);
   });
 });

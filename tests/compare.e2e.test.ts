@@ -1,11 +1,11 @@
 /** End-to-end: `neardup compare` and `scan --explain`, through the built binary. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BIN, ROOT, goldenCases, run } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, goldenCases, ROOT, run } from './helpers.js';
 
 const STRIPPED = 'seeds/000_241594d10820ed7f.txt';
 const FORMATTED = 'seeds/001_8ed3a1ba6430ba1a.txt';
@@ -80,7 +80,9 @@ describe('colour', () => {
   });
   it('no machine format is ever coloured', () => {
     for (const f of ['json', 'jsonl', 'csv', 'sarif', 'github', 'markdown']) {
-      const r = run(['scan', 'seeds', '--format', f, '--color', 'always', ...(f === 'json' || f === 'jsonl' ? ['--explain'] : [])], { env: { FORCE_COLOR: '3' } });
+      const r = run(['scan', 'seeds', '--format', f, '--color', 'always', ...(f === 'json' || f === 'jsonl' ? ['--explain'] : [])], {
+        env: { FORCE_COLOR: '3' },
+      });
       expect(r.stdout, f).not.toMatch(/\u001b\[/);
     }
   });
@@ -107,7 +109,10 @@ describe('scan --explain of records and .gz files (it said `cannot read` for eve
     // every pair of the records fixture (JSONL and CSV), aligned, none with an error
     const recs = run(['scan', 'fixtures/dedup/records', '--explain', '--format', 'json']);
     expect(recs.stderr).toBe('');
-    const pairs = JSON.parse(recs.stdout).groups.flatMap((g: { pairs: object[] }) => g.pairs) as { a: string; alignment: { error?: string; coverage?: object } }[];
+    const pairs = JSON.parse(recs.stdout).groups.flatMap((g: { pairs: object[] }) => g.pairs) as {
+      a: string;
+      alignment: { error?: string; coverage?: object };
+    }[];
     expect(pairs.length).toBeGreaterThan(3);
     for (const p of pairs) expect(p.alignment.coverage).toBeDefined();
     expect(pairs.map((p) => p.a)).toContainEqual(expect.stringMatching(/posts\.csv:\d+$/));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compare, compareTexts, alignTexts, type Alignment } from '../src/api.js';
+import { type Alignment, alignTexts, compare, compareTexts } from '../src/api.js';
 import { buildCompareJson } from '../src/report/compare-text.js';
 import { normalizeText } from '../src/text/normalize.js';
 import { codePointOffsets, letterStream } from '../src/text/positions.js';
@@ -16,10 +16,9 @@ const charUnits = createTokenizer({ unit: 'char', seed: 1, stem: false, stopword
 
 /** Text with letters, marks, ligatures, digits, punctuation, astral letters and line breaks. */
 const messyText = fc
-  .array(
-    fc.constantFrom('a', 'B', 'e\u0301', 'é', 'ﬁ', 'Σ', 'ς', 'ß', '1', ' ', '\n', '\r\n', '’', ',', 'ｈ', '中', '𝒜', '\u0301', 'İ', 'ŉ', 'Ǆ', '-'),
-    { maxLength: 60 },
-  )
+  .array(fc.constantFrom('a', 'B', 'e\u0301', 'é', 'ﬁ', 'Σ', 'ς', 'ß', '1', ' ', '\n', '\r\n', '’', ',', 'ｈ', '中', '𝒜', '\u0301', 'İ', 'ŉ', 'Ǆ', '-'), {
+    maxLength: 60,
+  })
   .map((xs) => xs.join(''));
 
 describe('letterStream', () => {
@@ -115,16 +114,12 @@ describe('alignTexts', () => {
   it('partitions both texts whatever the edits (property)', () => {
     const base = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'article.txt'), 'utf8').slice(0, 600);
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(600), fc.nat(40), fc.string({ maxLength: 30 })), { maxLength: 6 }),
-        messyText,
-        (edits, noise) => {
-          let b = base;
-          for (const [at, del, ins] of edits) b = b.slice(0, at) + ins + noise.slice(0, 5) + b.slice(at + del);
-          expectPartition(alignTexts(base, b, opts), base, b);
-          expectPartition(alignTexts(b, base, { minMatch: 3, minMoved: 3 }), b, base);
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.nat(600), fc.nat(40), fc.string({ maxLength: 30 })), { maxLength: 6 }), messyText, (edits, noise) => {
+        let b = base;
+        for (const [at, del, ins] of edits) b = b.slice(0, at) + ins + noise.slice(0, 5) + b.slice(at + del);
+        expectPartition(alignTexts(base, b, opts), base, b);
+        expectPartition(alignTexts(b, base, { minMatch: 3, minMoved: 3 }), b, base);
+      }),
       { numRuns: 60 },
     );
   });
@@ -211,8 +206,14 @@ describe('compare() on records and odd inputs', () => {
     expect(r.nearDuplicates).toBe(true);
   });
   it('throws EINPUT for a line where no record starts, and for a folder', async () => {
-    await expect(compare(rec('posts.csv:3'), rec('posts.jsonl:1'))).rejects.toMatchObject({ code: 'EINPUT', message: expect.stringMatching(/no record starts at line 3 of /) });
-    await expect(compare(path.join(ROOT, 'seeds'), SEED_STRIPPED)).rejects.toMatchObject({ code: 'EINPUT', message: expect.stringMatching(/is a folder, not a file$/) });
+    await expect(compare(rec('posts.csv:3'), rec('posts.jsonl:1'))).rejects.toMatchObject({
+      code: 'EINPUT',
+      message: expect.stringMatching(/no record starts at line 3 of /),
+    });
+    await expect(compare(path.join(ROOT, 'seeds'), SEED_STRIPPED)).rejects.toMatchObject({
+      code: 'EINPUT',
+      message: expect.stringMatching(/is a folder, not a file$/),
+    });
   });
   it('two texts without letters score 0 and are not near-duplicates', () => {
     const r = compareTexts('123 456 !!!', '789 ...');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findConfig, parseConfig } from '../src/options/config.js';
-import { ROOT, golden, run } from './helpers.js';
+import { golden, ROOT, run } from './helpers.js';
 
 let dir = '';
 beforeEach(() => {

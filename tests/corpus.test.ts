@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBuffer, foldLineEndings, readTextFile } from '../src/corpus/read.js';
 
 const decodeBytes = (buf: Uint8Array) => decodeBuffer(buf, Infinity);
-import { walk, type WalkEntry, type WalkOptions } from '../src/corpus/walk.js';
+
+import { type WalkEntry, type WalkOptions, walk } from '../src/corpus/walk.js';
 
 let dir: string;
 const defaults: WalkOptions = { hidden: false, respectIgnore: true, globs: [], follow: false };
@@ -44,9 +45,7 @@ describe('walk', () => {
     for (const root of [dir, `${dir}/`, rel, `./${rel}//`, path.join(rel, 'a', '..')]) {
       const shown = path.normalize(root).replace(/\/$/, '');
       const got = [...walk([root], defaults)].map((e) => [e.path, (e as { absPath: string }).absPath]);
-      expect(got).toEqual(
-        ['a/b/c.txt', 'd.txt'].map((f) => [path.join(shown, f), path.join(path.resolve(shown), f)]),
-      );
+      expect(got).toEqual(['a/b/c.txt', 'd.txt'].map((f) => [path.join(shown, f), path.join(path.resolve(shown), f)]));
     }
   });
 
@@ -123,7 +122,10 @@ describe('walk', () => {
       const got = [...walk(given, defaults)];
       return {
         files: files(got),
-        skipped: got.filter((e) => e.kind === 'skip').map((e) => `${path.relative(dir, e.path)}: ${(e as { detail: string }).detail}`).sort(),
+        skipped: got
+          .filter((e) => e.kind === 'skip')
+          .map((e) => `${path.relative(dir, e.path)}: ${(e as { detail: string }).detail}`)
+          .sort(),
       };
     };
     const forward = seen(roots);
@@ -137,7 +139,10 @@ describe('walk', () => {
   it('reads a file named explicitly as given, even when a folder given before it holds it', () => {
     put('d/notes.log', 'a file that only its explicit naming makes text');
     const file = path.join(dir, 'd', 'notes.log');
-    for (const given of [[path.join(dir, 'd'), file], [file, path.join(dir, 'd')]]) {
+    for (const given of [
+      [path.join(dir, 'd'), file],
+      [file, path.join(dir, 'd')],
+    ]) {
       const got = [...walk(given, defaults)];
       expect(got.filter((e) => e.kind === 'file')).toEqual([expect.objectContaining({ path: file, explicit: true })]);
       expect(got.filter((e) => e.kind === 'skip')).toEqual([expect.objectContaining({ path: file, reason: 'duplicate-path' })]);

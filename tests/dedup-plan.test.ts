@@ -1,8 +1,8 @@
 /** The dedup plan: which member of a group is kept under each --keep policy, and how each removed one is linked to it. */
 import { describe, expect, it } from 'vitest';
 import { planDedup, survivor } from '../src/dedup/plan.js';
-import { dedupOutputKind, resolveDedupOptions } from '../src/options/dedup.js';
 import type { DocumentInfo, Group, ScoredPair } from '../src/model/types.js';
+import { dedupOutputKind, resolveDedupOptions } from '../src/options/dedup.js';
 
 function doc(index: number, chars: number): DocumentInfo {
   return { index, path: `d${index}.txt`, kind: 'text', encoding: 'utf-8', bytes: chars, chars, units: chars, shingles: chars, contentHash: String(index) };

@@ -3,7 +3,7 @@
  * output keeps exactly one document of at least 97% of the clusters, and every hard negative
  * (template siblings and quote sharers: different texts, each its own cluster).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRecords, type RecordItem } from '../src/corpus/records.js';
-import { csvHeader, csvRecords, jsonlLines, lineEndOf, rawRecords, type RawRecord } from '../src/corpus/raw-records.js';
+import { csvHeader, csvRecords, jsonlLines, lineEndOf, type RawRecord, rawRecords } from '../src/corpus/raw-records.js';
+import { type RecordItem, readRecords } from '../src/corpus/records.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-records-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,7 +49,7 @@ const csvLine = fc.array(csvField, { minLength: 1, maxLength: 3 }).map((f) => f.
 const lineEnd = fc.constantFrom('\n', '\r\n', '\r');
 const csvFile = fc
   .tuple(fc.array(fc.tuple(csvLine, lineEnd), { minLength: 1, maxLength: 8 }), fc.boolean())
-  .map(([rows, lastEnd]) => 'text,b\n' + rows.map(([l, e], i) => l + (i < rows.length - 1 || lastEnd ? e : '')).join(''));
+  .map(([rows, lastEnd]) => `text,b\n${rows.map(([l, e], i) => l + (i < rows.length - 1 || lastEnd ? e : '')).join('')}`);
 
 describe('raw CSV records', () => {
   it('cover the file byte for byte, and start at the lines where the parser starts its records', async () => {
@@ -108,7 +108,9 @@ describe('raw JSONL lines', () => {
   it('are the lines, each with its LF, at the parser lines, whatever the chunking', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom('{"text":"a"}', '{"text":"b\\n"}', '', '  ', 'not json', '{"text":"é"}'), fc.constantFrom('\n', '\r\n')), { maxLength: 8 }),
+        fc.array(fc.tuple(fc.constantFrom('{"text":"a"}', '{"text":"b\\n"}', '', '  ', 'not json', '{"text":"é"}'), fc.constantFrom('\n', '\r\n')), {
+          maxLength: 8,
+        }),
         fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 3 }),
         async (lines, sizes) => {
           const bytes = Buffer.from(lines.map(([l, e]) => l + e).join(''));

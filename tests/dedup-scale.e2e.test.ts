@@ -5,11 +5,11 @@
  * no output under the final name. (Peak memory against the number of records: bench/dedup.mjs.)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRecords, type PlantedCorpus } from '../bench/dedup-corpus.mjs';
+import { type PlantedCorpus, writeRecords } from '../bench/dedup-corpus.mjs';
 import { BIN, run } from './helpers.js';
 
 let dir: string;
@@ -74,7 +74,18 @@ describe('a smaller record file', () => {
   });
 
   it('gives the same report and manifest whatever the threads', () => {
-    const args = (threads: string, n: string) => ['dedup', 'small.jsonl', '--out', `o${n}.jsonl`, '--manifest', `m${n}.jsonl`, '--format', 'json', '--threads', threads];
+    const args = (threads: string, n: string) => [
+      'dedup',
+      'small.jsonl',
+      '--out',
+      `o${n}.jsonl`,
+      '--manifest',
+      `m${n}.jsonl`,
+      '--format',
+      'json',
+      '--threads',
+      threads,
+    ];
     const a = run(args('1', '1'), { cwd: dir });
     const b = run(args('2', '2'), { cwd: dir });
     expect(a.code).toBe(0);

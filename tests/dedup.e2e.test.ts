@@ -3,12 +3,25 @@
  * (with set modification times), for every --keep policy, --dry-run, the manifest, --link,
  * record outputs and every refusal; golden files record stdout, stderr and the exit code.
  */
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, golden, run, type RunResult } from './helpers.js';
+import { golden, ROOT, type RunResult, run } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'fixtures', 'dedup');
 
@@ -150,7 +163,11 @@ describe('dedup of a folder: one document per group, and every document in no gr
     expect(report.removed).toEqual(manifest('removed.jsonl'));
     expect(report.counts).toMatchObject({ documents: 7, kept: 3, removed: 4, groups: 2, skipped: 1, failed: 0 });
     expect(report.counts.keptBytes + report.counts.removedBytes).toBe(1700 + 1166 + 347 + 534 + 694 + 670 + 293);
-    expect(report.kept.map((k: { to: string }) => k.to)).toEqual(['clean/mirror/lighthouse.html', 'clean/notes/archive/river.txt', 'clean/notes/bread-stripped.txt']);
+    expect(report.kept.map((k: { to: string }) => k.to)).toEqual([
+      'clean/mirror/lighthouse.html',
+      'clean/notes/archive/river.txt',
+      'clean/notes/bread-stripped.txt',
+    ]);
   });
 
   it('--link: the kept files are hard links to the inputs', () => {
@@ -185,7 +202,10 @@ describe('dedup of a folder: one document per group, and every document in no gr
 
   it('several inputs: paths are kept under their common folder, so no two documents land on one path', () => {
     mkdirSync(path.join(dir, 'more', 'news'), { recursive: true });
-    writeFileSync(path.join(dir, 'more', 'news', 'lighthouse.txt'), 'A different text about a lighthouse keeper who never left the island, and the books he wrote.\n');
+    writeFileSync(
+      path.join(dir, 'more', 'news', 'lighthouse.txt'),
+      'A different text about a lighthouse keeper who never left the island, and the books he wrote.\n',
+    );
     const r = dedup(['docs/news', 'more', 'docs/notes/archive/river.txt', '--out', 'clean']);
     expect(r.code).toBe(0);
     expect(files(path.join(dir, 'clean'))).toEqual(['docs/news/lighthouse-end.txt', 'docs/notes/archive/river.txt', 'more/news/lighthouse.txt']);
@@ -239,7 +259,17 @@ describe('dedup of records: kept records written unchanged, in input order', () 
 
   it('JSONL: the kept lines, byte for byte (a CRLF kept), the removed ones in the manifest with their ids', () => {
     const before = snapshot(dir);
-    const r = goldenDedup('dedup-records-jsonl', ['records/posts.jsonl', '--out', 'clean.jsonl', '--id-field', 'id', '--manifest', 'removed.jsonl', '--color', 'never']);
+    const r = goldenDedup('dedup-records-jsonl', [
+      'records/posts.jsonl',
+      '--out',
+      'clean.jsonl',
+      '--id-field',
+      'id',
+      '--manifest',
+      'removed.jsonl',
+      '--color',
+      'never',
+    ]);
     expect(r.code).toBe(0);
     const lines = jsonlLines();
     const expected = Buffer.concat([1, 2, 5, 6].map((l) => lines[l - 1]!));
@@ -262,7 +292,10 @@ describe('dedup of records: kept records written unchanged, in input order', () 
   });
 
   it('several record files: written in path order whatever the order given; the same manifest', () => {
-    writeFileSync(path.join(dir, 'records', 'more.jsonl'), '{"text":"Down to the river, the river runs brown after the spring rains"}\n{"text":"Something else entirely, about the tides and the moon over the bay"}\n');
+    writeFileSync(
+      path.join(dir, 'records', 'more.jsonl'),
+      '{"text":"Down to the river, the river runs brown after the spring rains"}\n{"text":"Something else entirely, about the tides and the moon over the bay"}\n',
+    );
     const a = dedup(['records/posts.jsonl', 'records/more.jsonl', '--out', 'a.jsonl', '--manifest', 'ma.jsonl', '--threads', '1']);
     const b = dedup(['records/more.jsonl', 'records/posts.jsonl', '--out', 'b.jsonl', '--manifest', 'mb.jsonl', '--threads', '2']);
     expect(a.code).toBe(0);
@@ -282,7 +315,17 @@ describe('dedup of records: kept records written unchanged, in input order', () 
   });
 
   it('CSV: the header and the kept rows, bytes unchanged (quoted line breaks and CRLF included)', () => {
-    const r = goldenDedup('dedup-records-csv', ['records/posts.csv', '--out', 'clean.csv', '--id-field', 'id', '--manifest', 'removed.jsonl', '--color', 'never']);
+    const r = goldenDedup('dedup-records-csv', [
+      'records/posts.csv',
+      '--out',
+      'clean.csv',
+      '--id-field',
+      'id',
+      '--manifest',
+      'removed.jsonl',
+      '--color',
+      'never',
+    ]);
     expect(r.code).toBe(0);
     const input = readFileSync(path.join(dir, 'records', 'posts.csv'), 'utf8');
     const rows = input.split(/(?<=\r\n)/); // no CRLF inside the quoted fields of this file
@@ -333,11 +376,19 @@ describe('refusals: one line on stderr, exit 2, nothing written', () => {
       ['--files-from', 'list.txt', '--out', 'clean', '--manifest', 'list.txt', '--force'],
       (d) => writeFileSync(path.join(d, 'list.txt'), 'docs/news/lighthouse.txt\ndocs/mirror/lighthouse.html\n'),
     ],
-    ['dedup-refuse-manifest-is-config', ['docs', '--out', 'clean', '--manifest', '.neardup.json', '--force'], (d) => writeFileSync(path.join(d, '.neardup.json'), '{ "threshold": 0.65 }\n')],
-    ['dedup-refuse-out-is-link', ['docs', '--out', 'outlink'], (d) => {
-      mkdirSync(path.join(d, 'real'));
-      symlinkSync('real', path.join(d, 'outlink'));
-    }],
+    [
+      'dedup-refuse-manifest-is-config',
+      ['docs', '--out', 'clean', '--manifest', '.neardup.json', '--force'],
+      (d) => writeFileSync(path.join(d, '.neardup.json'), '{ "threshold": 0.65 }\n'),
+    ],
+    [
+      'dedup-refuse-out-is-link',
+      ['docs', '--out', 'outlink'],
+      (d) => {
+        mkdirSync(path.join(d, 'real'));
+        symlinkSync('real', path.join(d, 'outlink'));
+      },
+    ],
   ];
   for (const [name, args, prepare] of refusals) {
     it(name.replace('dedup-refuse-', ''), () => {

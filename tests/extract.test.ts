@@ -59,12 +59,9 @@ describe('kindFromPath', () => {
     expect(kindFromPath(path)).toBe(kind);
   });
 
-  it.each(['data.json', 'image.png', 'IMAGE.PNG', 'archive.html.gz', 'src/code.ts', '.DS_Store', '.gitignore'])(
-    '%s -> undefined',
-    (path) => {
-      expect(kindFromPath(path)).toBeUndefined();
-    },
-  );
+  it.each(['data.json', 'image.png', 'IMAGE.PNG', 'archive.html.gz', 'src/code.ts', '.DS_Store', '.gitignore'])('%s -> undefined', (path) => {
+    expect(kindFromPath(path)).toBeUndefined();
+  });
 });
 
 describe('extractText: text', () => {
@@ -92,9 +89,7 @@ describe('extractText: html', () => {
   });
 
   it('keeps only the first title, and none from svg', () => {
-    expect(html('<title>First</title><p>x</p><svg><title>Icon</title></svg><title>Second</title>')).toBe(
-      'First\n\nx',
-    );
+    expect(html('<title>First</title><p>x</p><svg><title>Icon</title></svg><title>Second</title>')).toBe('First\n\nx');
     expect(html('<svg><title>Icon</title><text>drawn</text></svg><p>body</p>')).toBe('body');
   });
 
@@ -139,8 +134,7 @@ describe('extractText: html', () => {
   });
 
   it('void elements inside a skipped region do not break depth counting', () => {
-    const page =
-      '<nav>Menu<br><img src="a.png"><hr><input type="text"><meta name="x"><link rel="x">More menu</nav><p>Content</p>';
+    const page = '<nav>Menu<br><img src="a.png"><hr><input type="text"><meta name="x"><link rel="x">More menu</nav><p>Content</p>';
     expect(html(page)).toBe('Content');
     expect(html('<div hidden><br/><img/><p>x<br>y</p></div>visible')).toBe('visible');
     expect(html('<header><img src="logo.png"><br></header>Body')).toBe('Body');
@@ -152,19 +146,12 @@ describe('extractText: html', () => {
 
   it('separates adjacent block elements', () => {
     expect(html('<p>one</p><p>two</p>')).toBe('one\n\ntwo');
-    expect(words(html('<div>alpha</div><div>beta</div><h1>gamma</h1><section>delta</section>'))).toEqual([
-      'alpha',
-      'beta',
-      'gamma',
-      'delta',
-    ]);
+    expect(words(html('<div>alpha</div><div>beta</div><h1>gamma</h1><section>delta</section>'))).toEqual(['alpha', 'beta', 'gamma', 'delta']);
     expect(html('<h2>Heading</h2>Text')).toBe('Heading\n\nText');
     expect(html('<ul><li>a</li><li>b</li></ul>after')).toBe('a\nb\n\nafter');
     expect(html('<table><tr><th>h1</th><th>h2</th></tr><tr><td>a</td><td>b</td></tr></table>')).toBe('h1 h2\na b');
     expect(html('<dl><dt>term</dt><dd>definition</dd></dl>')).toBe('term\ndefinition');
-    expect(html('<blockquote>quoted</blockquote><pre>code</pre><figure>fig<figcaption>cap</figcaption></figure>')).toBe(
-      'quoted\n\ncode\n\nfig\n\ncap',
-    );
+    expect(html('<blockquote>quoted</blockquote><pre>code</pre><figure>fig<figcaption>cap</figcaption></figure>')).toBe('quoted\n\ncode\n\nfig\n\ncap');
   });
 
   it('br makes a line break, two make a blank line, hr a paragraph break', () => {
@@ -177,9 +164,7 @@ describe('extractText: html', () => {
 
   it('inline elements do not split words', () => {
     expect(html('<p><b>wo</b>rd</p>')).toBe('word');
-    expect(html('<p>in<em>line</em> <strong>bold</strong> <a href="x">link</a> <code>co</code><span>de</span></p>')).toBe(
-      'inline bold link code',
-    );
+    expect(html('<p>in<em>line</em> <strong>bold</strong> <a href="x">link</a> <code>co</code><span>de</span></p>')).toBe('inline bold link code');
     expect(html('<p><b>a</b> <i>b</i></p>')).toBe('a b');
   });
 
@@ -239,8 +224,8 @@ describe('extractText: html', () => {
 
   it('copes with deep nesting', () => {
     const depth = 20000;
-    expect(html('<div>'.repeat(depth) + 'deep' + '</div>'.repeat(depth))).toBe('deep');
-    expect(html('<nav>' + '<div>'.repeat(depth) + 'menu' + '</div>'.repeat(depth) + '</nav>after')).toBe('after');
+    expect(html(`${'<div>'.repeat(depth)}deep${'</div>'.repeat(depth)}`)).toBe('deep');
+    expect(html(`<nav>${'<div>'.repeat(depth)}menu${'</div>'.repeat(depth)}</nav>after`)).toBe('after');
   });
 
   it('is linear enough for large documents', () => {
@@ -272,9 +257,7 @@ describe('extractText: markdown', () => {
 
   it('drops images, link URLs, reference definitions and thematic breaks', () => {
     expect(md('Look ![alt text](pic.png "title") here.')).toBe('Look here.');
-    expect(md('See [the docs][ref] and ![img][pic].\n\n[ref]: http://example.com "Title"\n[pic]: p.png')).toBe(
-      'See the docs and .',
-    );
+    expect(md('See [the docs][ref] and ![img][pic].\n\n[ref]: http://example.com "Title"\n[pic]: p.png')).toBe('See the docs and .');
     expect(md('one\n\n---\n\ntwo\n\n***\n\nthree')).toBe('one\n\ntwo\n\nthree');
     expect(md('<http://auto.link/x>')).toBe('http://auto.link/x');
   });
@@ -297,9 +280,7 @@ describe('extractText: markdown', () => {
     expect(md('Some <b>wo</b>rd and <span class="x">span</span> text.')).toBe('Some word and span text.');
     expect(md('line<br>next')).toBe('line\nnext');
     expect(md('a <!-- comment --> b')).toBe('a b');
-    expect(md('<div align="center">\n  <p>Centered &amp; <em>html</em></p>\n</div>\n\nAfter')).toBe(
-      'Centered & html\n\nAfter',
-    );
+    expect(md('<div align="center">\n  <p>Centered &amp; <em>html</em></p>\n</div>\n\nAfter')).toBe('Centered & html\n\nAfter');
     expect(md('<script>\nvar x = 1;\n</script>\n\nText')).toBe('Text');
   });
 
@@ -388,6 +369,6 @@ describe('extractText: markdown', () => {
   });
 
   it('copes with deep nesting', () => {
-    expect(md('>'.repeat(3000) + ' deep')).toBe('deep');
+    expect(md(`${'>'.repeat(3000)} deep`)).toBe('deep');
   });
 });

@@ -1,10 +1,10 @@
 /** End-to-end: every report format, spawned through the built binary, against golden files. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, golden, goldenCases, run } from './helpers.js';
+import { BIN, golden, goldenCases, ROOT, run } from './helpers.js';
 
 const FORMATS = ['jsonl', 'csv', 'sarif', 'github', 'markdown'];
 
@@ -97,7 +97,10 @@ describe('JSONL', () => {
       const r = run(['scan', 'corpus', '--format', 'jsonl'], { wrap, cwd: dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toBe('neardup: corpus/locked.txt: cannot read: permission denied\n');
-      const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+      const events = r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
       for (const e of events) expect(Object.keys(e)).toEqual(['type', 'data']);
       const types = events.map((e) => e.type);
       expect(types[0]).toBe('begin');
@@ -157,7 +160,11 @@ describe('--output FILE', () => {
 describe('neardup scan fixtures/copies --format F | head -c 10', () => {
   // 40 copies of one notice: 780 pairs, reports far larger than a pipe's buffer, so neardup is
   // still writing when head exits
-  for (const [format, start] of [['json', '{\n  "schem'], ['jsonl', '{"type":"b'], ['csv', 'a,b,jaccar']]) {
+  for (const [format, start] of [
+    ['json', '{\n  "schem'],
+    ['jsonl', '{"type":"b'],
+    ['csv', 'a,b,jaccar'],
+  ]) {
     it(`exits 0 with no stack trace (${format})`, () => {
       const script = `"${process.execPath}" "${BIN}" scan fixtures/copies --format ${format} | head -c 10; echo; echo "status=\${PIPESTATUS[0]}"`;
       const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
@@ -180,7 +187,10 @@ describe('a bad record in the CI formats', () => {
     expect(r.code).toBe(2);
   });
   it('jsonl: the error line has the source and line the JSON report gives', () => {
-    const lines = run(['scan', 'r.jsonl', '--format', 'jsonl'], { cwd: dir }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = run(['scan', 'r.jsonl', '--format', 'jsonl'], { cwd: dir })
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const json = JSON.parse(run(['scan', 'r.jsonl', '--format', 'json'], { cwd: dir }).stdout);
     const errors = lines.filter((l) => l.type === 'error').map((l) => l.data);
     expect(errors).toEqual(json.errors);
@@ -208,7 +218,16 @@ describe('records of a minified JSON array: located by line and column in every 
     const report = JSON.parse(r.stdout);
     expect(report.groups[0].members.map((m: object) => ({ ...m, bytes: 0, chars: 0, shingles: 0 }))).toEqual([
       { path: 'arr.json:1:2', id: 'arr.json:1:2', source: 'arr.json', line: 1, column: 2, bytes: 0, chars: 0, shingles: 0 },
-      { path: `arr.json:1:${2 + TEXT.length + 12}`, id: `arr.json:1:${2 + TEXT.length + 12}`, source: 'arr.json', line: 1, column: 2 + TEXT.length + 12, bytes: 0, chars: 0, shingles: 0 },
+      {
+        path: `arr.json:1:${2 + TEXT.length + 12}`,
+        id: `arr.json:1:${2 + TEXT.length + 12}`,
+        source: 'arr.json',
+        line: 1,
+        column: 2 + TEXT.length + 12,
+        bytes: 0,
+        chars: 0,
+        shingles: 0,
+      },
     ]);
     const problems = [...report.errors, ...report.skipped, ...report.warnings];
     expect(problems).toHaveLength(1);
@@ -223,7 +242,9 @@ describe('records of a minified JSON array: located by line and column in every 
   it('sarif: region.startLine and startColumn; github: line= and col=', () => {
     const sarif = JSON.parse(run(['scan', 'arr.json', '--format', 'sarif'], { cwd: dir }).stdout).runs[0];
     expect(sarif.columnKind).toBe('unicodeCodePoints');
-    const regions = sarif.results[0].locations.concat(sarif.results[0].relatedLocations ?? []).map((l: { physicalLocation: { region: object } }) => l.physicalLocation.region);
+    const regions = sarif.results[0].locations
+      .concat(sarif.results[0].relatedLocations ?? [])
+      .map((l: { physicalLocation: { region: object } }) => l.physicalLocation.region);
     expect(regions).toContainEqual({ startLine: 1, startColumn: 2 });
     expect(regions).toContainEqual({ startLine: 1, startColumn: 2 + TEXT.length + 12 });
     const github = run(['scan', 'arr.json', '--format', 'github'], { cwd: dir }).stdout;

@@ -14,7 +14,7 @@ export interface RunResult {
 
 /** Runs the built binary (as a user would, through bin/neardup.js). */
 export function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; wrap?: string[] } = {}): RunResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: "true", ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: 'true', ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const [cmd, ...pre] = opts.wrap ?? [process.execPath];
   const r = spawnSync(cmd!, [...pre, ...(opts.wrap ? [process.execPath] : []), BIN, ...args], {

@@ -3,21 +3,21 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addToIndex,
+  buildIndexScanJson,
   findNearDuplicates,
+  type IndexScanResult,
   indexStats,
   queryIndex,
   removeFromIndex,
   renderJson,
-  buildIndexScanJson,
+  type ScanEvent,
   scanWithIndex,
   verifyIndex,
-  type IndexScanResult,
-  type ScanEvent,
 } from '../src/api.js';
-import fc from 'fast-check';
 import { mayMatch, signaturesMayMatch } from '../src/engine/steps.js';
 import { IndexPaths } from '../src/index/open.js';
 import { ROOT } from './helpers.js';
@@ -200,7 +200,9 @@ describe('index query', () => {
     // a zero gap: not a set the index wrote
     raw.prepare('UPDATE shingles SET data = ? WHERE doc = ?').run(Buffer.from([5, 0, 0, 0]), id('../docs/article.txt'));
     raw.close();
-    await expect(queryIndex([incoming!], { db })).rejects.toThrow(/is damaged: the shingles of \S*docs\/article\.txt do not decode \(run neardup index verify\)/);
+    await expect(queryIndex([incoming!], { db })).rejects.toThrow(
+      /is damaged: the shingles of \S*docs\/article\.txt do not decode \(run neardup index verify\)/,
+    );
   });
 
   it('refuses an index nothing was added to, and a missing one', async () => {

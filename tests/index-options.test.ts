@@ -1,8 +1,8 @@
 /** Options of the index commands: defaults, validation, and agreement with an index's recorded settings. */
 import { describe, expect, it } from 'vitest';
 import { NearDupError } from '../src/model/errors.js';
-import { resolveOptions } from '../src/options/scan.js';
 import { INDEX_DEFAULTS, indexSettingsOf, resolveIndexOptions } from '../src/options/index-db.js';
+import { resolveOptions } from '../src/options/scan.js';
 
 const built = indexSettingsOf(resolveIndexOptions({ shingle: 'word:5', metric: 'jaccard', threshold: 0.8, stem: true }));
 

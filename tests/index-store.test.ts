@@ -1,18 +1,18 @@
 /** The index store: byte codecs, the IndexStore contract (SQLite and in memory), and SQLite's file checks. */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NearDupError } from '../src/model/errors.js';
-import { resolveIndexOptions, indexSettingsOf } from '../src/options/index-db.js';
 import { bandKeys } from '../src/core/lsh.js';
 import { Sketcher } from '../src/engine/sketch.js';
+import { APPLICATION_ID, retryBusy, SqliteStore } from '../src/index/store/sqlite.js';
+import { type IndexStore, type NewEntry, SCHEMA_VERSION } from '../src/index/store/store.js';
 import { decodeSortedU32, decodeU32LE, encodeSortedU32, encodeU32LE, sharedWithEncoded } from '../src/kernels/codec.js';
-import { QueryKernel, encodeSet } from '../src/kernels/store.js';
-import { APPLICATION_ID, SqliteStore, retryBusy } from '../src/index/store/sqlite.js';
-import { SCHEMA_VERSION, type IndexStore, type NewEntry } from '../src/index/store/store.js';
+import { encodeSet, QueryKernel } from '../src/kernels/store.js';
+import { NearDupError } from '../src/model/errors.js';
+import { indexSettingsOf, resolveIndexOptions } from '../src/options/index-db.js';
 import { ROOT } from './helpers.js';
 import { MemoryStore } from './memory-store.js';
 
@@ -110,7 +110,13 @@ describe('query kernel', () => {
           return shared >= needed[i]! ? shared : -2;
         });
         for (const k of [wasm!, js!]) {
-          const got = [...k.sharedMany(encoded, sets.map((b) => b.length), needed)];
+          const got = [
+            ...k.sharedMany(
+              encoded,
+              sets.map((b) => b.length),
+              needed,
+            ),
+          ];
           expect(got.map((n, i) => (n >= needed[i]! ? n : n >= 0 ? -2 : n))).toEqual(expected);
         }
       }),
@@ -130,7 +136,11 @@ describe('query kernel', () => {
       k.load(own, new Uint32Array(1));
       for (const [why, bytes, size] of bad) expect([why, k.shared(Uint8Array.from(bytes), size, 0)]).toEqual([why, -1]);
       // a bad set in a batch spoils only its own count
-      expect([...k.sharedMany([encodeSortedU32(own), Uint8Array.from([5, 0]), encodeSortedU32(own)], [own.length, 2, own.length], [0, 0, 0])]).toEqual([own.length, -1, own.length]);
+      expect([...k.sharedMany([encodeSortedU32(own), Uint8Array.from([5, 0]), encodeSortedU32(own)], [own.length, 2, own.length], [0, 0, 0])]).toEqual([
+        own.length,
+        -1,
+        own.length,
+      ]);
       expect([...k.sharedMany([], [], [])]).toEqual([]);
       expect(k.shared(encodeSortedU32(own), own.length, 0)).toBe(own.length);
       expect(k.shared(new Uint8Array(0), 0, 0)).toBe(0);
@@ -139,7 +149,10 @@ describe('query kernel', () => {
   it('counts the agreeing positions of many signatures at once, whatever the memory already held', () => {
     for (const k of kernels()) {
       const q = Uint32Array.from([1, 2, 0xffffffff, 4]);
-      k.load(Uint32Array.from({ length: 50_000 }, (_, i) => i * 7), q);
+      k.load(
+        Uint32Array.from({ length: 50_000 }, (_, i) => i * 7),
+        q,
+      );
       const sigs = Uint32Array.from([1, 2, 0xffffffff, 4, 0, 2, 3, 4, 9, 9, 9, 9, 1, 0, 0xffffffff, 0]);
       expect([...k.agreements(sigs, 4)]).toEqual([4, 2, 0, 2]);
       expect([...k.agreements(sigs, 0)]).toEqual([]);
@@ -224,7 +237,12 @@ for (const [name, open] of backends) {
       expect(sketches.keys).toEqual(rows.map((e) => e.key));
       expect(sketches.shingleCounts).toEqual(rows.map((e) => e.shingleCount));
       rows.forEach((e, c) => expect(sketches.signatures.subarray(c * k, (c + 1) * k)).toEqual(e.signature));
-      expect(await store.candidateSketches(new Uint32Array(settings.bands).fill(7))).toEqual({ ids: [], keys: [], shingleCounts: [], signatures: new Uint32Array(0) });
+      expect(await store.candidateSketches(new Uint32Array(settings.bands).fill(7))).toEqual({
+        ids: [],
+        keys: [],
+        shingleCounts: [],
+        signatures: new Uint32Array(0),
+      });
       expect(await store.entries([])).toEqual([]);
       expect(await store.shingles([])).toEqual([]);
       // a key of band 0 asked for in band 1 finds nothing
@@ -295,7 +313,7 @@ describe('SQLite store', () => {
     expect(existsSync(file())).toBe(false);
   });
 
-  it('refuses a file that is not SQLite, an empty one for reading, another application\'s database, another schema: each untouched', () => {
+  it("refuses a file that is not SQLite, an empty one for reading, another application's database, another schema: each untouched", () => {
     writeFileSync(file(), 'just some text, not a database\n');
     for (const mode of ['read', 'write'] as const) expect(refusal(() => open(mode))).toMatch(/^i\.db is not a neardup index \(not an SQLite database\)/);
     expect(readFileSync(file(), 'utf8')).toBe('just some text, not a database\n');

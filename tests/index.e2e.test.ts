@@ -3,15 +3,15 @@
  * files, a process killed part-way through a large batch, two writers at once, and the dev set
  * added in two halves (a query of one half against the other reports what one scan reports).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../src/core/hash.js';
-import { BIN, ROOT, golden, run, type RunResult } from './helpers.js';
+import { BIN, golden, ROOT, type RunResult, run } from './helpers.js';
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
@@ -69,7 +69,11 @@ describe('index commands (golden output)', () => {
     expect(existsSync(at('missing.db'))).toBe(false);
     expect(existsSync(at('new.db'))).toBe(false);
     expect(readFileSync(at('bad.db'), 'utf8')).toBe('not a database\n');
-    expect(readdirSync(dir).filter((f) => f.includes('.db')).sort()).toEqual(['bad.db', 'idx.db']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.includes('.db'))
+        .sort(),
+    ).toEqual(['bad.db', 'idx.db']);
   });
 });
 
@@ -103,7 +107,8 @@ describe('bad index files: one-line error, exit 2, the file untouched', () => {
   });
   it('a file that is not SQLite, for add and for query', () => {
     writeFileSync(at('text.db'), 'hello\n'.repeat(100));
-    for (const cmd of ['add', 'query']) refused(['index', cmd, 'seeds', '--db', 'text.db'], 'text.db', /^neardup: text\.db is not a neardup index \(not an SQLite database\)/);
+    for (const cmd of ['add', 'query'])
+      refused(['index', cmd, 'seeds', '--db', 'text.db'], 'text.db', /^neardup: text\.db is not a neardup index \(not an SQLite database\)/);
   });
   it('an SQLite file of another application', () => {
     const db = new Database(at('app.db'));
@@ -112,8 +117,16 @@ describe('bad index files: one-line error, exit 2, the file untouched', () => {
     refused(['index', 'add', 'seeds', '--db', 'app.db'], 'app.db', /an SQLite database of another application/);
   });
   it('an index built with other settings, naming the setting', () => {
-    refused(['index', 'add', 'seeds', '--db', 'idx.db', '--num-perm', '64'], 'idx.db', /^neardup: index idx\.db was built with --num-perm 128; this run uses --num-perm 64$/m);
-    refused(['index', 'query', 'seeds', '--db', 'idx.db', '--shingle', 'word:5'], 'idx.db', /^neardup: index idx\.db was built with --shingle char:9; this run uses --shingle word:5$/m);
+    refused(
+      ['index', 'add', 'seeds', '--db', 'idx.db', '--num-perm', '64'],
+      'idx.db',
+      /^neardup: index idx\.db was built with --num-perm 128; this run uses --num-perm 64$/m,
+    );
+    refused(
+      ['index', 'query', 'seeds', '--db', 'idx.db', '--shingle', 'word:5'],
+      'idx.db',
+      /^neardup: index idx\.db was built with --shingle char:9; this run uses --shingle word:5$/m,
+    );
   });
   it('an index of another schema version', () => {
     copyFileSync(at('idx.db'), at('v9.db'));
@@ -237,7 +250,11 @@ describe('crash safety and concurrent writers', () => {
     const dir = tempDir('neardup-index-two-');
     try {
       generateCorpus(path.join(dir, 'corpus'), 1200, 120);
-      for (const [sub, from] of [['a', 0], ['b', 400], ['shared', 800]] as const) {
+      for (const [sub, from] of [
+        ['a', 0],
+        ['b', 400],
+        ['shared', 800],
+      ] as const) {
         mkdirSync(path.join(dir, sub));
         for (let i = from; i < from + 400; i++) copyFileSync(path.join(dir, 'corpus', `${String(i).padStart(5, '0')}.txt`), path.join(dir, sub, `${i}.txt`));
       }
@@ -292,7 +309,7 @@ describe('the dev set in two halves', () => {
 });
 
 describe('a project config file', () => {
-  it('index add builds with its settings, so the same project\'s query and scan --db accept the index', () => {
+  it("index add builds with its settings, so the same project's query and scan --db accept the index", () => {
     const dir = tempDir('neardup-index-config-');
     try {
       cpSync(path.join(ROOT, 'seeds'), path.join(dir, 'seeds'), { recursive: true });
@@ -339,7 +356,10 @@ describe('record files and the index', () => {
         ['recs/posts.jsonl', 'unsupported-type', message],
       ]);
       // scan --db and index query give no answer for records rather than a wrong one
-      for (const args of [['scan', 'recs/posts.jsonl', '--db', 'idx.db'], ['index', 'query', 'recs/posts.jsonl', '--db', 'idx.db']]) {
+      for (const args of [
+        ['scan', 'recs/posts.jsonl', '--db', 'idx.db'],
+        ['index', 'query', 'recs/posts.jsonl', '--db', 'idx.db'],
+      ]) {
         const r = run(args, { cwd: dir });
         expect(r.stderr).toBe(`neardup: recs/posts.jsonl: ${message}\n`);
         expect(r.code).toBe(2);
@@ -394,15 +414,23 @@ describe('what index query and scan --db read: --files-from, standard input, and
     expect(explained.stdout).not.toContain('cannot read');
     // --stdin-format jsonl: records, which the index does not take
     const records = run(['index', 'query', '-', '--db', 'idx.db', '--stdin-format', 'jsonl'], { cwd: dir, input: '{"text":"a record"}\n' });
-    expect(records.stderr).toBe('neardup: <stdin>: --stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records\n');
+    expect(records.stderr).toBe(
+      'neardup: <stdin>: --stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records\n',
+    );
     expect(records.code).toBe(2);
   });
   it('index query without a path or list is a usage error; index add refuses standard input and creates no index', () => {
     const none = run(['index', 'query', '--db', 'idx.db'], { cwd: dir });
-    expect(none).toMatchObject({ code: 2, stdout: '', stderr: "neardup: index query: name the documents to check (paths, '-' for standard input, or --files-from)\n" });
+    expect(none).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: "neardup: index query: name the documents to check (paths, '-' for standard input, or --files-from)\n",
+    });
     const add = run(['index', 'add', '-', '--db', 'fresh.db'], { cwd: dir, input: 'some text\n' });
     expect(add.code).toBe(2);
-    expect(add.stderr).toBe("neardup: index add cannot read standard input ('-'): the index keeps files by their path; save the input to a file and add that\n");
+    expect(add.stderr).toBe(
+      "neardup: index add cannot read standard input ('-'): the index keeps files by their path; save the input to a file and add that\n",
+    );
     expect(existsSync(path.join(dir, 'fresh.db'))).toBe(false);
   });
   it("index query's help lists only the options it takes; one it does not take is refused", () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, run, type RunResult } from './helpers.js';
+import { ROOT, type RunResult, run } from './helpers.js';
 
 const ARTICLE = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'article.txt'), 'utf8');
 const BREAD = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'bread.txt'), 'utf8');
@@ -168,13 +168,23 @@ describe('bad input: a clear one-line message, the scan goes on, counted, exit 2
   it('a CSV with quoted newlines, doubled quotes and CRLF; bad rows named by their line', () => {
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
     const d = folder('csv', {
-      'data.csv': ['id,title,text', `1,First,${q(ARTICLE)}`, `2,"Bread, ""quoted""",${q(BREAD)}`, '3,Too,many,fields', `4,Copy,${q(`${ARTICLE}\nwith one more line`)}`, '5,Short,"unclosed'].join('\r\n'),
+      'data.csv': [
+        'id,title,text',
+        `1,First,${q(ARTICLE)}`,
+        `2,"Bread, ""quoted""",${q(BREAD)}`,
+        '3,Too,many,fields',
+        `4,Copy,${q(`${ARTICLE}\nwith one more line`)}`,
+        '5,Short,"unclosed',
+      ].join('\r\n'),
     });
     const f = path.join(d, 'data.csv');
     const r = scan([d, '--id-field', 'id']);
     const articleLines = ARTICLE.split('\n').length;
     const line3 = 2 + articleLines + BREAD.split('\n').length; // the header, record 1, record 2
-    expect(r.lines).toEqual([`neardup: ${f}:${line3}: invalid CSV: 4 fields, the header has 3`, `neardup: ${f}:${line3 + 2 + articleLines}: invalid CSV: a quoted field is not closed before the end of the file`]);
+    expect(r.lines).toEqual([
+      `neardup: ${f}:${line3}: invalid CSV: 4 fields, the header has 3`,
+      `neardup: ${f}:${line3 + 2 + articleLines}: invalid CSV: a quoted field is not closed before the end of the file`,
+    ]);
     expect(r.report.groups[0]!.members.map((m) => [m.id, m.line])).toEqual([
       ['1', 2],
       ['4', line3 + 1],
@@ -185,7 +195,11 @@ describe('bad input: a clear one-line message, the scan goes on, counted, exit 2
   it('a truncated .gz file: one-line error, the records before the damage still compared', () => {
     const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: `${i} ${i % 2 ? ARTICLE : BREAD}` })).join('\n');
     const gz = gzipSync(lines);
-    const d = folder('gz', { 'cut.jsonl.gz': gz.subarray(0, gz.length >> 1), 'cut.txt.gz': gzipSync(ARTICLE).subarray(0, 200), 'whole.txt.gz': gzipSync(ARTICLE) });
+    const d = folder('gz', {
+      'cut.jsonl.gz': gz.subarray(0, gz.length >> 1),
+      'cut.txt.gz': gzipSync(ARTICLE).subarray(0, 200),
+      'whole.txt.gz': gzipSync(ARTICLE),
+    });
     const r = scan([d]);
     expect(r.lines).toEqual([`neardup: ${path.join(d, 'cut.jsonl.gz')}: truncated gzip data`, `neardup: ${path.join(d, 'cut.txt.gz')}: truncated gzip data`]);
     expect(r.report.counts.documents).toBeGreaterThan(10);

@@ -1,11 +1,11 @@
-import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HEAD_CUT, STOP_CHANCE, SharedSets, setBytes, type SetPlace } from '../src/kernels/intersect.js';
+import { intersectionSize } from '../src/core/sets.js';
 import { estimateKeeps, jaccardFloor, sharedNeeded, sizesCanMatch } from '../src/core/similarity.js';
 import { prescreenPairs, verifyPairs } from '../src/engine/verify.js';
+import { HEAD_CUT, type SetPlace, SharedSets, STOP_CHANCE, setBytes } from '../src/kernels/intersect.js';
 import { sortUnique } from '../src/text/shingle.js';
-import { intersectionSize } from '../src/core/sets.js';
 
 const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
 
@@ -159,7 +159,10 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
         const pairs: [number, number][] = [];
         for (let i = 0; i < sets.length; i++) for (let j = i + 1; j < sets.length; j++) pairs.push([i, j]);
         const input = verifyInput(mem, at, pairs, withSignatures ? sigs : undefined);
-        const out = verifyPairs({ metric, threshold, pairs: input.pairs, count: pairs.length, places: input.places, ...(input.signatures ? { signatures: input.signatures } : {}) }, mem);
+        const out = verifyPairs(
+          { metric, threshold, pairs: input.pairs, count: pairs.length, places: input.places, ...(input.signatures ? { signatures: input.signatures } : {}) },
+          mem,
+        );
         // the JavaScript rule, pair by pair
         const want: number[] = [];
         let checked = 0;
@@ -204,7 +207,13 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
     type Source = { source: string; target: string; name: string };
     // @ts-expect-error a script without types
     const { generate, MODULES } = (await import('../scripts/build-wasm.mjs')) as { generate: (m: Source) => Promise<string>; MODULES: Source[] };
-    expect(MODULES.map((m) => m.source)).toEqual(['src/kernels/intersect.wat', 'src/kernels/candidates.wat', 'src/kernels/sketch.wat', 'src/kernels/store.wat', 'src/kernels/json.wat']);
+    expect(MODULES.map((m) => m.source)).toEqual([
+      'src/kernels/intersect.wat',
+      'src/kernels/candidates.wat',
+      'src/kernels/sketch.wat',
+      'src/kernels/store.wat',
+      'src/kernels/json.wat',
+    ]);
     for (const m of MODULES) {
       const committed = readFileSync(new URL(`../${m.target}`, import.meta.url), 'utf8');
       expect(await generate(m)).toBe(committed);
@@ -216,25 +225,20 @@ describe('signature agreement in the shared memory', () => {
   it('keeps exactly the pairs estimateCanMatch keeps (property)', async () => {
     const { estimateCanMatch, estimateKeeps } = await import('../src/core/similarity.js');
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 256 }),
-        fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        (k, floor, seed) => {
-          const a = Uint32Array.from(uniform(k, seed + 1));
-          const b = a.slice();
-          // make a seeded number of positions disagree
-          const differ = seed % (k + 1);
-          for (let i = 0; i < differ; i++) b[(i * 7919) % k] = a[(i * 7919) % k]! + 1;
-          const all = new Uint32Array(2 * k);
-          all.set(a);
-          all.set(b, k);
-          const { mem, at } = placed([all]);
-          const same = mem.agreement(at[0]![0], at[0]![0] + k, k);
-          expect(same).toBe(k - differ);
-          expect(estimateKeeps(same / k, k, floor)).toBe(estimateCanMatch(a, b, floor));
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 256 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 }), (k, floor, seed) => {
+        const a = Uint32Array.from(uniform(k, seed + 1));
+        const b = a.slice();
+        // make a seeded number of positions disagree
+        const differ = seed % (k + 1);
+        for (let i = 0; i < differ; i++) b[(i * 7919) % k] = a[(i * 7919) % k]! + 1;
+        const all = new Uint32Array(2 * k);
+        all.set(a);
+        all.set(b, k);
+        const { mem, at } = placed([all]);
+        const same = mem.agreement(at[0]![0], at[0]![0] + k, k);
+        expect(same).toBe(k - differ);
+        expect(estimateKeeps(same / k, k, floor)).toBe(estimateCanMatch(a, b, floor));
+      }),
       { numRuns: 500 },
     );
   });
@@ -329,7 +333,10 @@ describe('prescreening pairs on the heads of their sets', () => {
           const { mem, at } = placed([...inMemory, new Uint32Array(2 * sets.length), Uint32Array.from(sets.map((s) => s.length)), Uint32Array.from(pairs)]);
           const places = mem.at(at[sets.length]!);
           inMemory.forEach((_, d) => places.set(at[d]!, 2 * d));
-          const kept = prescreenPairs({ metric, threshold, pairs: at[sets.length + 2]![0], count: n, places: at[sets.length]![0], sizes: at[sets.length + 1]![0] }, mem);
+          const kept = prescreenPairs(
+            { metric, threshold, pairs: at[sets.length + 2]![0], count: n, places: at[sets.length]![0], sizes: at[sets.length + 1]![0] },
+            mem,
+          );
           return Array.from(mem.at(at[sets.length + 2]!).subarray(0, kept));
         };
         const onWhole = run(sets);

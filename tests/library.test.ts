@@ -1,18 +1,16 @@
 /** The library API, as a program would use it. */
+
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findNearDuplicates, renderJson, type ScanEvent } from '../src/api.js';
 import { ROOT } from './helpers.js';
-import path from 'node:path';
 
 describe('findNearDuplicates', () => {
   it('finds the seed pair and reports events without printing', async () => {
     const events: ScanEvent[] = [];
     const r = await findNearDuplicates([path.join(ROOT, 'seeds'), path.join(ROOT, 'nope')], {}, { onEvent: (e) => events.push(e) });
     expect(r.groups).toHaveLength(1);
-    expect(r.groups[0]!.members.map((i) => path.basename(r.documents[i]!.path))).toEqual([
-      '000_241594d10820ed7f.txt',
-      '001_8ed3a1ba6430ba1a.txt',
-    ]);
+    expect(r.groups[0]!.members.map((i) => path.basename(r.documents[i]!.path))).toEqual(['000_241594d10820ed7f.txt', '001_8ed3a1ba6430ba1a.txt']);
     expect(r.pairs[0]!.containment).toBeGreaterThan(0.9);
     expect(r.errors).toEqual([{ path: path.join(ROOT, 'nope'), message: 'no such file or directory' }]);
     expect(events.some((e) => e.type === 'error')).toBe(true);
@@ -27,9 +25,14 @@ describe('findNearDuplicates', () => {
     }
   });
   it('gives the same JSON whatever the input order (property over permutations)', async () => {
-    const inputs = ['fixtures/mixed/article.txt', 'fixtures/mixed/notes', 'seeds', 'fixtures/mixed/short-a.txt', 'fixtures/mixed/short-b.txt', 'fixtures/clean'].map(
-      (p) => path.join(ROOT, p),
-    );
+    const inputs = [
+      'fixtures/mixed/article.txt',
+      'fixtures/mixed/notes',
+      'seeds',
+      'fixtures/mixed/short-a.txt',
+      'fixtures/mixed/short-b.txt',
+      'fixtures/clean',
+    ].map((p) => path.join(ROOT, p));
     const first = renderJson(await findNearDuplicates(inputs));
     let seed = 7;
     for (let k = 0; k < 5; k++) {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PAIR_BASE, candidatePairs, candidatePairsOfSignatures, signatureBandKeys, unpackPair } from '../src/kernels/candidates.js';
-import { bandKeys } from '../src/core/lsh.js';
 import { components } from '../src/core/cluster.js';
+import { bandKeys } from '../src/core/lsh.js';
 import { estimateCanMatch, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch } from '../src/core/similarity.js';
-import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
-import { DEFAULTS, resolveOptions } from '../src/options/scan.js';
 import { chunkBudget, inBudgetedChunks } from '../src/engine/match.js';
+import { candidatePairs, candidatePairsOfSignatures, PAIR_BASE, signatureBandKeys, unpackPair } from '../src/kernels/candidates.js';
+import { DEFAULTS, resolveOptions } from '../src/options/scan.js';
+import { sortUnique as sortUniqueView } from '../src/text/shingle.js';
 
 const sortUnique = (a: Uint32Array) => sortUniqueView(a).slice();
 
@@ -121,10 +121,18 @@ describe('components', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))), (edges) => {
         const a = components(21, edges);
-        const b = components(21, [...edges].reverse().map(([x, y]) => [y, x] as const));
+        const b = components(
+          21,
+          [...edges].reverse().map(([x, y]) => [y, x] as const),
+        );
         expect(a).toEqual(b);
         // scored pairs ({ a, b }) are edges too
-        expect(components(21, edges.map(([x, y]) => ({ a: x, b: y })))).toEqual(a);
+        expect(
+          components(
+            21,
+            edges.map(([x, y]) => ({ a: x, b: y })),
+          ),
+        ).toEqual(a);
       }),
     );
   });
@@ -146,7 +154,11 @@ describe('components', () => {
           while (stack.length) {
             const x = stack.pop()!;
             comp.push(x);
-            for (const y of next.get(x)!) if (!seen.has(y)) seen.add(y), stack.push(y);
+            for (const y of next.get(x)!)
+              if (!seen.has(y)) {
+                seen.add(y);
+                stack.push(y);
+              }
           }
           if (comp.length > 1) expected.push(comp.sort((p, q) => p - q));
         }

@@ -2,10 +2,11 @@
  * An IndexStore kept in memory: a second backend, to show that the index logic needs nothing
  * but the interface (a shared server backend would stand where this one does).
  */
-import type { IndexSettings } from '../src/model/settings.js';
-import type { Batch, BatchOutcome, IndexStore, NewEntry, StoreInfo, StoredEntry } from '../src/index/store/store.js';
+
+import type { Batch, BatchOutcome, IndexStore, NewEntry, StoredEntry, StoreInfo } from '../src/index/store/store.js';
 import { SCHEMA_VERSION } from '../src/index/store/store.js';
 import { encodeSortedU32 } from '../src/kernels/codec.js';
+import type { IndexSettings } from '../src/model/settings.js';
 
 export class MemoryStore implements IndexStore {
   readonly location = 'memory';

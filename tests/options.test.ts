@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { candidateProbability, lshTarget } from '../src/core/lsh.js';
 import { NearDupError } from '../src/model/errors.js';
-import { DEFAULTS, parseShingle, resolveOptions } from '../src/options/scan.js';
 import { parseSize } from '../src/options/parse.js';
-import { lshTarget } from '../src/core/lsh.js';
-import { candidateProbability } from '../src/core/lsh.js';
+import { DEFAULTS, parseShingle, resolveOptions } from '../src/options/scan.js';
 
 describe('resolveOptions', () => {
   it('fills every default from DEFAULTS', () => {

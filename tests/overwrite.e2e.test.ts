@@ -1,6 +1,6 @@
 /** A report or baseline is never written over a file the run read (README: nothing among the inputs is written to). */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, linkSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +24,11 @@ describe('outputs that would replace an input', () => {
   it.each([
     ['scan --output', ['scan', '.', '--output', A, '--format', 'json', '--no-config'], `${A}: report not written: it would replace an input file`],
     ['scan --output, a record file', ['scan', '.', '-o', 'rec.jsonl', '--no-config'], 'rec.jsonl: report not written: it would replace an input file'],
-    ['scan --update-baseline', ['scan', '.', '--update-baseline', '--baseline', B, '--no-config'], `${B}: baseline not written: it would replace an input file`],
+    [
+      'scan --update-baseline',
+      ['scan', '.', '--update-baseline', '--baseline', B, '--no-config'],
+      `${B}: baseline not written: it would replace an input file`,
+    ],
     ['compare --output', ['compare', A, B, '--output', B, '--no-config'], `${B}: report not written: it would replace an input file`],
   ])('%s: exit 2, one line, every input as it was', (_name, args, message) => {
     const r = run(args, { cwd: dir });
@@ -103,7 +107,10 @@ describe('--output through links, into FIFOs and devices, over a private file, a
   it('a FIFO is written to, not replaced by a file; /dev/null stays a device', () => {
     spawnSync('mkfifo', [at('pipe')]);
     // the reader: a shell that starts the scan writing into the FIFO and reads it at once
-    const r = spawnSync('bash', ['-c', `cat pipe > got.txt & "${process.execPath}" "${BIN}" scan seeds -o pipe --no-config; echo "status=$?"; wait`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `cat pipe > got.txt & "${process.execPath}" "${BIN}" scan seeds -o pipe --no-config; echo "status=$?"; wait`], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(r.stdout).toBe('status=1\n');
     expect(statSync(at('pipe')).isFIFO()).toBe(true);
     expect(readFileSync(at('got.txt'), 'utf8')).toMatch(/^Group 1 · 2 documents/);

@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractText } from '../src/corpus/extract.js';
-import { type DocumentKind } from '../src/model/types.js';
-import { decodeBuffer } from '../src/corpus/read.js';
 import { exactScores } from '../src/core/similarity.js';
+import { extractText } from '../src/corpus/extract.js';
+import { decodeBuffer } from '../src/corpus/read.js';
+import { type Sketch, Sketcher } from '../src/engine/sketch.js';
+import type { DocumentKind } from '../src/model/types.js';
 import { resolveOptions } from '../src/options/scan.js';
-import { Sketcher, type Sketch } from '../src/engine/sketch.js';
 
 const KINDS: DocumentKind[] = ['text', 'markdown', 'html'];
 const sketchers = [new Sketcher(resolveOptions({})), new Sketcher(resolveOptions({ shingle: 'word:3' }))];
@@ -36,7 +36,34 @@ const unicodeText = fc
   .array(
     fc.oneof(
       fc.string({ unit: 'binary', maxLength: 8 }),
-      fc.constantFrom('\n', '\r\n', '\r', ' ', '. ', 'é', 'e\u0301', 'Å', 'A\u030a', 'ς', 'Σ', 'İ', 'ﬁ', '中文', 'ひらがな', 'ไทย', '😀', '👍🏽', '\u200d', '\ufeff', 'Ж', 'مرحبا', '<p>', '&amp;', '*', '#'),
+      fc.constantFrom(
+        '\n',
+        '\r\n',
+        '\r',
+        ' ',
+        '. ',
+        'é',
+        'e\u0301',
+        'Å',
+        'A\u030a',
+        'ς',
+        'Σ',
+        'İ',
+        'ﬁ',
+        '中文',
+        'ひらがな',
+        'ไทย',
+        '😀',
+        '👍🏽',
+        '\u200d',
+        '\ufeff',
+        'Ж',
+        'مرحبا',
+        '<p>',
+        '&amp;',
+        '*',
+        '#',
+      ),
       fc.lorem({ maxCount: 3 }),
     ),
     { maxLength: 60 },

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, discardPrestarted, looksLarge, prestartWorker, takePrestarted } from '../src/engine/prestart.js';
 import { scanPathsAtAGlance } from '../src/cli/glance.js';
+import { discardPrestarted, looksLarge, prestartWorker, SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted } from '../src/engine/prestart.js';
 import { ROOT } from './helpers.js';
 
 describe('looksLarge', () => {

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kindFromPath, extractText } from '../src/corpus/extract.js';
+import { extractText, kindFromPath } from '../src/corpus/extract.js';
 import { readTextFile } from '../src/corpus/read.js';
-import { ROOT, prng, run } from './helpers.js';
+import { prng, ROOT, run } from './helpers.js';
 
 const DEV = path.join(ROOT, 'bench', 'quality-dev');
 const RECORDS = 100_000;

@@ -2,19 +2,18 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupFingerprint } from '../src/baseline/baseline.js';
-import { resolveOptions } from '../src/options/scan.js';
-import { csvField, renderCsv } from '../src/report/csv.js';
-import { GITHUB_ANNOTATION_CAP, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
-import { REPORTERS } from '../src/report/registry.js';
-import { type ReportContext, type Writer } from '../src/report/context.js';
-import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
-import { RowKernel } from '../src/kernels/json.js';
-import { mdCode, renderMarkdown } from '../src/report/markdown.js';
-import { scoreRange } from '../src/report/format.js';
-import { SARIF_FINGERPRINT_KEY, buildSarif } from '../src/report/sarif.js';
-import { shellQuote } from '../src/report/format.js';
 import { findNearDuplicates } from '../src/engine/scan.js';
+import { RowKernel } from '../src/kernels/json.js';
 import type { DocumentInfo, Group, ScanResult } from '../src/model/types.js';
+import { resolveOptions } from '../src/options/scan.js';
+import type { ReportContext, Writer } from '../src/report/context.js';
+import { csvField, renderCsv } from '../src/report/csv.js';
+import { scoreRange, shellQuote } from '../src/report/format.js';
+import { escapeData, escapeProperty, GITHUB_ANNOTATION_CAP, renderGithub } from '../src/report/github.js';
+import { buildJsonReport, jsonReportBytes, renderJson, writeJsonReport } from '../src/report/json.js';
+import { mdCode, renderMarkdown } from '../src/report/markdown.js';
+import { REPORTERS } from '../src/report/registry.js';
+import { buildSarif, SARIF_FINGERPRINT_KEY } from '../src/report/sarif.js';
 import { ROOT } from './helpers.js';
 import { sarifErrors } from './sarif-schema.js';
 
@@ -59,7 +58,7 @@ function fakeResult(n: number, extra: Partial<ScanResult> = {}): ScanResult {
 
 describe('JSON', () => {
   /** What the report is defined as: the report's objects, stringified. */
-  const reference = (r: ScanResult, c: Parameters<typeof buildJsonReport>[1] = {}) => JSON.stringify(buildJsonReport(r, c), null, 2) + '\n';
+  const reference = (r: ScanResult, c: Parameters<typeof buildJsonReport>[1] = {}) => `${JSON.stringify(buildJsonReport(r, c), null, 2)}\n`;
 
   it('writes exactly the bytes of JSON.stringify of the report, whatever the shapes of its members and pairs', async () => {
     const odd: DocumentInfo = {
@@ -76,7 +75,15 @@ describe('JSON', () => {
       shingles: 3,
       contentHash: '0123456789abcdef',
     };
-    const named: DocumentInfo = { ...odd, index: 1, path: 'bad\ufffdname.txt', pathBytes: 'YmFk/25hbWUudHh0', id: undefined, source: undefined, line: undefined };
+    const named: DocumentInfo = {
+      ...odd,
+      index: 1,
+      path: 'bad\ufffdname.txt',
+      pathBytes: 'YmFk/25hbWUudHh0',
+      id: undefined,
+      source: undefined,
+      line: undefined,
+    };
     delete named.id;
     delete named.source;
     delete named.line;
@@ -127,7 +134,12 @@ describe('JSON', () => {
     for (let k = 0; k <= 10000; k++) {
       const a = k % n;
       const b = (a + 1 + (k % (n - 1))) % n;
-      pairs.push({ a, b, jaccard: k / 10000, containment: Math.min(1, Math.max(0, (10000 - k) / 10000 + (k % 3 === 0 ? 0.00004 : k % 3 === 1 ? -0.00004 : 0))) });
+      pairs.push({
+        a,
+        b,
+        jaccard: k / 10000,
+        containment: Math.min(1, Math.max(0, (10000 - k) / 10000 + (k % 3 === 0 ? 0.00004 : k % 3 === 1 ? -0.00004 : 0))),
+      });
     }
     pairs.push({ a: 1, b: 2, jaccard: 0.00005, containment: 0.99995 }, { a: 1, b: 2, jaccard: 1 / 3, containment: 2 / 3 });
     r.groups.push({ id: 1, members: [...Array(n).keys()], pairs });
@@ -202,9 +214,7 @@ describe('CSV', () => {
   it('has a header and one CRLF row per pair, by group', () => {
     const out = renderCsv(fakeResult(2));
     expect(out).toBe(
-      'a,b,jaccard,containment,group\r\n' +
-        'docs/doc-000.txt,docs/doc-001.txt,0.9,0.95,1\r\n' +
-        'docs/doc-002.txt,docs/doc-003.txt,0.9,0.95,2\r\n',
+      'a,b,jaccard,containment,group\r\n' + 'docs/doc-000.txt,docs/doc-001.txt,0.9,0.95,1\r\n' + 'docs/doc-002.txt,docs/doc-003.txt,0.9,0.95,2\r\n',
     );
   });
 });
@@ -299,7 +309,10 @@ describe('SARIF', () => {
     expect(outside.relatedLocations[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'file:///tmp/up.txt' });
   });
   it('partial fingerprints depend on members (path, content), not on order or numbering', async () => {
-    const fp = (r: ScanResult) => buildSarif(r, ctx).runs[0]!.results.map((x) => x.partialFingerprints[SARIF_FINGERPRINT_KEY]).sort();
+    const fp = (r: ScanResult) =>
+      buildSarif(r, ctx)
+        .runs[0]!.results.map((x) => x.partialFingerprints[SARIF_FINGERPRINT_KEY])
+        .sort();
     const a = await findNearDuplicates(['fixtures/mixed', 'seeds'].map((p) => path.join(ROOT, p)));
     const b = await findNearDuplicates(['seeds', 'fixtures/mixed/notes', 'fixtures/mixed'].map((p) => path.join(ROOT, p)));
     expect(fp(a)).toEqual(fp(b));
@@ -312,7 +325,7 @@ describe('SARIF', () => {
   });
 });
 
-describe('JSON', () => {
+describe('JSON members and places', () => {
   it('members list their place fields, then their sizes, in one order whichever fields a document has', () => {
     const r = fakeResult(2);
     Object.assign(r.documents[1]!, { id: 'x-1', source: 'docs/all.jsonl', line: 7 });

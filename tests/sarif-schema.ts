@@ -3,8 +3,9 @@
  * devDependency used only for this file), compiled with ajv. The schema is JSON Schema draft-04;
  * one of its patterns is not valid with the `u` flag, so ajv compiles patterns without it.
  */
-import { createRequire } from 'node:module';
+
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 

@@ -2,11 +2,11 @@
  * End-to-end at scale, against the built binary, with peak memory measured by /usr/bin/time:
  * a folder of 100,000 tiny files, and a 200 MB file that is one line.
  */
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, prng, run } from './helpers.js';
+import { prng, ROOT, run } from './helpers.js';
 
 const TIME = '/usr/bin/time';
 
@@ -17,7 +17,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 /** Runs a JSON scan under /usr/bin/time (when there is one): the report, exit code and peak RSS in MB. */
-function measured(args: string[]): { report: { counts: Record<string, number>; skipped: { reason: string }[] }; code: number; stderr: string; peakMB: number | undefined; seconds: number } {
+function measured(args: string[]): {
+  report: { counts: Record<string, number>; skipped: { reason: string }[] };
+  code: number;
+  stderr: string;
+  peakMB: number | undefined;
+  seconds: number;
+} {
   const timed = existsSync(TIME);
   const started = performance.now();
   const r = run(['scan', '--format', 'json', ...args], timed ? { wrap: [TIME, '-f', 'peak-rss-kb %M'] } : {});
@@ -56,7 +62,11 @@ describe('scale', () => {
     const docs = path.join(ROOT, 'bench', 'quality-dev', 'docs');
     const sentences = readdirSync(docs)
       .filter((f) => f.endsWith('.txt'))
-      .flatMap((f) => readFileSync(path.join(docs, f), 'utf8').replace(/\s+/g, ' ').split(/(?<=[.!?]) /));
+      .flatMap((f) =>
+        readFileSync(path.join(docs, f), 'utf8')
+          .replace(/\s+/g, ' ')
+          .split(/(?<=[.!?]) /),
+      );
     const file = path.join(dir, 'one-line.txt');
     const fd = openSync(file, 'w');
     const r = prng(5);

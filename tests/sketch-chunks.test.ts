@@ -1,8 +1,8 @@
 /** Big documents are sketched in chunks: the result must be exactly that of the whole text. */
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options/scan.js';
 import { minhashSignature } from '../src/core/minhash.js';
-import { CHUNK_CHARS, Sketcher, mergeUnique } from '../src/engine/sketch.js';
+import { CHUNK_CHARS, mergeUnique, Sketcher } from '../src/engine/sketch.js';
+import { resolveOptions } from '../src/options/scan.js';
 import { prepareText } from '../src/text/normalize.js';
 import { shingleHashes, shingleStream } from '../src/text/shingle.js';
 import { prng } from './helpers.js';
@@ -12,7 +12,11 @@ function reference(sk: Sketcher, text: string) {
   const units = sk.tokenizer.units(prepareText(text)).slice();
   const { size } = sk.settings.shingle;
   const hashes = shingleStream(units, size, sk.settings.seed).slice();
-  return { units: units.length, shingles: shingleHashes(units, size, sk.settings.seed), signature: minhashSignature(hashes, sk.settings.numPerm, sk.settings.seed) };
+  return {
+    units: units.length,
+    shingles: shingleHashes(units, size, sk.settings.seed),
+    signature: minhashSignature(hashes, sk.settings.numPerm, sk.settings.seed),
+  };
 }
 
 /** Sketched in chunks of `chunk` characters, the text handed over in pieces of `piece` characters. */
@@ -46,7 +50,26 @@ function words(chars: number, seed: number, vocabulary: string[]): string {
   return parts.join('');
 }
 
-const LATIN = ['the', 'Quick', 'brown', 'fox', 'jumps', 'over', 'lazy', 'dogs', 'naïve', 'café', 'Straße', 'Ωμέγα', 'ΟΔΟΣ', 'мир', 'e\u0301te\u0301', 'x1', 'snake_case', '😀'];
+const LATIN = [
+  'the',
+  'Quick',
+  'brown',
+  'fox',
+  'jumps',
+  'over',
+  'lazy',
+  'dogs',
+  'naïve',
+  'café',
+  'Straße',
+  'Ωμέγα',
+  'ΟΔΟΣ',
+  'мир',
+  'e\u0301te\u0301',
+  'x1',
+  'snake_case',
+  '😀',
+];
 const CJK = ['北京', '的', '经济', '发展', '迅速', '。', '東京', 'ひらがな', 'カタカナ', 'ภาษาไทย', '，'];
 
 describe('SketchBuilder', () => {

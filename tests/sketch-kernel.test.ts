@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesAsText, decodeBuffer, decodeBytesOneToOne } from '../src/corpus/read.js';
-import { resolveOptions } from '../src/options/scan.js';
 import { contentHash } from '../src/core/hash.js';
-import { loadDocument, type FileLoadTask } from '../src/engine/load.js';
 import { minhashSignature } from '../src/core/minhash.js';
-import { sketchKernel } from '../src/kernels/sketch.js';
+import { bytesAsText, decodeBuffer, decodeBytesOneToOne } from '../src/corpus/read.js';
+import { type FileLoadTask, loadDocument } from '../src/engine/load.js';
 import { Sketcher } from '../src/engine/sketch.js';
+import { sketchKernel } from '../src/kernels/sketch.js';
+import { resolveOptions } from '../src/options/scan.js';
 import { prepareText } from '../src/text/normalize.js';
 import { shingleStream } from '../src/text/shingle.js';
 
@@ -176,7 +176,17 @@ describe('loading a text file', () => {
           expect(r).toMatchObject({ status: 'skip', reason: 'empty' });
           return;
         }
-        expect(r).toMatchObject({ status: 'ok', meta: { encoding: read.encoding, bytes: bytes.length, chars: read.text.length, units: want.units, shingles: want.shingles.length, contentHash: contentHash(read.text) } });
+        expect(r).toMatchObject({
+          status: 'ok',
+          meta: {
+            encoding: read.encoding,
+            bytes: bytes.length,
+            chars: read.text.length,
+            units: want.units,
+            shingles: want.shingles.length,
+            contentHash: contentHash(read.text),
+          },
+        });
         expect(r.status === 'ok' ? r.warning : undefined).toBe(read.warning);
         if (r.status !== 'ok') return;
         expect([...r.set!]).toEqual([...want.shingles]);

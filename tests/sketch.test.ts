@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fmix32, hashString } from '../src/core/hash.js';
 import { bandKeys, candidateProbability, chooseBands } from '../src/core/lsh.js';
 import { EMPTY_BIN, estimateJaccard, minhashSignature } from '../src/core/minhash.js';
-import { shingleHashes, sortUnique as sortUniqueView } from '../src/text/shingle.js';
 import { intersectionSize } from '../src/core/sets.js';
+import { shingleHashes, sortUnique as sortUniqueView } from '../src/text/shingle.js';
 
 const sortUnique = (a: Uint32Array) => sortUniqueView(a).slice();
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../src/engine/load.js';
-import { HEAD_CUT, SharedSets } from '../src/kernels/intersect.js';
-import { SpillReader, SpillWriter, readSpilledInto } from '../src/engine/spill.js';
 import { spillIfOutside } from '../src/engine/load.js';
+import { readSpilledInto, SpillReader, SpillWriter } from '../src/engine/spill.js';
+import { HEAD_CUT, SharedSets } from '../src/kernels/intersect.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,14 +54,19 @@ describe('spilled shingle sets', () => {
     const writers = [new SpillWriter(path.join(dir, 'r1.bin')), new SpillWriter(path.join(dir, 'r2.bin'))];
     // sets with heads of every size, some far apart (a big set between), in two files
     const sets = Array.from({ length: 300 }, (_, i) =>
-      sorted(Array.from({ length: i % 7 === 0 ? 20000 : 1 + (i % 40) }, (_, x) => (((i + 1) * 2654435761 + x * 40503) >>> 0))),
+      sorted(Array.from({ length: i % 7 === 0 ? 20000 : 1 + (i % 40) }, (_, x) => ((i + 1) * 2654435761 + x * 40503) >>> 0)),
     );
     const places = sets.map((s, i) => writers[i % 3 === 0 ? 1 : 0]!.write(s)!);
     writers.forEach((w) => w.close());
     const mem = SharedSets.create(8 << 20);
     const reader = new SpillReader();
     const asked = places.map((_, i) => (i * 7919) % places.length);
-    const back = readSpilledInto(asked.map((i) => places[i]!), mem, reader, true);
+    const back = readSpilledInto(
+      asked.map((i) => places[i]!),
+      mem,
+      reader,
+      true,
+    );
     expect(back.map((p) => [...mem.at(p!)])).toEqual(asked.map((i) => [...sets[i]!].filter((v) => v < HEAD_CUT)));
     reader.close();
   });

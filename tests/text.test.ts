@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exactScores } from '../src/core/similarity.js';
+import { Sketcher } from '../src/engine/sketch.js';
 import { CharClass, charClass, normalizeText } from '../src/text/normalize.js';
 import { createTokenizer } from '../src/text/tokenize.js';
-import { Sketcher } from '../src/engine/sketch.js';
-import { exactScores } from '../src/core/similarity.js';
 
 const chars = (s: string) => String.fromCodePoint(...createTokenizer({ unit: 'char', seed: 1, stem: false, stopwords: false }).units(normalizeText(s)));
 const words = (s: string, opts: { stem?: boolean; stopwords?: boolean } = {}) =>

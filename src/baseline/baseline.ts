@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NearDupError, describeError } from '../model/errors.js';
+import { describeError, NearDupError } from '../model/errors.js';
 import type { ResolvedOptions } from '../model/settings.js';
-import { recordedSettings, type RecordedSettings } from '../options/scan.js';
 import type { DocumentInfo, Group, ScanResult } from '../model/types.js';
+import { type RecordedSettings, recordedSettings } from '../options/scan.js';
 
 export interface MemberKey {
   /**
@@ -38,7 +38,9 @@ export function groupFingerprint(members: readonly MemberKey[]): string {
  */
 export function memberKey(d: DocumentInfo, toPath: (p: string) => string, idField: string | null | undefined): MemberKey {
   if (d.source === undefined) return { path: toPath(d.path), contentHash: d.contentHash };
-  return idField && d.id !== undefined ? { path: toPath(d.source), id: d.id, contentHash: d.contentHash } : { path: toPath(d.source), contentHash: d.contentHash };
+  return idField && d.id !== undefined
+    ? { path: toPath(d.source), id: d.id, contentHash: d.contentHash }
+    : { path: toPath(d.source), contentHash: d.contentHash };
 }
 
 export const BASELINE_SCHEMA = 'neardup/baseline';
@@ -111,7 +113,7 @@ export function buildBaseline(result: ScanResult, key: PathKey): Baseline {
 }
 
 export function renderBaseline(b: Baseline): string {
-  return JSON.stringify(b, null, 2) + '\n';
+  return `${JSON.stringify(b, null, 2)}\n`;
 }
 
 /** The command-line flag of each recorded setting, for messages. */

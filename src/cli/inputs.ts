@@ -1,6 +1,7 @@
 /** What scan and dedup share: the command's corpus and similarity flags as the library takes them. */
-import type { ScanOptionsInput } from '../options/scan.js';
+
 import type { ScanInput } from '../engine/scan.js';
+import type { ScanOptionsInput } from '../options/scan.js';
 import type { ScanCommand } from './program.js';
 
 /** The corpus and similarity options of a command, as the library takes them. */
@@ -31,4 +32,3 @@ export function scanInput(cmd: Partial<ScanCommand>): ScanInput & ScanOptionsInp
     stdin: process.stdin,
   };
 }
-

@@ -4,7 +4,7 @@
  * sets V8's flags first.
  */
 import { CommanderError } from 'commander';
-import { NearDupError, describeError } from '../model/errors.js';
+import { describeError, NearDupError } from '../model/errors.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
 import { buildProgram } from './program.js';

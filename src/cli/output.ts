@@ -3,9 +3,23 @@
  * folder, renamed over the final name only when the report is complete, so a reader never sees
  * a half-written report under the final name (and an interrupted run leaves the old one).
  */
-import { closeSync, existsSync, fchmodSync, fchownSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  fchownSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
-import { NearDupError, describeError } from '../model/errors.js';
+import { describeError, NearDupError } from '../model/errors.js';
 import type { Writer } from '../report/context.js';
 
 export interface OutputSink extends Writer {
@@ -46,7 +60,10 @@ const SLICE = 1 << 20;
  * ends between the two halves of a surrogate pair.
  */
 export function inSlices(s: string, write: (part: string) => void): void {
-  if (s.length <= SLICE) return write(s);
+  if (s.length <= SLICE) {
+    write(s);
+    return;
+  }
   for (let start = 0; start < s.length; ) {
     let end = Math.min(s.length, start + SLICE);
     const last = s.charCodeAt(end - 1);

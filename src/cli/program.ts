@@ -3,12 +3,12 @@
  * module that imports commander. Defaults shown in --help are read from options.ts.
  */
 import { Command, Option } from 'commander';
-import { DEFAULTS, RECORDS_MODES, STDIN_FORMATS, formatShingle } from '../options/scan.js';
+import { NearDupError } from '../model/errors.js';
+import { VERSION } from '../model/version.js';
 import { DEDUP_DEFAULTS, DEDUP_FORMATS, KEEP_POLICIES } from '../options/dedup.js';
 import { INDEX_DEFAULTS, INDEX_LIMITS } from '../options/index-db.js';
 import { COLOR_MODES, COMPARE_FORMATS, FORMATS, RUN_DEFAULTS } from '../options/report.js';
-import { VERSION } from '../model/version.js';
-import { NearDupError } from '../model/errors.js';
+import { DEFAULTS, formatShingle, RECORDS_MODES, STDIN_FORMATS } from '../options/scan.js';
 
 /** A number given as a flag (a string) or in a config file (a number). */
 type Num = string | number;
@@ -235,7 +235,12 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('--memory <size>', `shingle sets kept in memory for verification; more go to a temporary file (default: ${DEFAULTS.memoryBudget / 1024 / 1024}M)`)
     .option('--text-field <name>', `record files: the field with the text; dots reach into objects, meta.body (default: ${DEFAULTS.textField})`)
     .option('--id-field <name>', 'record files: the field with the id (default: records are named path:line)')
-    .addOption(new Option('--records <mode>', `.jsonl/.ndjson/.json/.csv files: auto reads their records, off reads them as text (default: ${DEFAULTS.records})`).choices(RECORDS_MODES))
+    .addOption(
+      new Option(
+        '--records <mode>',
+        `.jsonl/.ndjson/.json/.csv files: auto reads their records, off reads them as text (default: ${DEFAULTS.records})`,
+      ).choices(RECORDS_MODES),
+    )
     .addOption(new Option('--stdin-format <fmt>', `what '-' reads: one text, or JSONL records (default: ${DEFAULTS.stdinFormat})`).choices(STDIN_FORMATS))
     .option('--files-from <file>', 'also scan the paths listed in this file, one a line (- reads standard input)')
     .option('-0, --null', '--files-from entries are separated by NUL bytes (find -print0, git ls-files -z)')
@@ -248,7 +253,10 @@ export function buildProgram(handlers: Handlers, output: ProgramOutput): Command
     .option('--baseline <file>', 'accept the groups recorded in this file: report and fail only on new ones')
     .option('--update-baseline', `record the groups found in the --baseline file (default: ${RUN_DEFAULTS.baselineFile}) and exit 0`)
     .option('--max-groups <n>', `fail only when more than n groups (new ones, with --baseline) are found (default: ${RUN_DEFAULTS.maxGroups})`)
-    .option('--context <n>', `characters kept at each end of a long shared passage by --explain; 'all' keeps it whole (default: ${RUN_DEFAULTS.explainContext})`);
+    .option(
+      '--context <n>',
+      `characters kept at each end of a long shared passage by --explain; 'all' keeps it whole (default: ${RUN_DEFAULTS.explainContext})`,
+    );
   configOptions(scan);
   negations(scan, ['--no-stem', '--no-stopwords', '--no-hidden', '--ignore', '--no-follow', '--no-explain', '--no-exit-zero']);
   scan.addHelpText('after', SCAN_EXAMPLES).action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>, self: Command) => {
@@ -288,7 +296,22 @@ Examples:
 ${EXIT_HELP}`;
 
 /** Options `index add` shares with `scan`: what decides the sketches, and the walk. */
-export const ADD_SHARED = ['shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords', 'hidden', 'ignore', 'glob', 'maxFilesize', 'follow'];
+export const ADD_SHARED = [
+  'shingle',
+  'metric',
+  'threshold',
+  'numPerm',
+  'seed',
+  'bands',
+  'rows',
+  'stem',
+  'stopwords',
+  'hidden',
+  'ignore',
+  'glob',
+  'maxFilesize',
+  'follow',
+];
 
 /** Scan options that index query does not take (see its help). */
 const QUERY_UNUSED = ['threads', 'memory', 'textField', 'idField'];
@@ -302,14 +325,16 @@ function addIndexCommands(program: Command, handlers: Handlers): void {
   const shared = (names?: readonly string[]) => scan.options.filter((o) => (names ? names.includes(o.attributeName()) : !o.hidden));
   const dbOption = () => new Option('--db <file>', `the index file (default: ${INDEX_DEFAULTS.db})`);
   const formatOption = () => new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text');
-  const indexAction = (action: IndexCommand['action']) => async (...args: unknown[]) => {
-    const command = args.at(-1) as Command;
-    const opts = command.opts() as Omit<IndexCommand, 'action' | 'paths'>;
-    const paths = Array.isArray(args[0]) ? (args[0] as string[]) : [];
-    // --no-store-shingles: commander's default (true) must not count as a choice
-    const storeShingles = command.getOptionValueSource('storeShingles') === 'cli' ? false : undefined;
-    await handlers.index({ ...opts, storeShingles, action, paths }, givenOptions(command));
-  };
+  const indexAction =
+    (action: IndexCommand['action']) =>
+    async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      const opts = command.opts() as Omit<IndexCommand, 'action' | 'paths'>;
+      const paths = Array.isArray(args[0]) ? (args[0] as string[]) : [];
+      // --no-store-shingles: commander's default (true) must not count as a choice
+      const storeShingles = command.getOptionValueSource('storeShingles') === 'cli' ? false : undefined;
+      await handlers.index({ ...opts, storeShingles, action, paths }, givenOptions(command));
+    };
 
   const index = program
     .command('index')
@@ -324,13 +349,19 @@ function addIndexCommands(program: Command, handlers: Handlers): void {
   add
     .addOption(dbOption())
     .option('--prune', 'also remove entries whose files no longer exist')
-    .option('--batch-size <n>', `documents written per transaction (default: ${INDEX_DEFAULTS.batchSize}, ${INDEX_LIMITS.batchSize.min}-${INDEX_LIMITS.batchSize.max})`)
+    .option(
+      '--batch-size <n>',
+      `documents written per transaction (default: ${INDEX_DEFAULTS.batchSize}, ${INDEX_LIMITS.batchSize.min}-${INDEX_LIMITS.batchSize.max})`,
+    )
     .option('--no-store-shingles', 'new index: keep no shingle sets (smaller; matches are verified by reading the indexed files again)')
     .addOption(formatOption())
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 A new index records the settings it is built with; --metric and --threshold choose its LSH bands.
 Adding to an existing index takes every setting not given from it, and refuses one that differs.
-The config file's similarity and walk settings apply, as they do to index query and scan --db.`)
+The config file's similarity and walk settings apply, as they do to index query and scan --db.`,
+    )
     .action(indexAction('add'));
 
   const query = index
@@ -340,11 +371,14 @@ The config file's similarity and walk settings apply, as they do to index query 
   // scan's options but those a query has no use for: it runs in one thread, with the sets it
   // verifies in memory, and takes documents, not records
   for (const o of shared()) if (!QUERY_UNUSED.includes(o.attributeName())) query.addOption(o);
-  query.addOption(dbOption()).addHelpText('after', `
+  query.addOption(dbOption()).addHelpText(
+    'after',
+    `
 Settings not given come from the index (metric and threshold included: what it was built for).
 Shingles, permutations, seed, bands, rows, --stem and --stopwords given must match the index.
 An indexed entry for one of the files given is left out: the file is compared as it is now.
-${EXIT_HELP}`);
+${EXIT_HELP}`,
+  );
   query.action(async (paths: string[], opts: Omit<ScanCommand, 'paths'>, self: Command) => {
     if (paths.length === 0 && opts.filesFrom === undefined) {
       throw new NearDupError('EUSAGE', "index query: name the documents to check (paths, '-' for standard input, or --files-from)");
@@ -359,8 +393,18 @@ ${EXIT_HELP}`);
     .addOption(dbOption())
     .addOption(formatOption())
     .action(indexAction('remove'));
-  index.command('stats').description('documents, settings, size on disk and schema version of an index').addOption(dbOption()).addOption(formatOption()).action(indexAction('stats'));
-  index.command('verify').description('check an index for damage (exit 2 when anything is wrong)').addOption(dbOption()).addOption(formatOption()).action(indexAction('verify'));
+  index
+    .command('stats')
+    .description('documents, settings, size on disk and schema version of an index')
+    .addOption(dbOption())
+    .addOption(formatOption())
+    .action(indexAction('stats'));
+  index
+    .command('verify')
+    .description('check an index for damage (exit 2 when anything is wrong)')
+    .addOption(dbOption())
+    .addOption(formatOption())
+    .action(indexAction('verify'));
 
   scan.option('--db <file>', 'also compare with every document in this index (see neardup index --help)');
 }
@@ -387,9 +431,31 @@ Exit codes:
 
 /** Scan's options that dedup takes as they are (the same Option objects: one help text, one default). */
 const DEDUP_SHARED = [
-  'shingle', 'metric', 'threshold', 'numPerm', 'seed', 'bands', 'rows', 'stem', 'stopwords',
-  'hidden', 'ignore', 'glob', 'maxFilesize', 'follow', 'threads', 'memory',
-  'textField', 'idField', 'records', 'filesFrom', 'null', 'progress', 'color', 'config', 'printConfig',
+  'shingle',
+  'metric',
+  'threshold',
+  'numPerm',
+  'seed',
+  'bands',
+  'rows',
+  'stem',
+  'stopwords',
+  'hidden',
+  'ignore',
+  'glob',
+  'maxFilesize',
+  'follow',
+  'threads',
+  'memory',
+  'textField',
+  'idField',
+  'records',
+  'filesFrom',
+  'null',
+  'progress',
+  'color',
+  'config',
+  'printConfig',
 ];
 
 function addDedupCommand(program: Command, handlers: Handlers): void {
@@ -399,7 +465,11 @@ function addDedupCommand(program: Command, handlers: Handlers): void {
     .description('write the corpus without its near-duplicates: one document per group, and every other; say what was removed and why')
     .argument('[paths...]', 'files or folders to deduplicate (default: .)')
     .option('--out <path>', 'the folder to write the kept documents into; for records, the .jsonl/.ndjson/.csv file (required)')
-    .addOption(new Option('--keep <policy>', `which document of a group is kept; ties go to the first in path order (default: ${DEDUP_DEFAULTS.keep})`).choices(KEEP_POLICIES))
+    .addOption(
+      new Option('--keep <policy>', `which document of a group is kept; ties go to the first in path order (default: ${DEDUP_DEFAULTS.keep})`).choices(
+        KEEP_POLICIES,
+      ),
+    )
     .option('--manifest <file>', 'write one JSON line per removed document: what it duplicates, its group and scores')
     .option('--link', 'hard-link the kept files instead of copying them (same file system only)')
     .option('--force', 'replace a non-empty --out folder or file (and --manifest)')

@@ -2,9 +2,10 @@
  * Settings in force for one command: defaults < config file < flags, in one step, and
  * --print-config to show them.
  */
-import { CONFIG_KEYS, findConfig, loadConfig, type ConfigKey, type LoadedConfig } from '../options/config.js';
+
+import type { ResolvedOptions, RunOptions } from '../model/settings.js';
+import { CONFIG_KEYS, type ConfigKey, findConfig, type LoadedConfig, loadConfig } from '../options/config.js';
 import { formatShingle } from '../options/scan.js';
-import { type ResolvedOptions, type RunOptions } from '../model/settings.js';
 import type { CompareCommand, Given, ScanCommand } from './program.js';
 
 export type Source = 'config' | 'flag';
@@ -49,12 +50,7 @@ export function mergeSettings<C extends ScanCommand | CompareCommand>(cmd: C, gi
 const finite = (n: number) => (Number.isFinite(n) ? n : 'all');
 
 /** The settings in force, as --print-config prints them. */
-export function printedConfig(
-  merged: Merged<ScanCommand | CompareCommand>,
-  settings: ResolvedOptions,
-  run: RunOptions,
-  command: 'scan' | 'compare',
-): string {
+export function printedConfig(merged: Merged<ScanCommand | CompareCommand>, settings: ResolvedOptions, run: RunOptions, command: 'scan' | 'compare'): string {
   const scan = command === 'scan';
   const cmd = merged.cmd as ScanCommand;
   const out = {
@@ -81,12 +77,18 @@ export function printedConfig(
       color: run.color,
       exitZero: run.exitZero,
       ...(scan
-        ? { baseline: run.baseline ?? null, updateBaseline: run.updateBaseline, maxGroups: run.maxGroups, explain: run.explain, skipErrors: cmd.skipErrors ?? false }
+        ? {
+            baseline: run.baseline ?? null,
+            updateBaseline: run.updateBaseline,
+            maxGroups: run.maxGroups,
+            explain: run.explain,
+            skipErrors: cmd.skipErrors ?? false,
+          }
         : {}),
       passages: finite(run.passages),
       context: finite(run.context),
     },
     sources: Object.fromEntries(Object.entries(merged.sources).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -15,7 +15,7 @@
  *    only-B passages. Each passage's text runs from its first letter to the next passage's first
  *    letter, so punctuation and spacing go with the letters before them.
  */
-import { letterStream, type LetterStream } from '../text/positions.js';
+import { type LetterStream, letterStream } from '../text/positions.js';
 
 /** A range of UTF-16 offsets into one text, end exclusive. */
 export interface Span {
@@ -277,7 +277,8 @@ function slideGaps(anchors: Tile[], A: LetterStream, B: LetterStream): void {
     const [S, g0, g1] = gapA === 0 ? [B.letters, t1.j + t1.len, t2.j] : [A.letters, t1.i + t1.len, t2.i];
     const stream = gapA === 0 ? B : A;
     let left = 0;
-    while (left < t1.len - 1 && S[g0 - 1 - left] === S[g1 - 1 - left] && !midCluster(A, t1.i + t1.len - 1 - left) && !midCluster(B, t1.j + t1.len - 1 - left)) left++;
+    while (left < t1.len - 1 && S[g0 - 1 - left] === S[g1 - 1 - left] && !midCluster(A, t1.i + t1.len - 1 - left) && !midCluster(B, t1.j + t1.len - 1 - left))
+      left++;
     let right = 0;
     while (right < t2.len - 1 && S[g0 + right] === S[g1 + right] && !midCluster(A, t2.i + right + 1) && !midCluster(B, t2.j + right + 1)) right++;
     if (left === 0 && right === 0) continue;

@@ -3,20 +3,20 @@
  * Jaccard, containment both ways, the MinHash estimate) and their texts aligned (align.ts).
  * Returns data; never prints.
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { extractText, kindFromPath } from '../corpus/extract.js';
-import { type DocumentKind } from '../model/types.js';
-import { inputKind } from '../corpus/inputs.js';
-import { readRecords } from '../corpus/records.js';
-import { decodeBuffer, foldLineEndings, gunzipWithin } from '../corpus/read.js';
-import { NearDupError, describeError } from '../model/errors.js';
-import { exactScores, meetsThreshold } from '../core/similarity.js';
-import { DEFAULTS, resolveOptions, type ScanOptionsInput } from '../options/scan.js';
-import { type ResolvedOptions } from '../model/settings.js';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { contentHash } from '../core/hash.js';
 import { estimateJaccard } from '../core/minhash.js';
+import { exactScores, meetsThreshold } from '../core/similarity.js';
+import { extractText, kindFromPath } from '../corpus/extract.js';
+import { inputKind } from '../corpus/inputs.js';
+import { decodeBuffer, foldLineEndings, gunzipWithin } from '../corpus/read.js';
+import { readRecords } from '../corpus/records.js';
 import { Sketcher } from '../engine/sketch.js';
-import { alignTexts, type Alignment } from './align.js';
+import { describeError, NearDupError } from '../model/errors.js';
+import type { ResolvedOptions } from '../model/settings.js';
+import type { DocumentKind } from '../model/types.js';
+import { DEFAULTS, resolveOptions, type ScanOptionsInput } from '../options/scan.js';
+import { type Alignment, alignTexts } from './align.js';
 
 /** A document to compare: a file, or a text in memory. */
 export interface CompareSource {
@@ -117,7 +117,8 @@ function readStatted(file: string, st: Stats | undefined, maxFileSize: number, n
     // NAME.gz is read as NAME, as a scan reads it (within the same size limit, decompressed)
     if (gzip) buf = gunzipWithin(buf, maxFileSize);
   } catch (err) {
-    const why = gzip && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `decompressed, over --max-filesize ${maxFileSize}` : describeError(err);
+    const why =
+      gzip && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `decompressed, over --max-filesize ${maxFileSize}` : describeError(err);
     throw new NearDupError('EINPUT', `${name}: cannot read: ${why}`, { cause: err });
   }
   const decoded = decodeBuffer(buf, Infinity);
@@ -177,10 +178,17 @@ async function readRecordSource(
     else if (item.kind === 'error') throw new NearDupError('EINPUT', `${name}: ${item.message}`);
     else if (item.kind === 'skip') throw new NearDupError('EINPUT', `${name}: ${item.detail}`);
   }
-  if (found.length === 0) throw new NearDupError('EINPUT', `${name}: no record starts at line ${place.line}${place.column === undefined ? '' : `, column ${place.column}`} of ${place.file}`);
+  if (found.length === 0)
+    throw new NearDupError(
+      'EINPUT',
+      `${name}: no record starts at line ${place.line}${place.column === undefined ? '' : `, column ${place.column}`} of ${place.file}`,
+    );
   if (found.length > 1) {
     const columns = found.map((f) => f.column).join(', ');
-    throw new NearDupError('EINPUT', `${name}: ${found.length} records start on line ${place.line} (columns ${columns}); name one as ${place.file}:${place.line}:COLUMN`);
+    throw new NearDupError(
+      'EINPUT',
+      `${name}: ${found.length} records start on line ${place.line} (columns ${columns}); name one as ${place.file}:${place.line}:COLUMN`,
+    );
   }
   return { name, raw: found[0]!.text, kind: 'text', file: place.file };
 }
@@ -237,8 +245,8 @@ export async function compare(fileA: string, fileB: string, options: ScanOptions
 
 /** The similarity report for two texts in memory (plain text unless a kind is given). */
 export function compareTexts(
-  a: string | Partial<CompareSource> & { raw: string },
-  b: string | Partial<CompareSource> & { raw: string },
+  a: string | (Partial<CompareSource> & { raw: string }),
+  b: string | (Partial<CompareSource> & { raw: string }),
   options: ScanOptionsInput = {},
 ): CompareResult {
   const src = (x: typeof a, name: string): CompareSource => (typeof x === 'string' ? { name, raw: x, kind: 'text' } : { name, kind: 'text', ...x });

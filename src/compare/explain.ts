@@ -4,15 +4,15 @@
  * can no longer be read, is not explained; the caller hears why.
  */
 import path from 'node:path';
-import { NearDupError } from '../model/errors.js';
 import { contentHash } from '../core/hash.js';
-import type { DocumentInfo, ScanResult, ScoredPair } from '../model/types.js';
-import { alignTexts, type Alignment } from './align.js';
-import { alignOptions, documentTexts, readSource } from './compare.js';
-import { STDIN_NAME } from '../corpus/roots.js';
 import { inputKind } from '../corpus/inputs.js';
-import { readRecords } from '../corpus/records.js';
 import { decodeBuffer } from '../corpus/read.js';
+import { readRecords } from '../corpus/records.js';
+import { STDIN_NAME } from '../corpus/roots.js';
+import { NearDupError } from '../model/errors.js';
+import type { DocumentInfo, ScanResult, ScoredPair } from '../model/types.js';
+import { type Alignment, alignTexts } from './align.js';
+import { alignOptions, documentTexts, readSource } from './compare.js';
 
 /**
  * The texts of the records among `documents` (by index) that the report's pairs name, read from
@@ -66,7 +66,12 @@ export type Explainer = (pair: ScoredPair) => Explanation;
  * An explainer for a scan's pairs. `cwd` is the folder the document paths are relative to;
  * `onProblem(message)` is called once per document that cannot be explained.
  */
-export function explainer(result: ScanResult, cwd: string, onProblem: (message: string) => void = () => {}, records: ReadonlyMap<number, string> = new Map()): Explainer {
+export function explainer(
+  result: ScanResult,
+  cwd: string,
+  onProblem: (message: string) => void = () => {},
+  records: ReadonlyMap<number, string> = new Map(),
+): Explainer {
   const texts = new Map<number, string | { error: string }>();
   const pairs = new Map<ScoredPair, Explanation>();
   const opts = alignOptions(result.settings);

@@ -7,7 +7,7 @@ import { combine, fmix32 } from './hash.js';
 
 /** P(candidate | Jaccard = s) for b bands of r rows. */
 export function candidateProbability(s: number, bands: number, rows: number): number {
-  return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+  return 1 - (1 - s ** rows) ** bands;
 }
 
 /**
@@ -65,4 +65,3 @@ export function lshTarget(metric: Metric, threshold: number): number {
 export function lshRecall(s: Pick<ResolvedOptions, 'metric' | 'threshold' | 'bands' | 'rows'>): number {
   return candidateProbability(lshTarget(s.metric, s.threshold), s.bands, s.rows);
 }
-

@@ -21,11 +21,9 @@ import type { DocumentKind } from '../model/types.js';
 const requireHere = createRequire(import.meta.url);
 let htmlParser: typeof import('htmlparser2').Parser | undefined;
 let markdownParser: typeof import('mdast-util-from-markdown').fromMarkdown | undefined;
-const Parser = (): typeof import('htmlparser2').Parser =>
-  (htmlParser ??= (requireHere('htmlparser2') as typeof import('htmlparser2')).Parser);
+const Parser = (): typeof import('htmlparser2').Parser => (htmlParser ??= (requireHere('htmlparser2') as typeof import('htmlparser2')).Parser);
 const fromMarkdown = (): typeof import('mdast-util-from-markdown').fromMarkdown =>
   (markdownParser ??= (requireHere('mdast-util-from-markdown') as typeof import('mdast-util-from-markdown')).fromMarkdown);
-
 
 const KIND_BY_EXTENSION: ReadonlyMap<string, DocumentKind> = new Map<string, DocumentKind>([
   ['html', 'html'],
@@ -183,19 +181,7 @@ const VOID_ELEMENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** Elements that may appear in `<head>`; any other element (or text) implicitly ends the head. */
-const HEAD_CONTENT: ReadonlySet<string> = new Set([
-  'head',
-  'title',
-  'meta',
-  'link',
-  'base',
-  'basefont',
-  'bgsound',
-  'style',
-  'script',
-  'noscript',
-  'template',
-]);
+const HEAD_CONTENT: ReadonlySet<string> = new Set(['head', 'title', 'meta', 'link', 'base', 'basefont', 'bgsound', 'style', 'script', 'noscript', 'template']);
 
 const enum Sep {
   Space = 0,
@@ -248,9 +234,7 @@ const BLOCK_SEPARATOR: ReadonlyMap<string, Sep> = new Map<string, Sep>([
     'object',
     'canvas',
   ].map((name): [string, Sep] => [name, Sep.Paragraph]),
-  ...['li', 'dd', 'dt', 'tr', 'thead', 'tbody', 'tfoot', 'option', 'optgroup'].map(
-    (name): [string, Sep] => [name, Sep.Line],
-  ),
+  ...['li', 'dd', 'dt', 'tr', 'thead', 'tbody', 'tfoot', 'option', 'optgroup'].map((name): [string, Sep] => [name, Sep.Line]),
   ['td', Sep.Space],
   ['th', Sep.Space],
 ]);
@@ -273,10 +257,10 @@ interface OpenElement {
 
 function isHiddenElement(name: string, attribs: Readonly<Record<string, string>>): boolean {
   if (SKIP_ELEMENTS.has(name)) return true;
-  if (attribs['hidden'] !== undefined) return true;
+  if (attribs.hidden !== undefined) return true;
   const ariaHidden = attribs['aria-hidden'];
   if (ariaHidden !== undefined && ariaHidden.trim().toLowerCase() === 'true') return true;
-  const role = attribs['role'];
+  const role = attribs.role;
   if (role !== undefined) {
     for (const token of role.toLowerCase().split(/\s+/)) {
       if (SKIP_ROLES.has(token)) return true;
@@ -399,8 +383,7 @@ interface MdNode {
 }
 
 /** A leading YAML (`---` ... `---` or `...`) or TOML (`+++` ... `+++`) front matter block. */
-const FRONT_MATTER =
-  /^\uFEFF?(?:---[ \t]*\r?\n(?:[\s\S]*?\r?\n)?(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?:[\s\S]*?\r?\n)?\+\+\+)[ \t]*(?:\r?\n|$)/;
+const FRONT_MATTER = /^\uFEFF?(?:---[ \t]*\r?\n(?:[\s\S]*?\r?\n)?(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n(?:[\s\S]*?\r?\n)?\+\+\+)[ \t]*(?:\r?\n|$)/;
 
 /** A GFM table delimiter row (`| --- | :-: |`), which CommonMark leaves inside a paragraph. */
 const TABLE_DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
@@ -420,7 +403,10 @@ function isPipeTable(source: string, node: MdNode): boolean {
   if (secondEnd < 0 || secondEnd > endOffset) secondEnd = endOffset;
   const first = source.slice(start, firstEnd);
   // Drop the container prefix (blockquote markers, list indentation) of the second line.
-  const second = source.slice(firstEnd + 1, secondEnd).replace(/\r$/, '').replace(/^[ \t>]*/, '');
+  const second = source
+    .slice(firstEnd + 1, secondEnd)
+    .replace(/\r$/, '')
+    .replace(/^[ \t>]*/, '');
   return first.includes('|') && second.includes('|') && TABLE_DELIMITER_ROW.test(second);
 }
 

@@ -3,9 +3,8 @@
  * a JSON array, CSV), possibly gzip-compressed; and the lists of paths that --files-from reads.
  */
 import { isUtf8 } from 'node:buffer';
+import type { DocumentKind, FsPath } from '../model/types.js';
 import { kindFromPath } from './extract.js';
-import { type DocumentKind } from '../model/types.js';
-import type { FsPath } from '../model/types.js';
 
 export type RecordFormat = 'jsonl' | 'json' | 'csv';
 

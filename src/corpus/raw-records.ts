@@ -12,9 +12,10 @@
  * alongside): a record must start at that line and its text must have the content hash the scan
  * saw, so a file changed between the two passes is an error, never a wrong record written.
  */
-import type { RecordFormat } from './inputs.js';
+
 import type { FsPath } from '../model/types.js';
-import { readRecords, recordBytes, type RecordItem, type RecordOptions } from './records.js';
+import type { RecordFormat } from './inputs.js';
+import { type RecordItem, type RecordOptions, readRecords, recordBytes } from './records.js';
 
 /** A record's raw bytes and the line where it starts. */
 export interface RawRecord {

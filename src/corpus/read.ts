@@ -15,7 +15,6 @@ import type { Encoding, FsPath } from '../model/types.js';
 let zlibModule: typeof import('node:zlib') | undefined;
 export const zlib = () => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib'));
 
-
 export type ReadResult =
   | { ok: true; text: string; encoding: Encoding; bytes: number; warning?: string }
   | { ok: false; skip: 'binary' | 'too-large'; detail: string }
@@ -33,7 +32,6 @@ export function looksBinary(buf: Uint8Array): boolean {
 export function foldLineEndings(s: string): string {
   return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
 }
-
 
 /** Where decoded text goes, a piece at a time. */
 export interface TextSink {

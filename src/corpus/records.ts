@@ -20,9 +20,9 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { describeError } from '../model/errors.js';
+import type { Encoding, FsPath } from '../model/types.js';
 import type { RecordFormat } from './inputs.js';
 import { gzipProblem, looksBinary, zlib } from './read.js';
-import { type Encoding, type FsPath } from '../model/types.js';
 
 export interface RecordOptions {
   textField: string;
@@ -87,12 +87,13 @@ export async function* readRecords(file: FsPath, format: RecordFormat, gzip: boo
       if (item.kind !== 'record') {
         problems++;
         yield item;
-      }
-      else if (!item.at) yield { ...item, ordinal: ordinal++ };
+      } else if (!item.at) yield { ...item, ordinal: ordinal++ };
       else {
         // byte ranges in the file hold only when the bytes were read as they are
         const { at, ...rest } = item;
-        yield gzip || stream.converted ? { ...rest, ordinal: ordinal++ } : { ...rest, ordinal: ordinal++, at: { offset: at.offset + stream.skipped, length: at.length } };
+        yield gzip || stream.converted
+          ? { ...rest, ordinal: ordinal++ }
+          : { ...rest, ordinal: ordinal++, at: { offset: at.offset + stream.skipped, length: at.length } };
       }
     }
     if (ordinal === 0 && problems === 0) yield NO_RECORDS;
@@ -151,7 +152,9 @@ export async function* recordBytes(file: FsPath, gzip: boolean, info: StreamInfo
 
 /** UTF-8, or windows-1252 (with a warning) for bytes that are not. */
 function decode(bytes: Buffer): { text: string; encoding: Encoding } {
-  return isUtf8(bytes) ? { text: bytes.toString('utf8'), encoding: 'utf-8' } : { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  return isUtf8(bytes)
+    ? { text: bytes.toString('utf8'), encoding: 'utf-8' }
+    : { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
 }
 
 const NOT_UTF8 = 'not valid UTF-8; read as windows-1252';
@@ -423,7 +426,7 @@ async function* jsonRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions):
   }
   if (state === J.Start) throw new NoData();
   if (state === J.Element && (depth > 0 || inString)) {
-    yield { kind: 'error', ...place, message: "invalid JSON: the file ends inside this value (the array is not closed)" };
+    yield { kind: 'error', ...place, message: 'invalid JSON: the file ends inside this value (the array is not closed)' };
     return;
   }
   if (state === J.Element) yield* parseJson(el.take(place), opts);

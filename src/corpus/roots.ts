@@ -6,9 +6,9 @@
 import { createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NearDupError, describeError } from '../model/errors.js';
-import { parsePathList } from './inputs.js';
+import { describeError, NearDupError } from '../model/errors.js';
 import type { FsPath } from '../model/types.js';
+import { parsePathList } from './inputs.js';
 
 /** How standard input is named in reports. */
 export const STDIN_NAME = '<stdin>';

@@ -12,7 +12,7 @@
  * This is the one module that imports `ignore`.
  */
 import { isUtf8 } from 'node:buffer';
-import { lstatSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
@@ -179,7 +179,7 @@ class Globs {
     this.none = globs.length === 0;
   }
   allowsDir(root: string, absPath: string): boolean {
-    return this.none || !this.exclude?.ignores(relativePosix(root, absPath) + '/');
+    return this.none || !this.exclude?.ignores(`${relativePosix(root, absPath)}/`);
   }
   allowsFile(root: string, absPath: string): boolean {
     if (this.none) return true;

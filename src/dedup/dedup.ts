@@ -7,22 +7,21 @@
  * Record files are read twice, streamed: once by the scan (which keeps signatures, not records),
  * once here for the bytes of the records kept.
  */
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import { inputKind, type RecordFormat } from '../corpus/inputs.js';
-import type { FsPath } from '../model/types.js';
-import { inputRoots } from '../corpus/roots.js';
-import { NearDupError, describeError } from '../model/errors.js';
-import { resolveDedupOptions, type DedupOptionsInput } from '../options/dedup.js';
-import { type ResolvedDedupOptions } from '../model/settings.js';
-import { findNearDuplicates, type ScanHooks, type ScanInput } from '../engine/scan.js';
 import { contentHash } from '../core/hash.js';
-import type { DocumentInfo, ScanResult } from '../model/types.js';
-import { manifestLine } from './manifest.js';
-import { baseOf, bytesOf, checkPlaces, checkReadApart, fileOf, fsPath, outputPathOf, rootsOf, shown, type Root } from './paths.js';
-import { planDedup, type Plan } from './plan.js';
+import { inputKind, type RecordFormat } from '../corpus/inputs.js';
 import { csvHeader, lineEndOf, ParsedRecords, rawRecords } from '../corpus/raw-records.js';
-import { changedSinceScan, SetMaker, type PairScores } from './sets.js';
+import { inputRoots } from '../corpus/roots.js';
+import { findNearDuplicates, type ScanHooks, type ScanInput } from '../engine/scan.js';
+import { describeError, NearDupError } from '../model/errors.js';
+import type { ResolvedDedupOptions } from '../model/settings.js';
+import type { DocumentInfo, FsPath, ScanResult } from '../model/types.js';
+import { type DedupOptionsInput, resolveDedupOptions } from '../options/dedup.js';
+import { manifestLine } from './manifest.js';
+import { baseOf, bytesOf, checkPlaces, checkReadApart, fileOf, fsPath, outputPathOf, type Root, rootsOf, shown } from './paths.js';
+import { type Plan, planDedup } from './plan.js';
+import { changedSinceScan, type PairScores, SetMaker } from './sets.js';
 import { FileOutput, FolderOutput, type Pending } from './write.js';
 
 export interface DedupInput extends DedupOptionsInput, Pick<ScanInput, 'stdin'> {
@@ -95,7 +94,9 @@ function checkRecordKind(file: string, format: RecordFormat, settings: ResolvedD
     refuse(`${file}: the records of a JSON array cannot be written unchanged one a line; make it JSONL first (jq -c '.[]') or use --records off`);
   }
   if (format !== settings.outputKind) {
-    refuse(`${file} holds ${format.toUpperCase()} records: they are written unchanged to a .${format === 'jsonl' ? 'jsonl' : 'csv'} --out, not ${shown(bytesOf(settings.out))}`);
+    refuse(
+      `${file} holds ${format.toUpperCase()} records: they are written unchanged to a .${format === 'jsonl' ? 'jsonl' : 'csv'} --out, not ${shown(bytesOf(settings.out))}`,
+    );
   }
 }
 
@@ -134,16 +135,34 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
   const stdin = () => input.stdin ?? process.stdin;
   const list = await inputPaths(paths, settings, stdin);
   const roots = rootsOf(list, cwd);
-  const places = { out: bytesOf(settings.out), kind: settings.outputKind, manifest: settings.manifest === undefined ? undefined : bytesOf(settings.manifest), force: settings.force };
+  const places = {
+    out: bytesOf(settings.out),
+    kind: settings.outputKind,
+    manifest: settings.manifest === undefined ? undefined : bytesOf(settings.manifest),
+    force: settings.force,
+  };
   checkPlaces(places, roots, cwd);
   checkNamedKinds(roots, settings);
 
-  const { out: _out, keep: _keep, manifest: _manifest, link: _link, force: _force, dryRun: _dryRun, skipErrors: _skip, filesFrom: _list, nullSeparated: _nul, alsoRead, ...scanOptions } = input;
+  const {
+    out: _out,
+    keep: _keep,
+    manifest: _manifest,
+    link: _link,
+    force: _force,
+    dryRun: _dryRun,
+    skipErrors: _skip,
+    filesFrom: _list,
+    nullSeparated: _nul,
+    alsoRead,
+    ...scanOptions
+  } = input;
   const scan = await findNearDuplicates(list, { ...scanOptions, follow: settings.follow }, { onEvent: hooks.onEvent });
   const { documents } = scan;
   // where every file read really is, against the outputs (a link the walk followed, a list, the config)
   const read = documents.map((d) => ({ file: fileOf(d), shown: `the input ${d.source ?? d.path}` }));
-  if (settings.filesFrom !== undefined && settings.filesFrom !== '-') read.push({ file: bytesOf(settings.filesFrom), shown: `the --files-from list ${settings.filesFrom}` });
+  if (settings.filesFrom !== undefined && settings.filesFrom !== '-')
+    read.push({ file: bytesOf(settings.filesFrom), shown: `the --files-from list ${settings.filesFrom}` });
   for (const f of alsoRead ?? []) read.push({ file: bytesOf(f), shown: `the config file ${f}` });
   checkReadApart(places, read, cwd);
 
@@ -160,7 +179,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
   if (!records) {
     mtimeMs = new Float64Array(documents.length);
     for (const d of documents) {
-      let st;
+      let st: Stats;
       try {
         st = statSync(fsPath(fileOf(d)));
       } catch {
@@ -195,7 +214,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
         const keptSet = maker.ofFile(documents[g.kept]!);
         for (const m of g.removed) if (needSet.has(m)) sets.set(m, maker.ofFile(documents[m]!));
         sets.set(g.kept, keptSet);
-            }
+      }
       const base = baseOf(roots, cwd);
       outputPaths = [];
       const folder = writing ? new FolderOutput(path.resolve(bytesOf(cwd), bytesOf(settings.out)), bytesOf(settings.out)) : undefined;
@@ -208,7 +227,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
           await folder.add(fsPath(fileOf(d)), d.path, rel, settings.link);
           // what was copied is what the scan read (a file changed since is caught here, .gz too)
           maker.checkCopy(d, path.join(folder.building, rel));
-                }
+        }
       }
     } else {
       const sources = recordSources(documents, settings);
@@ -243,7 +262,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
       pending.push(manifest);
       for (let i = 0; i < plan.removals.length; i++) await manifest.write(manifestLine(documents, plan.removals[i]!, scores[i]!));
     }
-      for (const p of pending) await p.commit();
+    for (const p of pending) await p.commit();
     pending.length = 0;
 
     let keptBytes = 0;
@@ -312,7 +331,12 @@ async function recordPass(s: RecordSource, scan: ScanResult, plan: Plan, ctx: Pa
   const { documents, settings } = scan;
   const lines = new Map<number, number>();
   for (const d of s.docs) lines.set(documents[d]!.line!, d);
-  const parsed = new ParsedRecords(s.file, s.format, s.gzip, { textField: settings.textField, idField: settings.idField, maxRecordBytes: settings.maxFileSize, explicit: true });
+  const parsed = new ParsedRecords(s.file, s.format, s.gzip, {
+    textField: settings.textField,
+    idField: settings.idField,
+    maxRecordBytes: settings.maxFileSize,
+    explicit: true,
+  });
   let seen = 0;
   try {
     for await (const raw of rawRecords(s.file, s.format, s.gzip, (line) => lines.has(line))) {

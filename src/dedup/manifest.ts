@@ -29,5 +29,5 @@ export function removalObject(documents: readonly DocumentInfo[], r: Removal, s:
 }
 
 export function manifestLine(documents: readonly DocumentInfo[], r: Removal, s: PairScores): string {
-  return JSON.stringify(removalObject(documents, r, s)) + '\n';
+  return `${JSON.stringify(removalObject(documents, r, s))}\n`;
 }

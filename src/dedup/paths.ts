@@ -6,12 +6,11 @@
  * not valid UTF-8 keep their exact bytes through `path.relative` and `path.join`; `fsPath` turns
  * one back into a Buffer for the file system.
  */
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FsPath } from '../model/types.js';
 import { NearDupError } from '../model/errors.js';
 import type { DedupOutputKind } from '../model/settings.js';
-import type { DocumentInfo } from '../model/types.js';
+import type { DocumentInfo, FsPath } from '../model/types.js';
 
 /** A path as a byte string. */
 export function bytesOf(p: FsPath): string {
@@ -195,7 +194,9 @@ export function checkPlaces(p: Places, roots: readonly Root[], cwd: string): voi
   checkParent(outAbs, '--out', p.out, cwd);
   const st = statQuiet(outAbs, false);
   if (st?.isSymbolicLink()) {
-    refuse(`--out ${shown(p.out)} is a symbolic link: name the ${p.kind === 'folder' ? 'folder' : 'file'} it points to, or a new place (an output is replaced, never written through a link)`);
+    refuse(
+      `--out ${shown(p.out)} is a symbolic link: name the ${p.kind === 'folder' ? 'folder' : 'file'} it points to, or a new place (an output is replaced, never written through a link)`,
+    );
   }
   if (st) {
     if (p.kind === 'folder') {

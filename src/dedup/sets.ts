@@ -5,14 +5,14 @@
  * content changed since the scan is an error, never a score of other text.
  */
 import { statSync } from 'node:fs';
-import { NearDupError } from '../model/errors.js';
 import { exactScores } from '../core/similarity.js';
-import type { ResolvedOptions } from '../model/settings.js';
+import type { ParsedRecord } from '../corpus/raw-records.js';
 import { loadDocument } from '../engine/load.js';
 import { Sketcher } from '../engine/sketch.js';
+import { NearDupError } from '../model/errors.js';
+import type { ResolvedOptions } from '../model/settings.js';
 import type { DocumentInfo } from '../model/types.js';
 import { fileOf, fsPath } from './paths.js';
-import type { ParsedRecord } from '../corpus/raw-records.js';
 
 export interface PairScores {
   jaccard: number;

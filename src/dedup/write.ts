@@ -5,13 +5,12 @@
  * ever read: copied, or hard-linked with --link.
  */
 import { once } from 'node:events';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { copyFile, link, mkdir, realpath, stat, utimes } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import path from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
+import { describeError, NearDupError } from '../model/errors.js';
 import type { FsPath } from '../model/types.js';
-import { NearDupError, describeError } from '../model/errors.js';
 import { fsPath, shown } from './paths.js';
 
 /** `.NAME.neardup-PID-RANDOM.tmp` next to `final` (a byte string). */
@@ -148,7 +147,9 @@ export class FolderOutput implements Pending {
       const code = (err as { code?: string }).code;
       const into = shown(path.join(this.named, rel));
       if (linkIt && code === 'EXDEV') {
-        throw new NearDupError('EOUTPUT', `--link: cannot hard-link ${shownSrc} as ${into}: they are on different file systems (drop --link to copy)`, { cause: err });
+        throw new NearDupError('EOUTPUT', `--link: cannot hard-link ${shownSrc} as ${into}: they are on different file systems (drop --link to copy)`, {
+          cause: err,
+        });
       }
       if (linkIt && (code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK')) {
         throw new NearDupError('EOUTPUT', `--link: cannot hard-link ${shownSrc} as ${into}: ${describeError(err)} (drop --link to copy)`, { cause: err });

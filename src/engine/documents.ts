@@ -4,12 +4,11 @@
  * (again, when verification needs a set that was not kept).
  */
 import type { InputKind } from '../corpus/inputs.js';
-import type { FsPath } from '../model/types.js';
-import { readRecords, type ByteRange, type RecordItem, type RecordOptions } from '../corpus/records.js';
+import { type ByteRange, type RecordItem, type RecordOptions, readRecords } from '../corpus/records.js';
 import type { ResolvedOptions } from '../model/settings.js';
+import type { DocumentInfo, FsPath } from '../model/types.js';
 import type { FileLoadTask, TextLoadTask } from './load.js';
 import type { SpillPlace } from './spill.js';
-import type { DocumentInfo } from '../model/types.js';
 
 export interface FileTask {
   path: string;

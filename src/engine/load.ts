@@ -3,13 +3,11 @@
  * same function runs in-process with --threads 1, so both paths give the same result.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { extractText } from '../corpus/extract.js';
-import { type DocumentKind } from '../model/types.js';
-import { bytesAsText, decodeBytesOneToOne, readFileInto, readTextChunks, readTextFile, type ReadOutcome } from '../corpus/read.js';
-import { type Encoding, type FsPath } from '../model/types.js';
-import type { SkipReason } from '../model/types.js';
 import { contentHash } from '../core/hash.js';
+import { extractText } from '../corpus/extract.js';
+import { bytesAsText, decodeBytesOneToOne, type ReadOutcome, readFileInto, readTextChunks, readTextFile } from '../corpus/read.js';
 import { sketchKernel } from '../kernels/sketch.js';
+import type { DocumentKind, Encoding, FsPath, SkipReason } from '../model/types.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
 import type { SpillPlace, SpillWriter } from './spill.js';
 

@@ -4,17 +4,18 @@
  * over the memory budget read back (their heads first, then whole sets) a bounded batch at a
  * time.
  */
+
+import { meetsThreshold, scoresOf } from '../core/similarity.js';
 import { readRecordAt } from '../corpus/records.js';
 import { candidatePairsOfSignatures } from '../kernels/candidates.js';
-import { setBytes, type SharedSets } from '../kernels/intersect.js';
-import { meetsThreshold, scoresOf } from '../core/similarity.js';
-import { type PrescreenTask, type ScreenTask, type VerifyTask } from './verify.js';
+import { type SharedSets, setBytes } from '../kernels/intersect.js';
+import type { ResolvedOptions } from '../model/settings.js';
+import type { ScanResult, ScoredPair } from '../model/types.js';
 import { DEFAULTS } from '../options/scan.js';
-import { type ResolvedOptions } from '../model/settings.js';
-import { MOVED, fileTask, recordOptions, records, textTask, type Doc, type FileTask } from './documents.js';
+import { type Doc, type FileTask, fileTask, MOVED, recordOptions, records, textTask } from './documents.js';
 import type { LoadTask } from './load.js';
 import type { WorkPool } from './pool.js';
-import type { ScanResult, ScoredPair } from '../model/types.js';
+import type { PrescreenTask, ScreenTask, VerifyTask } from './verify.js';
 
 /**
  * Makes the shingle sets of `need` again: a set spilled when it was first made is read back
@@ -122,7 +123,13 @@ export async function matchDocuments(
     const pairsAt = sets.placeOf(pairs)![0];
     const sizesAt = sets.placeOf(sizes)![0];
     const slice = Math.max(4096, Math.ceil(candidates / (pool.threads * 16)));
-    const tasks: ScreenTask[] = sliceTasks(pairsAt, candidates, slice, { metric, threshold, sizes: sizesAt, kept: kept.byteOffset, signatures: { at: sigsAt, k } });
+    const tasks: ScreenTask[] = sliceTasks(pairsAt, candidates, slice, {
+      metric,
+      threshold,
+      sizes: sizesAt,
+      kept: kept.byteOffset,
+      signatures: { at: sigsAt, k },
+    });
     let first = 0;
     await pool.screen(tasks, (n) => {
       ends.set(pairs.subarray(2 * first, 2 * (first + n)), 2 * verifying);
@@ -136,7 +143,9 @@ export async function matchDocuments(
   t = performance.now();
   const scored: ScoredPair[] = [];
   // pairs given up on their sets' heads count as checked (verification would have counted them)
-  const { pairs: toVerify, givenUp } = allKept ? { pairs: ends.subarray(0, 2 * verifying), givenUp: 0 } : await prescreenSpilled(docs, ends.subarray(0, 2 * verifying), settings, pool);
+  const { pairs: toVerify, givenUp } = allKept
+    ? { pairs: ends.subarray(0, 2 * verifying), givenUp: 0 }
+    : await prescreenSpilled(docs, ends.subarray(0, 2 * verifying), settings, pool);
   let checked = givenUp;
   await inChunksWithSets(docs, files, toVerify, settings, pool, async (chunk, placesAt) => {
     // the chunk's pairs, in the shared memory (freed with the chunk's sets); the kernel writes

@@ -8,13 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SharedSets, type SetPlace } from '../kernels/intersect.js';
-import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type Verified, type VerifyTask } from './verify.js';
-import { loadBatch, loadDocument, type LoadResult, type LoadTask } from './load.js';
-import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, WORKER_URL, takePrestarted, workersAvailable } from './prestart.js';
+import { type SetPlace, SharedSets } from '../kernels/intersect.js';
+import { type LoadResult, type LoadTask, loadBatch, loadDocument, spillIfOutside } from './load.js';
+import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted, WORKER_URL, workersAvailable } from './prestart.js';
 import { Sketcher, type SketchSettings } from './sketch.js';
-import { SpillReader, SpillWriter, readSpilledInto, type SpillPlace } from './spill.js';
-import { spillIfOutside } from './load.js';
+import { readSpilledInto, type SpillPlace, SpillReader, SpillWriter } from './spill.js';
+import { type PrescreenTask, prescreenPairs, type ScreenTask, screenPairs, type Verified, type VerifyTask, verifyPairs } from './verify.js';
 import type { WorkerData, WorkerRequest } from './worker.js';
 
 /** Documents per load message: enough to amortise messaging, few enough to balance the load. */
@@ -27,7 +26,6 @@ const IN_FLIGHT = 2;
  */
 const LOAD_IN_FLIGHT = 3;
 
-
 export function smallScan(files: number, bytes: number): boolean {
   return files < SMALL_SCAN_FILES && bytes < SMALL_SCAN_BYTES;
 }
@@ -35,7 +33,6 @@ export function smallScan(files: number, bytes: number): boolean {
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
-
 
 export class WorkPool {
   private readonly workers: Worker[] = [];
@@ -181,7 +178,12 @@ export class WorkPool {
   }
 
   /** Runs the slices of pairs of one stage (`kind`, done by `run` in any thread) through each(). */
-  private pairTasks<T, R>(kind: 'screen' | 'prescreen' | 'verify', tasks: readonly T[], run: (task: T, sets: SharedSets) => R, onResult: (result: R) => void): Promise<void> {
+  private pairTasks<T, R>(
+    kind: 'screen' | 'prescreen' | 'verify',
+    tasks: readonly T[],
+    run: (task: T, sets: SharedSets) => R,
+    onResult: (result: R) => void,
+  ): Promise<void> {
     return this.each(
       tasks,
       (task) => ({ kind, task }) as WorkerRequest,

@@ -10,22 +10,23 @@
  * documents with candidates (or made again, when the file could not be written).
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { inputKind, type InputKind } from '../corpus/inputs.js';
-import type { FsPath } from '../model/types.js';
+import { type InputKind, inputKind } from '../corpus/inputs.js';
 import type { RecordItem, RecordPlace } from '../corpus/records.js';
-import { STDIN_NAME, inputRoots, spoolStdin } from '../corpus/roots.js';
-import { walk, type WalkEntry } from '../corpus/walk.js';
+import { inputRoots, STDIN_NAME, spoolStdin } from '../corpus/roots.js';
+import { type WalkEntry, walk } from '../corpus/walk.js';
+import type { FsPath } from '../model/types.js';
 
 export { STDIN_NAME };
-import { resolveOptions, type ScanOptionsInput } from '../options/scan.js';
+
 import { LSH_RECALL, lshRecall } from '../core/lsh.js';
-import { type ResolvedOptions } from '../model/settings.js';
-import type { LoadResult, TextLoadTask } from './load.js';
-import { buildGroups } from './steps.js';
-import { matchDocuments } from './match.js';
-import { fileTask, records, textTask, type Doc, type FileTask } from './documents.js';
-import { WorkPool, defaultThreads, smallScan } from './pool.js';
+import type { ResolvedOptions } from '../model/settings.js';
 import type { DocumentInfo, ErrorRecord, Place, ScanEvent, ScanResult, SkipRecord, WarningRecord } from '../model/types.js';
+import { resolveOptions, type ScanOptionsInput } from '../options/scan.js';
+import { type Doc, type FileTask, fileTask, records, textTask } from './documents.js';
+import type { LoadResult, TextLoadTask } from './load.js';
+import { matchDocuments } from './match.js';
+import { defaultThreads, smallScan, WorkPool } from './pool.js';
+import { buildGroups } from './steps.js';
 
 export interface ScanHooks {
   /** Called as skips, errors and warnings happen (in path order), and with progress. */
@@ -51,11 +52,7 @@ async function spoolStdinTask(stream: NodeJS.ReadableStream, settings: ResolvedO
   return { dir, task: { path: STDIN_NAME, absPath: file, size, kind, explicit: true } };
 }
 
-export async function findNearDuplicates(
-  paths: readonly FsPath[],
-  input: ScanInput = {},
-  hooks: ScanHooks = {},
-): Promise<ScanResult> {
+export async function findNearDuplicates(paths: readonly FsPath[], input: ScanInput = {}, hooks: ScanHooks = {}): Promise<ScanResult> {
   const started = performance.now();
   const settings = resolveOptions(input);
   const emit = hooks.onEvent ?? (() => {});
@@ -129,7 +126,8 @@ export async function findNearDuplicates(
       if (entry.kind === 'error') return error({ ...named, message: entry.message });
       fileCount++;
       if (entry.kind === 'skip') return skip({ ...named, reason: entry.reason, detail: entry.detail });
-      const kind = inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: /\.gz$/i.test(entry.path) } : undefined);
+      const kind =
+        inputKind(entry.path, settings.records === 'auto') ?? (entry.explicit ? { document: 'text' as const, gzip: /\.gz$/i.test(entry.path) } : undefined);
       if (!kind) return skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
       const task: FileTask = { path: entry.path, absPath: entry.absPath, size: entry.size, kind, explicit: entry.explicit };
       if (entry.pathBytes) task.pathBytes = entry.pathBytes;
@@ -307,7 +305,17 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
     let info: DocumentInfo;
     if (place.source === undefined && place.pathBytes === undefined) {
       // one object literal for a plain file (spreads cost on 100,000 documents)
-      info = { index: docs.length, path: shown, kind, encoding: m.encoding, bytes: m.bytes, chars: m.chars, units: m.units, shingles: m.shingles, contentHash: m.contentHash };
+      info = {
+        index: docs.length,
+        path: shown,
+        kind,
+        encoding: m.encoding,
+        bytes: m.bytes,
+        chars: m.chars,
+        units: m.units,
+        shingles: m.shingles,
+        contentHash: m.contentHash,
+      };
     } else {
       const { path: _, ...where } = place;
       info = { index: docs.length, path: shown, kind, ...m, ...where };
@@ -392,4 +400,3 @@ async function loadAll(files: readonly FileTask[], settings: ResolvedOptions, po
   await loadPlain();
   return docs;
 }
-

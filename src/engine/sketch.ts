@@ -8,12 +8,13 @@
  * size-1 units of a chunk are carried into the next, so every shingle is made exactly once, and
  * the signature (a minimum per bin) and the set (a union) come out exactly as for the whole text.
  */
+
+import { MinHashAccumulator } from '../core/minhash.js';
+import { type ShingleSeeds, sketchKernel } from '../kernels/sketch.js';
 import type { ResolvedOptions } from '../model/settings.js';
 import { CharClass, charClass, prepareText } from '../text/normalize.js';
 import { shingleSeeds } from '../text/shingle.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenize.js';
-import { MinHashAccumulator } from '../core/minhash.js';
-import { sketchKernel, type ShingleSeeds } from '../kernels/sketch.js';
 
 export interface Sketch {
   /** Number of units (letters or words) after normalisation. */

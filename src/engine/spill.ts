@@ -132,7 +132,6 @@ export class SpillWriter {
   }
 }
 
-
 /** Heads this close in their file are read with one read (the bytes between them too). */
 const HEADS_GAP = 16 << 10;
 /** The most bytes of heads read at once. */
@@ -151,10 +150,12 @@ export function readSpilledInto(places: readonly SpillPlace[], sets: SharedSets,
     });
   }
   const out: (SetPlace | null)[] = new Array(places.length).fill(null);
-  const order = places.map((_, i) => i).sort((x, y) => {
-    const [a, b] = [places[x]!, places[y]!];
-    return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.headAt - b.headAt;
-  });
+  const order = places
+    .map((_, i) => i)
+    .sort((x, y) => {
+      const [a, b] = [places[x]!, places[y]!];
+      return a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.headAt - b.headAt;
+    });
   for (let i = 0; i < order.length; ) {
     const first = places[order[i]!]!;
     let end = first.headAt + 4 * first.head;

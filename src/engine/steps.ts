@@ -5,19 +5,30 @@
  * -> verify a pair (mayMatch, scorePair) -> groups (buildGroups) -> a ScanResult (assembleResult).
  * Returns data; never prints.
  */
-import { extractText } from '../corpus/extract.js';
-import { type DocumentKind } from '../model/types.js';
-import { readTextFile } from '../corpus/read.js';
-import { type Encoding, type FsPath } from '../model/types.js';
-import { walk } from '../corpus/walk.js';
+
 import { components } from '../core/cluster.js';
-import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, sharedNeeded, sizesCanMatch, type Scores } from '../core/similarity.js';
-import { inputKind } from '../corpus/inputs.js';
-import type { RecordsMode, ResolvedOptions } from '../model/settings.js';
 import { contentHash } from '../core/hash.js';
-import { loadDocument, type FileLoadTask, type LoadResult } from './load.js';
+import { estimateCanMatch, estimateKeeps, exactScores, jaccardFloor, meetsThreshold, type Scores, sharedNeeded, sizesCanMatch } from '../core/similarity.js';
+import { extractText } from '../corpus/extract.js';
+import { inputKind } from '../corpus/inputs.js';
+import { readTextFile } from '../corpus/read.js';
+import { walk } from '../corpus/walk.js';
+import type { RecordsMode, ResolvedOptions } from '../model/settings.js';
+import type {
+  DocumentInfo,
+  DocumentKind,
+  Encoding,
+  ErrorRecord,
+  FsPath,
+  Group,
+  ScanEvent,
+  ScanResult,
+  ScoredPair,
+  SkipRecord,
+  WarningRecord,
+} from '../model/types.js';
+import { type FileLoadTask, type LoadResult, loadDocument } from './load.js';
 import type { Sketcher } from './sketch.js';
-import type { DocumentInfo, ErrorRecord, Group, ScanEvent, ScanResult, ScoredPair, SkipRecord, WarningRecord } from '../model/types.js';
 
 /** Skips, errors and warnings of one run, kept in order and passed on as events. */
 export class RunRecords {
@@ -63,7 +74,8 @@ export interface WalkSettings {
  * recorded; `found` counts every file the walk met (read, skipped or failed).
  */
 /** Why the index (index add, index query, scan --db) passes over a JSONL, JSON or CSV file. */
-export const RECORDS_NOT_INDEXED = 'a record file (.jsonl, .json, .csv): the index takes documents, not records; neardup scan (without --db) compares its records';
+export const RECORDS_NOT_INDEXED =
+  'a record file (.jsonl, .json, .csv): the index takes documents, not records; neardup scan (without --db) compares its records';
 
 export function collectFiles(paths: readonly FsPath[], settings: WalkSettings, records: RunRecords): { files: FileToRead[]; found: number } {
   const files: FileToRead[] = [];

@@ -6,11 +6,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedSets } from '../kernels/intersect.js';
-import { prescreenPairs, screenPairs, verifyPairs, type PrescreenTask, type ScreenTask, type VerifyTask } from './verify.js';
-import { loadBatch, type LoadTask } from './load.js';
-import { Sketcher, type SketchSettings } from './sketch.js';
 import { sketchKernel } from '../kernels/sketch.js';
-import { SpillReader, SpillWriter, readSpilledInto, type SpillPlace } from './spill.js';
+import { type LoadTask, loadBatch } from './load.js';
+import { Sketcher, type SketchSettings } from './sketch.js';
+import { readSpilledInto, type SpillPlace, SpillReader, SpillWriter } from './spill.js';
+import { type PrescreenTask, prescreenPairs, type ScreenTask, screenPairs, type VerifyTask, verifyPairs } from './verify.js';
 
 export type WorkerRequest =
   | { kind: 'init'; data: WorkerData }

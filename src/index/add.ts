@@ -5,17 +5,17 @@
  * binary, too large) leaves the index; with `prune`, entries whose files are gone are removed.
  */
 import { lstatSync } from 'node:fs';
-import { indexSettingsOf, resolveIndexOptions, type IndexOptionsInput } from '../options/index-db.js';
-import { type ResolvedIndexOptions } from '../model/settings.js';
-import { NearDupError } from '../model/errors.js';
-import { RunRecords, collectFiles, fileLoadTask, loadedFile, readDocument, sketchDocument, type FileToRead, type LoadedDocument } from '../engine/steps.js';
-import type { LoadResult } from '../engine/load.js';
-import { WorkPool, defaultThreads, smallScan } from '../engine/pool.js';
 import { bandKeys } from '../core/lsh.js';
+import type { LoadResult } from '../engine/load.js';
+import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
 import { Sketcher } from '../engine/sketch.js';
-import type { BatchOutcome, NewEntry } from './store/store.js';
+import { collectFiles, type FileToRead, fileLoadTask, type LoadedDocument, loadedFile, RunRecords, readDocument, sketchDocument } from '../engine/steps.js';
+import { NearDupError } from '../model/errors.js';
+import type { ResolvedIndexOptions } from '../model/settings.js';
 import type { ErrorRecord, SkipRecord, WarningRecord } from '../model/types.js';
-import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
+import { type IndexOptionsInput, indexSettingsOf, resolveIndexOptions } from '../options/index-db.js';
+import { type IndexHooks, type IndexPaths, openIndex } from './open.js';
+import type { BatchOutcome, NewEntry } from './store/store.js';
 
 export interface IndexAddResult {
   /** The index, as named. */

@@ -2,15 +2,15 @@
  * `index remove`, `index stats` and `index verify`.
  */
 import path from 'node:path';
-import { SCHEMA_VERSION, type StoreInfo } from './store/store.js';
-import type { IndexOptionsInput } from '../options/index-db.js';
-import type { IndexSettings } from '../model/settings.js';
 import { bandKeys } from '../core/lsh.js';
 import { minhashSignature } from '../core/minhash.js';
-import { describeError } from '../model/errors.js';
-import type { ErrorRecord } from '../model/types.js';
 import { RunRecords } from '../engine/steps.js';
-import { openIndex, type IndexHooks } from './open.js';
+import { describeError } from '../model/errors.js';
+import type { IndexSettings } from '../model/settings.js';
+import type { ErrorRecord } from '../model/types.js';
+import type { IndexOptionsInput } from '../options/index-db.js';
+import { type IndexHooks, openIndex } from './open.js';
+import { SCHEMA_VERSION, type StoreInfo } from './store/store.js';
 
 export interface IndexRemoveResult {
   db: string;

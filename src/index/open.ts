@@ -5,11 +5,11 @@
  * and its index can move, or be checked out elsewhere in CI, together.
  */
 import path from 'node:path';
-import { INDEX_DEFAULTS, resolveIndexOptions, type IndexOptionsInput } from '../options/index-db.js';
-import { type IndexSettings, type ResolvedIndexOptions } from '../model/settings.js';
+import type { IndexSettings, ResolvedIndexOptions } from '../model/settings.js';
+import type { ScanEvent } from '../model/types.js';
+import { INDEX_DEFAULTS, type IndexOptionsInput, resolveIndexOptions } from '../options/index-db.js';
 import { openIndexStore } from './store/open.js';
 import type { IndexStore, OpenMode } from './store/store.js';
-import type { ScanEvent } from '../model/types.js';
 
 export interface IndexHooks {
   /** Skips, errors, warnings and progress, as they happen. */

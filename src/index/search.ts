@@ -9,21 +9,32 @@
  * its current form, not with its own past.
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { STDIN_NAME, inputRoots, spoolStdin } from '../corpus/roots.js';
-import { candidatePairs, unpackPair } from '../kernels/candidates.js';
-import { type IndexOptionsInput } from '../options/index-db.js';
-import { LSH_RECALL, lshRecall } from '../core/lsh.js';
-import { type ResolvedOptions } from '../model/settings.js';
-import { RunRecords, assembleResult, byPath, collectFiles, mayMatch, readDocument, scorePair, signaturesMayMatch, sketchDocument, type FileToRead, type LoadedDocument, type WalkSettings } from '../engine/steps.js';
-import type { FsPath } from '../model/types.js';
-import { bandKeys } from '../core/lsh.js';
+import { bandKeys, LSH_RECALL, lshRecall } from '../core/lsh.js';
+import { meetsThreshold, type Scores, scoresOf, sharedNeeded } from '../core/similarity.js';
+import { inputRoots, STDIN_NAME, spoolStdin } from '../corpus/roots.js';
 import { Sketcher } from '../engine/sketch.js';
+import {
+  assembleResult,
+  byPath,
+  collectFiles,
+  type FileToRead,
+  type LoadedDocument,
+  mayMatch,
+  RunRecords,
+  readDocument,
+  scorePair,
+  signaturesMayMatch,
+  sketchDocument,
+  type WalkSettings,
+} from '../engine/steps.js';
+import { candidatePairs, unpackPair } from '../kernels/candidates.js';
 import { QueryKernel } from '../kernels/store.js';
+import { describeError, NearDupError } from '../model/errors.js';
+import type { ResolvedOptions } from '../model/settings.js';
+import type { DocumentInfo, FsPath, Group, ScanResult, ScoredPair } from '../model/types.js';
+import type { IndexOptionsInput } from '../options/index-db.js';
+import { type IndexHooks, type IndexPaths, openIndex } from './open.js';
 import type { StoredEntry } from './store/store.js';
-import { meetsThreshold, scoresOf, sharedNeeded, type Scores } from '../core/similarity.js';
-import { NearDupError, describeError } from '../model/errors.js';
-import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../model/types.js';
-import { openIndex, type IndexHooks, type IndexPaths } from './open.js';
 
 /** What a match with an indexed document was verified on. */
 export type VerificationSource = 'index' | 'file';
@@ -188,7 +199,10 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
           if (bytes) present.push({ id, size, bytes, needed: sharedNeeded(options.metric, options.threshold, own.length, size) });
           else {
             const [entry] = await store.entries([id]);
-            records.error({ path: index.paths.displayOf(entry!.key), message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)' });
+            records.error({
+              path: index.paths.displayOf(entry!.key),
+              message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)',
+            });
           }
         }
         // exact: a count stops early only once its pair cannot reach what it needs
@@ -202,7 +216,10 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
           const n = shared[i]!;
           if (n < 0) {
             const [entry] = await store.entries([id]);
-            throw new NearDupError('EINDEX', `index ${options.db} is damaged: the shingles of ${index.paths.displayOf(entry!.key)} do not decode (run neardup index verify)`);
+            throw new NearDupError(
+              'EINDEX',
+              `index ${options.db} is damaged: the shingles of ${index.paths.displayOf(entry!.key)} do not decode (run neardup index verify)`,
+            );
           }
           if (n >= needed) keep(id, scoresOf(n, own.length, size));
         }
@@ -242,7 +259,13 @@ interface Spool {
  * document, copied to a file in a temporary folder (`spool.dir`, for the caller to remove), in
  * path order as scan has them.
  */
-async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & WalkSettings, records: RunRecords, spool: Spool, stdin: () => NodeJS.ReadableStream): Promise<{ files: FileToRead[]; found: number }> {
+async function filesOf(
+  roots: readonly FsPath[],
+  options: ResolvedOptions & WalkSettings,
+  records: RunRecords,
+  spool: Spool,
+  stdin: () => NodeJS.ReadableStream,
+): Promise<{ files: FileToRead[]; found: number }> {
   const walked = collectFiles(
     roots.filter((r) => r !== '-'),
     options,
@@ -252,7 +275,10 @@ async function filesOf(roots: readonly FsPath[], options: ResolvedOptions & Walk
   if (dashes === 0) return walked;
   const { files } = walked;
   if (options.stdinFormat === 'jsonl') {
-    records.error({ path: STDIN_NAME, message: `--stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records` });
+    records.error({
+      path: STDIN_NAME,
+      message: `--stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records`,
+    });
   } else {
     const { dir, file, size } = await spoolStdin(stdin());
     spool.dir = dir;

@@ -62,19 +62,25 @@ export function candidatePairsOfSignatures(
   rows: number,
   cap: BucketCap = { maxBucket: Infinity, window: 0 },
 ): { ends: Uint32Array; stats: CandidateStats } {
-  return pairsOf(count, bands, () => true, cap, (k, keysAt, freeAt) => {
-    // a few thousand signatures at a time through one place (not a copy of them all: 100 MB
-    // of fresh memory at 200,000 documents)
-    const sigsAt = align(freeAt);
-    const step = Math.max(1, Math.floor(KEYS_CHUNK_BYTES / (4 * numPerm)));
-    k.reserve(sigsAt + 4 * Math.min(count, step) * numPerm);
-    const u32 = k.u32();
-    for (let d = 0; d < count; d += step) {
-      const n = Math.min(step, count - d);
-      u32.set(signatures.subarray(d * numPerm, (d + n) * numPerm), sigsAt / 4);
-      k.exports.keys(sigsAt, n, numPerm, bands, rows, keysAt + 4 * d * bands);
-    }
-  });
+  return pairsOf(
+    count,
+    bands,
+    () => true,
+    cap,
+    (k, keysAt, freeAt) => {
+      // a few thousand signatures at a time through one place (not a copy of them all: 100 MB
+      // of fresh memory at 200,000 documents)
+      const sigsAt = align(freeAt);
+      const step = Math.max(1, Math.floor(KEYS_CHUNK_BYTES / (4 * numPerm)));
+      k.reserve(sigsAt + 4 * Math.min(count, step) * numPerm);
+      const u32 = k.u32();
+      for (let d = 0; d < count; d += step) {
+        const n = Math.min(step, count - d);
+        u32.set(signatures.subarray(d * numPerm, (d + n) * numPerm), sigsAt / 4);
+        k.exports.keys(sigsAt, n, numPerm, bands, rows, keysAt + 4 * d * bands);
+      }
+    },
+  );
 }
 
 /** The band keys the kernel makes from signatures (as candidatePairsOfSignatures does; for tests against bandKeys). */
@@ -91,7 +97,13 @@ export function signatureBandKeys(signatures: Uint32Array, count: number, numPer
 /** The band keys of the documents in the kernel at `keysAt` (`freeAt` on is free until the pairs are made). */
 type PutKeys = (kernel: CandidateKernel, keysAt: number, freeAt: number) => void;
 
-function pairsOf(count: number, bands: number, eligible: (doc: number) => boolean, cap: BucketCap, putKeys: PutKeys): { ends: Uint32Array; stats: CandidateStats } {
+function pairsOf(
+  count: number,
+  bands: number,
+  eligible: (doc: number) => boolean,
+  cap: BucketCap,
+  putKeys: PutKeys,
+): { ends: Uint32Array; stats: CandidateStats } {
   if (count > MAX_DOCUMENTS) throw new RangeError(`too many documents (${count}; at most ${MAX_DOCUMENTS})`);
   const k = new CandidateKernel();
   const ids: number[] = [];

@@ -159,7 +159,14 @@ export class SharedSets {
    * is written over the pairs, in order, as (its index among them, its shared count). Returns
    * how many were kept, and how many were counted (the others ruled out by their signatures).
    */
-  verify(pairs: number, n: number, places: number, metric: 'containment' | 'jaccard', threshold: number, signatures?: { at: number; k: number }): { kept: number; checked: number } {
+  verify(
+    pairs: number,
+    n: number,
+    places: number,
+    metric: 'containment' | 'jaccard',
+    threshold: number,
+    signatures?: { at: number; k: number },
+  ): { kept: number; checked: number } {
     const kept = this.verifying(pairs * 4, n, places * 4, (signatures?.at ?? 0) * 4, signatures?.k ?? 0, metric === 'jaccard' ? 1 : 0, threshold, LOG_STOP);
     return { kept, checked: this.checkedCount.value };
   }
@@ -185,7 +192,15 @@ export class SharedSets {
    * the first pairs, in order. `sizes`: element offset of a uint32 a document, its shingles.
    * Returns how many were kept.
    */
-  screen(pairs: number, n: number, sizes: number, keptAt: number, metric: 'containment' | 'jaccard', threshold: number, signatures: { at: number; k: number }): number {
+  screen(
+    pairs: number,
+    n: number,
+    sizes: number,
+    keptAt: number,
+    metric: 'containment' | 'jaccard',
+    threshold: number,
+    signatures: { at: number; k: number },
+  ): number {
     return this.screening(pairs * 4, n, sizes * 4, keptAt, signatures.at * 4, signatures.k, metric === 'jaccard' ? 1 : 0, threshold);
   }
 

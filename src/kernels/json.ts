@@ -10,8 +10,9 @@
  * Where WebAssembly is not available (node --jitless, a big-endian machine) json.ts writes the
  * same bytes in JavaScript.
  */
-import { optionalKernel } from './loader.js';
+
 import { JSON_WASM } from './json-wasm.js';
+import { optionalKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -20,12 +21,7 @@ interface Exports {
 }
 
 /** What a program's op writes: a template (before the list's first row, or before others), a template, or a column's value. */
-export type Op =
-  | { separator: readonly [first: string, next: string] }
-  | { text: string }
-  | { path: number }
-  | { score: number }
-  | { int: number };
+export type Op = { separator: readonly [first: string, next: string] } | { text: string } | { path: number } | { score: number } | { int: number };
 
 /** Whether an integer column can hold x. */
 export function fitsColumn(x: number): boolean {

@@ -34,7 +34,7 @@ const align = (n: number) => (n + 63) & ~63;
 /** Bits of the bucket sort for n values: about one value a bucket, 2..2^16 buckets. */
 function sortBits(n: number): number {
   const bits = Math.ceil(Math.log2(Math.max(2, n)));
-  return bits < 1 ? 1 : bits > 16 ? 16 : bits;
+  return bits < 1 ? 1 : Math.min(bits, 16);
 }
 
 /** The seeds of the shingle hash (src/text/shingle.ts's shingleStream uses the same). */

@@ -11,8 +11,9 @@
  * has them; the module is compiled before its first call. Where WebAssembly is not available
  * (node --jitless, a big-endian machine), the same in JavaScript.
  */
-import { optionalKernel } from './loader.js';
+
 import { encodeSortedU32, sharedWithEncoded } from './codec.js';
+import { optionalKernel } from './loader.js';
 import { KERNEL_WASM } from './store-wasm.js';
 
 interface Exports {

@@ -10,14 +10,7 @@ export type DocumentKind = 'text' | 'markdown' | 'html';
 /** The encoding a file was decoded from. */
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
-export type SkipReason =
-  | 'binary'
-  | 'too-large'
-  | 'unsupported-type'
-  | 'empty'
-  | 'duplicate-path'
-  | 'symlink-dir'
-  | 'special-file';
+export type SkipReason = 'binary' | 'too-large' | 'unsupported-type' | 'empty' | 'duplicate-path' | 'symlink-dir' | 'special-file';
 
 /** What a document, skip, error or warning is about. */
 export interface Place {

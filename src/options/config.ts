@@ -7,10 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NearDupError, describeError } from '../model/errors.js';
-import { resolveOptions, type ScanOptionsInput } from './scan.js';
-import { RUN_DEFAULTS, resolveRunOptions, type RunOptionsInput } from './report.js';
+import { describeError, NearDupError } from '../model/errors.js';
 import { OptionError } from './parse.js';
+import { RUN_DEFAULTS, type RunOptionsInput, resolveRunOptions } from './report.js';
+import { resolveOptions, type ScanOptionsInput } from './scan.js';
 
 type Kind = 'string' | 'number' | 'boolean' | 'strings' | 'size' | 'count-or-all';
 

@@ -17,8 +17,6 @@ export const DEDUP_DEFAULTS = {
   dryRun: false,
 } as const;
 
-
-
 export function dedupOutputKind(out: string): { kind: DedupOutputKind; gzip: boolean } {
   const gzip = /\.gz$/i.test(out);
   const name = gzip ? out.slice(0, -3) : out;
@@ -46,8 +44,6 @@ export interface DedupOptionsInput extends ScanOptionsInput {
   skipErrors?: boolean;
 }
 
-
-
 /** Validates the options of a dedup run: scan's, then the output's. */
 export function resolveDedupOptions(input: DedupOptionsInput = {}): ResolvedDedupOptions {
   const settings = resolveOptions(input);
@@ -74,4 +70,3 @@ export function resolveDedupOptions(input: DedupOptionsInput = {}): ResolvedDedu
     skipErrors: input.skipErrors ?? false,
   };
 }
-

@@ -38,7 +38,6 @@ export interface IndexOptionsInput extends ScanOptionsInput {
   stdin?: NodeJS.ReadableStream;
 }
 
-
 /** The settings an index built with these options records. */
 export function indexSettingsOf(o: ResolvedIndexOptions): IndexSettings {
   const { shingle, numPerm, seed, bands, rows, stem, stopwords, metric, threshold, storeShingles } = o;
@@ -81,9 +80,7 @@ function mismatchMessage(db: string, key: (typeof FIXED_SETTINGS)[number], recor
   }
   if (typeof recorded[key] === 'boolean') {
     const flag = describeSetting(key, recorded);
-    return recorded[key]
-      ? `index ${db} was built with ${flag}; this run does not use ${flag}`
-      : `index ${db} was built without ${flag}; this run uses ${flag}`;
+    return recorded[key] ? `index ${db} was built with ${flag}; this run does not use ${flag}` : `index ${db} was built without ${flag}; this run uses ${flag}`;
   }
   return `index ${db} was built with ${describeSetting(key, recorded)}; this run uses ${describeSetting(key, run)}`;
 }
@@ -127,4 +124,3 @@ export function resolveIndexOptions(input: IndexOptionsInput = {}, recorded?: In
   }
   return resolved;
 }
-

@@ -19,7 +19,7 @@ export class OptionError extends NearDupError {
 
 /** Every message here reads `--flag: problem`. */
 export function fail(message: string): never {
-  const m = /^(--[a-z-]+): ([^]*)$/.exec(message);
+  const m = /^(--[a-z-]+): ([\s\S]*)$/.exec(message);
   throw m ? new OptionError(m[1]!, m[2]!) : new NearDupError('EOPTION', message);
 }
 
@@ -51,7 +51,6 @@ export function parseSize(value: number | string, name = '--max-filesize'): numb
   return Math.floor(Number(m[1]) * mult);
 }
 
-
 export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   const v = value.trim().toLowerCase();
   if (!(allowed as readonly string[]).includes(v)) {
@@ -65,10 +64,8 @@ export function fieldName(name: string, value: string): string {
   return value;
 }
 
-
 export function nonEmptyPath(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') fail(`${flag}: expected a file path, got '${value}'`);
   return value;
 }
-

@@ -86,7 +86,8 @@ export function resolveRunOptions(input: RunOptionsInput = {}, command: RunComma
         ? scan
           ? RUN_DEFAULTS.explainContext
           : RUN_DEFAULTS.context
-        : input.context === 'all' ? Infinity : toInteger('--context', input.context, 0, Number.MAX_SAFE_INTEGER),
+        : input.context === 'all'
+          ? Infinity
+          : toInteger('--context', input.context, 0, Number.MAX_SAFE_INTEGER),
   };
 }
-

@@ -2,7 +2,7 @@
  * The scan's options: their types, defaults and validation live here, and nowhere else. The
  * CLI's help text reads DEFAULTS; the library and the CLI both call resolveOptions().
  */
-import { LSH_RECALL, chooseBands, lshTarget } from '../core/lsh.js';
+import { chooseBands, LSH_RECALL, lshTarget } from '../core/lsh.js';
 import type { Metric, RecordsMode, ResolvedOptions, ShingleSpec, ShingleUnit, StdinFormat } from '../model/settings.js';
 import { fail, fieldName, oneOf, parseSize, toInteger, toNumber } from './parse.js';
 
@@ -121,14 +121,12 @@ export function parseMetric(value: string): Metric {
   return oneOf('--metric', value, METRICS);
 }
 
-
 export function resolveOptions(input: ScanOptionsInput = {}): ResolvedOptions {
   const shingle = parseShingle(input.shingle ?? DEFAULTS.shingle);
   const metric = input.metric === undefined ? DEFAULTS.metric : parseMetric(String(input.metric));
   const threshold = input.threshold === undefined ? DEFAULTS.threshold : toNumber('--threshold', input.threshold);
   if (threshold <= 0 || threshold > 1) fail(`--threshold: expected a number greater than 0 and at most 1, got '${input.threshold}'`);
-  const numPerm =
-    input.numPerm === undefined ? DEFAULTS.numPerm : toInteger('--num-perm', input.numPerm, LIMITS.numPerm.min, LIMITS.numPerm.max);
+  const numPerm = input.numPerm === undefined ? DEFAULTS.numPerm : toInteger('--num-perm', input.numPerm, LIMITS.numPerm.min, LIMITS.numPerm.max);
   const seed = input.seed === undefined ? DEFAULTS.seed : toInteger('--seed', input.seed, 0, 0xffffffff);
 
   let bands: number;

@@ -4,11 +4,11 @@
  * report). Apart from the text report so that a JSON run does not load the colour library.
  */
 import type { Alignment, Span } from '../compare/align.js';
-import type { CompareResult, ComparedDocument } from '../compare/compare.js';
-import { codePointOffsets } from '../text/positions.js';
-import { VERSION } from '../model/version.js';
+import type { ComparedDocument, CompareResult } from '../compare/compare.js';
 import { round4 } from '../core/similarity.js';
+import { VERSION } from '../model/version.js';
 import { recordedSettings } from '../options/scan.js';
+import { codePointOffsets } from '../text/positions.js';
 
 export const COMPARE_SCHEMA_VERSION = 1;
 
@@ -70,5 +70,5 @@ export function buildCompareJson(r: CompareResult, limit = Infinity) {
 }
 
 export function renderCompareJson(r: CompareResult, limit = Infinity): string {
-  return JSON.stringify(buildCompareJson(r, limit), null, 2) + '\n';
+  return `${JSON.stringify(buildCompareJson(r, limit), null, 2)}\n`;
 }

@@ -4,13 +4,13 @@
  * The passage renderers also serve `scan --explain`.
  */
 import type { Alignment, Passage } from '../compare/align.js';
-import type { CompareResult, ComparedDocument } from '../compare/compare.js';
+import type { ComparedDocument, CompareResult } from '../compare/compare.js';
 import { formatShingle } from '../options/scan.js';
 import type { AlignedTexts } from './compare-json.js';
 import { fmtScore, nf, percent, plural } from './format.js';
 import { makeStyle, type Style } from './style.js';
 
-export { COMPARE_SCHEMA_VERSION, buildCompareJson, jsonAlignment, renderCompareJson, type AlignedTexts } from './compare-json.js';
+export { type AlignedTexts, buildCompareJson, COMPARE_SCHEMA_VERSION, jsonAlignment, renderCompareJson } from './compare-json.js';
 
 // ---------------------------------------------------------------------------------------------
 // Text
@@ -39,7 +39,10 @@ function shorten(s: string, context: number): string {
   const cut = chars.length - 2 * context;
   const head = chars.slice(0, context).join('').trimEnd();
   // (chars.length - context, not -context: slice(-0) would be the whole passage)
-  const tail = chars.slice(chars.length - context).join('').trimStart();
+  const tail = chars
+    .slice(chars.length - context)
+    .join('')
+    .trimStart();
   return [head, `… [${nf.format(cut)} more characters] …`, tail].filter((x) => x !== '').join(' ');
 }
 
@@ -204,11 +207,15 @@ export function renderCompareText(r: CompareResult, opts: CompareTextOptions): s
   const width = Math.max(r.a.name.length, r.b.name.length);
   const doc = (label: string, d: ComparedDocument, letters: number) =>
     `${c.bold(label)}  ${d.name.padEnd(width)}  ` +
-    c.dim(`${plural(d.chars, 'char')} · ${plural(letters, 'letter')} · ${plural(d.shingles, 'shingle')}${d.offsets === 'extracted' ? ` · text extracted from ${d.kind}` : ''}`);
+    c.dim(
+      `${plural(d.chars, 'char')} · ${plural(letters, 'letter')} · ${plural(d.shingles, 'shingle')}${d.offsets === 'extracted' ? ` · text extracted from ${d.kind}` : ''}`,
+    );
   const empty = [r.a.shingles === 0 ? 'A' : '', r.b.shingles === 0 ? 'B' : ''].filter(Boolean);
   const verdict =
     (r.nearDuplicates ? c.yellow('near-duplicates') : c.green('not near-duplicates')) +
-    (empty.length ? ` (${empty.join(' and ')} ${empty.length === 1 ? 'has' : 'have'} no shingles: a scan skips ${empty.length === 1 ? 'it' : 'them'} as empty)` : '');
+    (empty.length
+      ? ` (${empty.join(' and ')} ${empty.length === 1 ? 'has' : 'have'} no shingles: a scan skips ${empty.length === 1 ? 'it' : 'them'} as empty)`
+      : '');
   const lines = [
     doc('A', r.a, r.alignment.letters.a),
     doc('B', r.b, r.alignment.letters.b),
@@ -220,5 +227,5 @@ export function renderCompareText(r: CompareResult, opts: CompareTextOptions): s
     '',
     ...renderPassages(r.alignment, { a: r.a.text, b: r.b.text }, c, { context: opts.context, limit: opts.passages, width: opts.width, indent: 0 }),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -53,4 +53,3 @@ export interface OpenReport {
 }
 
 export type Reporter = (out: Writer) => OpenReport;
-

@@ -3,8 +3,9 @@
  * by group then by pair; CRLF line ends; a field is quoted when it holds a comma, a double quote,
  * CR or LF, with its double quotes doubled.
  */
-import type { ScanResult } from '../model/types.js';
+
 import { round4 } from '../core/similarity.js';
+import type { ScanResult } from '../model/types.js';
 
 export const CSV_HEADER = ['a', 'b', 'jaccard', 'containment', 'group'] as const;
 
@@ -14,7 +15,7 @@ export function csvField(value: string | number): string {
 }
 
 function row(fields: readonly (string | number)[]): string {
-  return fields.map(csvField).join(',') + '\r\n';
+  return `${fields.map(csvField).join(',')}\r\n`;
 }
 
 export function renderCsv(result: ScanResult): string {

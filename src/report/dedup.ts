@@ -4,15 +4,15 @@
  * and the JSON report (schema "neardup/dedup", version 1; documented in README). Deterministic:
  * nothing depends on timing, threads or the order the inputs were listed in.
  */
-import { formatShingle } from '../options/scan.js';
-import { placeFields } from './json.js';
-import { recordedSettings } from '../options/scan.js';
-import { fmtScore, nf, plural } from './format.js';
-import { label, makeStyle } from './style.js';
-import type { DocumentInfo } from '../model/types.js';
-import { VERSION } from '../model/version.js';
+
 import type { DedupResult } from '../dedup/dedup.js';
 import { removalObject } from '../dedup/manifest.js';
+import type { DocumentInfo } from '../model/types.js';
+import { VERSION } from '../model/version.js';
+import { formatShingle, recordedSettings } from '../options/scan.js';
+import { fmtScore, nf, plural } from './format.js';
+import { placeFields } from './json.js';
+import { label, makeStyle } from './style.js';
 
 export const DEDUP_SCHEMA_VERSION = 1;
 
@@ -74,7 +74,8 @@ export function renderDedupSummary(r: DedupResult): string[] {
     `kept ${nf.format(n.kept)} of ${plural(n.documents, 'document')} (${formatBytes(n.keptBytes)}) · ` +
       `removed ${nf.format(n.removed)} in ${plural(n.groups, 'group')} (${formatBytes(n.removedBytes)})${skipped} · ${nf.format(n.failed)} failed`,
   );
-  const target = s.outputKind === 'folder' ? `${s.out} (${plural(n.kept, 'file')} ${s.link ? 'hard-linked' : 'copied'})` : `${s.out} (${plural(n.kept, 'record')})`;
+  const target =
+    s.outputKind === 'folder' ? `${s.out} (${plural(n.kept, 'file')} ${s.link ? 'hard-linked' : 'copied'})` : `${s.out} (${plural(n.kept, 'record')})`;
   const manifest = s.manifest === undefined ? '' : ` · manifest ${s.manifest} (${plural(n.removed, 'line')})`;
   if (r.written) out.push(`wrote ${target}${manifest}`);
   else if (r.notWritten === 'dry-run') out.push(`dry run: nothing written (would write ${target}${manifest})`);
@@ -82,11 +83,14 @@ export function renderDedupSummary(r: DedupResult): string[] {
   return out;
 }
 
-
 export function buildDedupJson(r: DedupResult) {
   const { documents } = r.scan;
   const s = r.settings;
-  const named = (d: DocumentInfo) => ({ path: d.path, ...(d.id === undefined ? {} : { id: d.id }), ...(d.pathBytes === undefined ? {} : { pathBytes: d.pathBytes }) });
+  const named = (d: DocumentInfo) => ({
+    path: d.path,
+    ...(d.id === undefined ? {} : { id: d.id }),
+    ...(d.pathBytes === undefined ? {} : { pathBytes: d.pathBytes }),
+  });
   return {
     schema: 'neardup/dedup',
     version: DEDUP_SCHEMA_VERSION,
@@ -119,5 +123,5 @@ export function buildDedupJson(r: DedupResult) {
 }
 
 export function renderDedupJson(r: DedupResult): string {
-  return JSON.stringify(buildDedupJson(r), null, 2) + '\n';
+  return `${JSON.stringify(buildDedupJson(r), null, 2)}\n`;
 }

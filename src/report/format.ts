@@ -1,6 +1,7 @@
 /** Number formatting shared by the human-readable formats (text, markdown, annotations, SARIF messages). */
-import type { BaselineInfo } from './context.js';
+
 import type { ScanStats } from '../model/types.js';
+import type { BaselineInfo } from './context.js';
 
 let numberFormat: Intl.NumberFormat | undefined;
 /** Thousands separators (made on first use: building it costs ~20 ms of start-up). */

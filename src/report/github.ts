@@ -4,11 +4,12 @@
  * could not be read, each kind capped at GitHub's 10 per step with a `::notice` for the rest; then
  * a plain summary line for the log. Values are escaped as GitHub's runner unescapes them.
  */
-import { DEFAULTS } from '../options/scan.js';
+
 import type { Place, ScanResult } from '../model/types.js';
+import { DEFAULTS } from '../options/scan.js';
 import type { ReportContext } from './context.js';
-import { repoRelative } from './sarif.js';
 import { baselineNote, groupsPhrase, plural, scoreRange, shellQuote } from './format.js';
+import { repoRelative } from './sarif.js';
 
 /** GitHub shows at most 10 warning and 10 error annotations of a step. */
 export const GITHUB_ANNOTATION_CAP = 10;
@@ -35,7 +36,11 @@ function capped(lines: readonly string[], what: string): string {
   const rest = lines.length - GITHUB_ANNOTATION_CAP;
   return (
     lines.slice(0, GITHUB_ANNOTATION_CAP).join('') +
-    command('notice', {}, `${plural(rest, `more ${what}`)} not annotated (GitHub shows ${GITHUB_ANNOTATION_CAP} per step); the json or sarif format lists them all`)
+    command(
+      'notice',
+      {},
+      `${plural(rest, `more ${what}`)} not annotated (GitHub shows ${GITHUB_ANNOTATION_CAP} per step); the json or sarif format lists them all`,
+    )
   );
 }
 
@@ -66,7 +71,9 @@ export function renderGithub(result: ScanResult, ctx: ReportContext): string {
         : `${names.map(shellQuote).join(' ')}${textField ? ` --text-field ${shellQuote(textField)}` : ''}`);
     return command('warning', { ...at(head!), line: head!.line ?? 1, title: `Near-duplicate documents (group ${g.id} of ${result.groups.length})` }, message);
   });
-  const errors = result.errors.map((e) => command('error', { ...at(e), title: `neardup could not read this ${e.line === undefined ? 'file' : 'record'}` }, e.message));
+  const errors = result.errors.map((e) =>
+    command('error', { ...at(e), title: `neardup could not read this ${e.line === undefined ? 'file' : 'record'}` }, e.message),
+  );
   const summary = [
     `neardup: ${groupsPhrase(stats, ctx.baseline)}`,
     `${plural(stats.files, 'file')} found`,

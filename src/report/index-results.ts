@@ -8,14 +8,14 @@
  */
 import type { IndexAddResult } from '../index/add.js';
 import type { IndexRemoveResult, IndexStatsResult, IndexVerifyResult } from '../index/admin.js';
-import { isIndexScanResult, type IndexPair, type IndexScanResult } from '../index/search.js';
-import { formatShingle } from '../options/scan.js';
-import { indexSettingsOf } from '../options/index-db.js';
-import { type IndexSettings } from '../model/settings.js';
+import { type IndexPair, type IndexScanResult, isIndexScanResult } from '../index/search.js';
+import type { IndexSettings } from '../model/settings.js';
 import type { ScanResult } from '../model/types.js';
 import { VERSION } from '../model/version.js';
-import { buildJsonReport, type JsonContext } from './json.js';
+import { indexSettingsOf } from '../options/index-db.js';
+import { formatShingle } from '../options/scan.js';
 import { nf } from './format.js';
+import { buildJsonReport, type JsonContext } from './json.js';
 
 /** Formats of add, remove, stats and verify. */
 export type IndexFormat = 'text' | 'json';
@@ -80,7 +80,7 @@ function indexLine(result: IndexScanResult): string {
     verifiedWith.index ? `${count(verifiedWith.index, 'pair')} verified on stored shingles` : '',
     verifiedWith.file ? `${count(verifiedWith.file, 'pair')} verified on indexed files read again` : '',
   ].filter(Boolean);
-  return [head, ...how].join(' · ') + '\n';
+  return `${[head, ...how].join(' · ')}\n`;
 }
 
 /** The line the text report ends with for a scan that used an index (empty otherwise). */
@@ -90,7 +90,7 @@ export function indexTextLine(result: ScanResult): string {
 
 /** The JSON report of a scan, with the index details when it used an index. */
 export function renderScanJson(result: ScanResult, ctx: JsonContext = {}): string | undefined {
-  return isIndexScanResult(result) ? JSON.stringify(buildIndexScanJson(result, ctx), null, 2) + '\n' : undefined;
+  return isIndexScanResult(result) ? `${JSON.stringify(buildIndexScanJson(result, ctx), null, 2)}\n` : undefined;
 }
 
 // ---- index add
@@ -113,7 +113,7 @@ export function buildAddJson(r: IndexAddResult) {
 }
 
 export function renderAdd(r: IndexAddResult, format: IndexFormat): string {
-  if (format === 'json') return JSON.stringify(buildAddJson(r), null, 2) + '\n';
+  if (format === 'json') return `${JSON.stringify(buildAddJson(r), null, 2)}\n`;
   const c = r.counts;
   const line1 = [
     `${count(c.files, 'file')} found`,
@@ -143,12 +143,12 @@ export function renderRemove(r: IndexRemoveResult, format: IndexFormat): string 
       removed: r.removed,
       errors: r.errors.map((x) => ({ path: x.path, message: x.message })),
     };
-    return JSON.stringify(out, null, 2) + '\n';
+    return `${JSON.stringify(out, null, 2)}\n`;
   }
   const lines = r.removed.map((p) => `removed  ${p}`);
   const what = r.errors.length ? 'nothing removed' : `${nf.format(r.removed.length)} removed`;
   lines.push(`index ${r.db}: ${what} · ${count(r.documents, 'document')} · ${time(r.elapsedMs)}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // ---- index stats
@@ -177,7 +177,7 @@ export function buildStatsJson(r: IndexStatsResult) {
 }
 
 export function renderStats(r: IndexStatsResult, format: IndexFormat): string {
-  if (format === 'json') return JSON.stringify(buildStatsJson(r), null, 2) + '\n';
+  if (format === 'json') return `${JSON.stringify(buildStatsJson(r), null, 2)}\n`;
   const { info, settings: s } = r;
   const perDoc = (n: number) => (info.documents ? ` (${nf.format(Math.round(n / info.documents))} a document)` : '');
   const rows: [string, string][] = [
@@ -192,7 +192,7 @@ export function renderStats(r: IndexStatsResult, format: IndexFormat): string {
   rows.push(['shingles', `${nf.format(info.shingles)}, ${stored}`]);
   rows.push(['on disk', `${nf.format(info.bytesOnDisk)} bytes${perDoc(info.bytesOnDisk)}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+  return `${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;
 }
 
 // ---- index verify
@@ -209,10 +209,10 @@ export function renderVerify(r: IndexVerifyResult, format: IndexFormat): string 
       schemaVersion: r.schemaVersion,
       problems: r.problems,
     };
-    return JSON.stringify(out, null, 2) + '\n';
+    return `${JSON.stringify(out, null, 2)}\n`;
   }
   const verdict = r.ok ? 'OK' : count(r.problems.length, 'problem');
   const lines = r.problems.map((p) => `problem: ${p}`);
   lines.push(`index ${r.db}: ${verdict} · ${count(r.documents, 'document')} · schema version ${r.schemaVersion} · ${time(r.elapsedMs)}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

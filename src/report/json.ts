@@ -3,17 +3,16 @@
  * nothing in it depends on timing, worker count or the order inputs were listed in.
  */
 import { round4 } from '../core/similarity.js';
-import { recordedSettings } from '../options/scan.js';
-import { RUN_DEFAULTS } from '../options/report.js';
+import { fitsColumn, type Op, ROWS_AT_ONCE, RowKernel } from '../kernels/json.js';
 import type { ResolvedOptions } from '../model/settings.js';
-import { jsonAlignment } from './compare-json.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScanStats, ScoredPair } from '../model/types.js';
-import { ROWS_AT_ONCE, RowKernel, fitsColumn, type Op } from '../kernels/json.js';
-import type { ReportContext, Writer } from './context.js';
 import { VERSION } from '../model/version.js';
+import { RUN_DEFAULTS } from '../options/report.js';
+import { recordedSettings } from '../options/scan.js';
+import { jsonAlignment } from './compare-json.js';
+import type { ReportContext, Writer } from './context.js';
 
 export const JSON_SCHEMA_VERSION = 1;
-
 
 /** A place's optional fields (records: source, line, and column in a JSON array; names that are not UTF-8: pathBytes). */
 export function placeFields(p: Place): { source?: string; line?: number; column?: number; pathBytes?: string } {
@@ -27,8 +26,6 @@ export function placeFields(p: Place): { source?: string; line?: number; column?
 export function reportSettings(s: ResolvedOptions) {
   return { ...recordedSettings(s), records: s.records, textField: s.textField, idField: s.idField ?? null };
 }
-
-
 
 export function jsonCounts(stats: ScanStats) {
   return {
@@ -365,11 +362,23 @@ function pairsFit(pairs: readonly ScoredPair[], kernel: RowKernel): boolean {
  * count)` puts rows from..from+count-1 in `rows`); yields where the report may wait for the
  * writer.
  */
-function* kernelRows(out: ByteWriter, kernel: RowKernel, which: number, n: number, fill: (rows: Uint32Array, from: number, count: number) => void): Generator<void, void, void> {
+function* kernelRows(
+  out: ByteWriter,
+  kernel: RowKernel,
+  which: number,
+  n: number,
+  fill: (rows: Uint32Array, from: number, count: number) => void,
+): Generator<void, void, void> {
   for (let from = 0; from < n; from += ROWS_AT_ONCE) {
     if (out.waiting) yield;
     const count = Math.min(ROWS_AT_ONCE, n - from);
-    kernel.write(which, count, from === 0, (rows) => fill(rows, from, count), (b) => out.bytes(b));
+    kernel.write(
+      which,
+      count,
+      from === 0,
+      (rows) => fill(rows, from, count),
+      (b) => out.bytes(b),
+    );
   }
 }
 
@@ -419,7 +428,17 @@ function* writeGroups({ out, pathOf, kernel }: Rows, result: ScanResult, ctx: Js
           const m = g.members[i]!;
           const d = documents[m]!;
           if (plainMember(d)) {
-            out.text((i ? T.nextMemberPath : T.memberPath) + pathOf(m) + T.memberBytes + num(d.bytes) + T.memberChars + num(d.chars) + T.memberShingles + num(d.shingles) + T.closeItem);
+            out.text(
+              (i ? T.nextMemberPath : T.memberPath) +
+                pathOf(m) +
+                T.memberBytes +
+                num(d.bytes) +
+                T.memberChars +
+                num(d.chars) +
+                T.memberShingles +
+                num(d.shingles) +
+                T.closeItem,
+            );
           } else out.text((i ? T.sep8 : T.indent8) + nested(jsonMember(d), '        '));
         }
       }

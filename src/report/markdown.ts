@@ -4,9 +4,10 @@
  * and the counts and settings. At most RUN_DEFAULTS.markdownGroups rows (a step summary is
  * capped at 1 MiB); the rest are counted.
  */
-import { formatShingle } from '../options/scan.js';
-import { RUN_DEFAULTS } from '../options/report.js';
+
 import type { ScanResult } from '../model/types.js';
+import { RUN_DEFAULTS } from '../options/report.js';
+import { formatShingle } from '../options/scan.js';
 import type { ReportContext } from './context.js';
 import { baselineNote, groupsPhrase, nf, plural, scoreRange } from './format.js';
 

@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { groupFingerprint, memberKey } from '../baseline/baseline.js';
 import type { DocumentInfo, Group, Place, ScanResult, ScoredPair } from '../model/types.js';
 import { VERSION } from '../model/version.js';
-import type { ReportContext } from './context.js';
-import { jsonCounts } from './json.js';
 import { recordedSettings } from '../options/scan.js';
+import type { ReportContext } from './context.js';
 import { fmtScore, scoreRange } from './format.js';
+import { jsonCounts } from './json.js';
 
 export const SARIF_RULE_ID = 'neardup/near-duplicate';
 export const SARIF_FINGERPRINT_KEY = 'neardupGroup/v1';
@@ -137,5 +137,5 @@ export function buildSarif(res: ScanResult, ctx: ReportContext) {
 }
 
 export function renderSarif(result: ScanResult, ctx: ReportContext): string {
-  return JSON.stringify(buildSarif(result, ctx), null, 2) + '\n';
+  return `${JSON.stringify(buildSarif(result, ctx), null, 2)}\n`;
 }

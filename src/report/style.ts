@@ -12,7 +12,7 @@ import type { ColorMode } from '../model/settings.js';
 export function colorLevel(mode: ColorMode, isTTY: boolean, env: NodeJS.ProcessEnv = process.env): 0 | 1 | 2 | 3 {
   if (mode === 'never') return 0;
   const detected = supportsColor ? supportsColor.level : 0;
-  if (mode === 'always') return (Math.max(1, detected) as 1 | 2 | 3);
+  if (mode === 'always') return Math.max(1, detected) as 1 | 2 | 3;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   const force = env.FORCE_COLOR;
   if (force !== undefined) {
@@ -48,4 +48,3 @@ export function label(i: number): string {
   } while (n >= 0);
   return s;
 }
-

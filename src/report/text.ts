@@ -3,14 +3,15 @@
  * first, then a summary line. Colour comes from an explicit level (report/style.ts), never from
  * global state.
  */
-import { formatShingle } from '../options/scan.js';
-import { RUN_DEFAULTS } from '../options/report.js';
-import type { ScanResult, SkipReason } from '../model/types.js';
+
 import type { Explanation } from '../compare/explain.js';
+import type { ScanResult, SkipReason } from '../model/types.js';
+import { RUN_DEFAULTS } from '../options/report.js';
+import { formatShingle } from '../options/scan.js';
 import { coverageLine, renderPassages } from './compare-text.js';
 import type { ReportContext } from './context.js';
-import { label, makeStyle, type Style } from './style.js';
 import { baselineNote, fmtScore, groupsPhrase, nf, plural, scoreRange } from './format.js';
+import { label, makeStyle, type Style } from './style.js';
 
 export interface TextReportOptions extends Partial<Pick<ReportContext, 'baseline' | 'explain' | 'passages' | 'context'>> {
   colorLevel: 0 | 1 | 2 | 3;
@@ -63,14 +64,14 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
     g.members.forEach((m, i) => {
       labels.set(m, label(i));
       const d = documents[m]!;
-      lines.push(`  ${c.dim(label(i).padStart(2))}  ${d.path.padEnd(width)}  ${c.dim(`${nf.format(d.chars)} chars${d.origin === 'index' ? ' · indexed' : ''}`)}`);
+      lines.push(
+        `  ${c.dim(label(i).padStart(2))}  ${d.path.padEnd(width)}  ${c.dim(`${nf.format(d.chars)} chars${d.origin === 'index' ? ' · indexed' : ''}`)}`,
+      );
     });
     const shown = g.pairs.slice(0, maxPairs);
     for (const p of shown) {
       const pairLabel = `${labels.get(p.a)} ↔ ${labels.get(p.b)}`;
-      lines.push(
-        `      ${pairLabel.padEnd(9)} containment ${c.cyan(fmtScore(p.containment))}  jaccard ${c.cyan(fmtScore(p.jaccard))}`,
-      );
+      lines.push(`      ${pairLabel.padEnd(9)} containment ${c.cyan(fmtScore(p.containment))}  jaccard ${c.cyan(fmtScore(p.jaccard))}`);
       if (opts.explain) lines.push(...explainLines(opts.explain(p), [labels.get(p.a)!, labels.get(p.b)!], c, opts));
     }
     if (g.pairs.length > shown.length) {
@@ -82,10 +83,7 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
   const s = result.stats;
   const reasons = new Map<SkipReason, number>();
   for (const k of result.skipped) reasons.set(k.reason, (reasons.get(k.reason) ?? 0) + 1);
-  const skippedText =
-    s.skipped === 0
-      ? '0 skipped'
-      : `${nf.format(s.skipped)} skipped (${[...reasons].map(([r, n]) => reasonCount(r, n)).join(', ')})`;
+  const skippedText = s.skipped === 0 ? '0 skipped' : `${nf.format(s.skipped)} skipped (${[...reasons].map(([r, n]) => reasonCount(r, n)).join(', ')})`;
   const failedText = `${nf.format(s.failed)} failed`;
   const groupsText = (s.groups === 0 ? c.green : c.yellow)(groupsPhrase(s, opts.baseline));
   lines.push(
@@ -100,5 +98,5 @@ export function renderText(result: ScanResult, opts: TextReportOptions): string 
   );
   if (opts.baseline) lines.push(c.dim(baselineNote(opts.baseline)));
   lines.push(c.dim(`settings: ${formatShingle(settings.shingle)}, ${metricName} ≥ ${settings.threshold}, ${settings.bands}×${settings.rows} bands`));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -31,8 +31,7 @@ export const enum CharClass {
 
 const LETTER = /^[\p{L}\p{M}]$/u;
 const DIGIT = /^\p{N}$/u;
-const SPACELESS =
-  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]$/u;
+const SPACELESS = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]$/u;
 
 function classifySlow(ch: string): CharClass {
   if (SPACELESS.test(ch)) return CharClass.Spaceless;
@@ -44,8 +43,7 @@ function classifySlow(ch: string): CharClass {
 /** Per-code-unit cache for the Basic Multilingual Plane; 0 = not yet classified. */
 const bmp = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) {
-  bmp[c] =
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? CharClass.Letter : c >= 48 && c <= 57 ? CharClass.Digit : CharClass.Other;
+  bmp[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? CharClass.Letter : c >= 48 && c <= 57 ? CharClass.Digit : CharClass.Other;
 }
 const astral = new Map<number, CharClass>();
 

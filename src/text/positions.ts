@@ -82,7 +82,7 @@ export function letterStream(text: string): LetterStream {
   let index = 0;
   while (index < n) {
     // a cluster: one code point and the code points that join it
-    let end = index + ((text.codePointAt(index)! > 0xffff) ? 2 : 1);
+    let end = index + (text.codePointAt(index)! > 0xffff ? 2 : 1);
     while (end < n) {
       const next = text.codePointAt(end)!;
       if (!joins(next)) break;

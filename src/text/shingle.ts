@@ -5,7 +5,7 @@
  * all its units, so exact copies of short texts still match. Returns the distinct hashes, sorted.
  */
 import { fmix32, mixSeed } from '../core/hash.js';
-import { sketchKernel, type ShingleSeeds } from '../kernels/sketch.js';
+import { type ShingleSeeds, sketchKernel } from '../kernels/sketch.js';
 
 const BASE = 0x01000193; // odd, so multiplication by it is invertible mod 2^32
 

@@ -7,8 +7,8 @@
  * options are asked for (it takes ~0.5 s to load in full).
  */
 import { createRequire } from 'node:module';
-import type { ShingleUnit } from '../model/settings.js';
 import { hashString } from '../core/hash.js';
+import type { ShingleUnit } from '../model/settings.js';
 import { CharClass, charClass, foldCodePoint, normalizeText } from './normalize.js';
 
 export interface TokenizerSettings {

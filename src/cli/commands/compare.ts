@@ -1,7 +1,7 @@
 /** `neardup compare A B`: the similarity report for two documents. */
 import { compareSources, readInput } from '../../compare/compare.js';
-import { resolveOptions } from '../../options/scan.js';
 import { RUN_DEFAULTS, resolveRunOptions } from '../../options/report.js';
+import { resolveOptions } from '../../options/scan.js';
 import { renderCompareJson, renderCompareText } from '../../report/compare-text.js';
 import { colorLevel } from '../../report/style.js';
 import { exitCode } from '../exit.js';

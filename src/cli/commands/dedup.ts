@@ -4,23 +4,22 @@
  * the summary, progress, warnings and errors to stderr.
  */
 import path from 'node:path';
-import { deduplicate, type DedupInput } from '../../dedup/dedup.js';
+import { type DedupInput, type DedupResult, deduplicate } from '../../dedup/dedup.js';
 import { bytesOf } from '../../dedup/paths.js';
-import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../report/dedup.js';
 import { removeTemps } from '../../dedup/write.js';
-import { resolveOptions } from '../../options/scan.js';
-import { DEDUP_DEFAULTS, resolveDedupOptions } from '../../options/dedup.js';
-import { type ColorMode } from '../../model/settings.js';
-import { recordedSettings } from '../../options/scan.js';
-import { colorLevel } from '../../report/style.js';
+import type { ColorMode } from '../../model/settings.js';
 import type { ScanEvent } from '../../model/types.js';
+import { DEDUP_DEFAULTS, resolveDedupOptions } from '../../options/dedup.js';
+import { recordedSettings, resolveOptions } from '../../options/scan.js';
+import { renderDedupJson, renderDedupSummary, renderDedupText } from '../../report/dedup.js';
+import { colorLevel } from '../../report/style.js';
 import { stderrEvents } from '../events.js';
 import { EXIT } from '../exit.js';
 import { scanInput } from '../inputs.js';
 import { repositoryRoot, warn } from '../output.js';
-import { ProgressBar, showProgress } from '../progress.js';
 import type { DedupCommand, Given } from '../program.js';
-import { mergeSettings, type Merged } from '../settings.js';
+import { ProgressBar, showProgress } from '../progress.js';
+import { type Merged, mergeSettings } from '../settings.js';
 
 /** Config file keys about scan's report and gating: they do not apply to dedup. */
 const SCAN_REPORT_KEYS = ['format', 'output', 'exitZero', 'baseline', 'updateBaseline', 'maxGroups', 'explain', 'passages', 'context'];
@@ -67,7 +66,7 @@ function printedConfig(merged: Merged<DedupCommand>, input: DedupInput): string 
     },
     sources: Object.fromEntries(Object.entries(merged.sources).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  return `${JSON.stringify(out, null, 2)}\n`;
 }
 
 /** A signal stops the run: what was written under temporary names is removed, exit 130/143. */
@@ -110,7 +109,7 @@ export async function runDedup(given: DedupCommand, flags: Given): Promise<numbe
     events.onEvent(e);
   };
   const stop = onSignals(settings.manifest === undefined ? [settings.out] : [settings.out, settings.manifest]);
-  let result;
+  let result: DedupResult;
   try {
     // the config file is read too: never written over
     result = await deduplicate(cmd.paths, { ...input, alsoRead: merged.config ? [merged.config.file] : [] }, { onEvent });

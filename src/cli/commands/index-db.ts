@@ -2,9 +2,10 @@
  * The actions of `neardup index add|remove|stats|verify`, and the engine and report of scans
  * that use an index (`index query`, `scan --db`), which otherwise run exactly as `scan` does.
  */
+
+import type { findNearDuplicates } from '../../engine/scan.js';
 import type { IndexOptionsInput } from '../../options/index-db.js';
 import type { IndexFormat } from '../../report/index-results.js';
-import type { findNearDuplicates } from '../../engine/scan.js';
 import { stderrEvents } from '../events.js';
 import { EXIT } from '../exit.js';
 import { repositoryRoot } from '../output.js';

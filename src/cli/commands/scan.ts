@@ -1,18 +1,18 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline/baseline.js';
-import { NearDupError } from '../../model/errors.js';
-import { resolveOptions } from '../../options/scan.js';
-import { resolveRunOptions } from '../../options/report.js';
-import { COLORED, REPORTERS } from '../../report/registry.js';
-import { type BaselineInfo, type ReportContext } from '../../report/context.js';
 import { findNearDuplicates } from '../../engine/scan.js';
-import { scanInput } from '../inputs.js';
+import { NearDupError } from '../../model/errors.js';
 import type { ScanEvent, ScanResult } from '../../model/types.js';
+import { resolveRunOptions } from '../../options/report.js';
+import { resolveOptions } from '../../options/scan.js';
+import type { BaselineInfo, ReportContext } from '../../report/context.js';
+import { COLORED, REPORTERS } from '../../report/registry.js';
 import { exitCode } from '../exit.js';
-import { ProgressBar, showProgress } from '../progress.js';
+import { scanInput } from '../inputs.js';
 import { fileSink, refuseWritingOverInput, repositoryRoot, sameFile, stdoutSink, warn, writeFileAtomic, writeReport } from '../output.js';
 import type { Given, ScanCommand } from '../program.js';
+import { ProgressBar, showProgress } from '../progress.js';
 import { mergeSettings, printedConfig } from '../settings.js';
 
 /** Warnings printed one by one before the rest are summed up in one line. */

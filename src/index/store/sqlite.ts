@@ -18,22 +18,22 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { NearDupError, describeError } from '../../model/errors.js';
-import type { IndexSettings } from '../../model/settings.js';
 import { bandKeys } from '../../core/lsh.js';
-import { VERSION } from '../../model/version.js';
-import { LITTLE_ENDIAN, decodeSortedU32, decodeU32LE, encodeU32LE } from '../../kernels/codec.js';
+import { decodeSortedU32, decodeU32LE, encodeU32LE, LITTLE_ENDIAN } from '../../kernels/codec.js';
 import { encodeSet } from '../../kernels/store.js';
+import { describeError, NearDupError } from '../../model/errors.js';
+import type { IndexSettings } from '../../model/settings.js';
+import { VERSION } from '../../model/version.js';
 import {
-  SCHEMA_VERSION,
   type Batch,
   type BatchOutcome,
   type CandidateSketches,
   type IndexStore,
   type NewEntry,
   type OpenMode,
-  type StoreInfo,
+  SCHEMA_VERSION,
   type StoredEntry,
+  type StoreInfo,
 } from './store.js';
 
 /** Rows of the band table inserted by one statement. */
@@ -260,16 +260,18 @@ export class SqliteStore implements IndexStore {
       byIds: () => db.prepare<[string], DocRow>(`${SELECT_DOC} WHERE id IN (SELECT value FROM json_each(?))`),
       page: () => db.prepare<[number, number], DocRow>(`${SELECT_DOC} WHERE id > ? ORDER BY id LIMIT ?`),
       shingles: () => db.prepare<[number], Buffer>('SELECT data FROM shingles WHERE doc = ?').pluck(),
-      shinglesOfIds: () => db.prepare<[string], [number, Buffer]>('SELECT doc, data FROM shingles WHERE doc IN (SELECT value FROM json_each(?)) ORDER BY doc').raw(),
+      shinglesOfIds: () =>
+        db.prepare<[string], [number, Buffer]>('SELECT doc, data FROM shingles WHERE doc IN (SELECT value FROM json_each(?)) ORDER BY doc').raw(),
       count: () => db.prepare<[], number>('SELECT count(*) FROM docs').pluck(),
       hash: () => db.prepare<[string], string>('SELECT content_hash FROM docs WHERE path = ?').pluck(),
       keys: () => db.prepare<[], string>('SELECT path FROM docs ORDER BY path').pluck(),
       band: () => db.prepare<[number], number>('SELECT doc FROM lsh WHERE bk = ?').pluck(),
       hasBand: () => db.prepare<[number, number], number>('SELECT 1 FROM lsh WHERE bk = ? AND doc = ?').pluck(),
-      insertDoc: () => db.prepare(
-        `INSERT INTO docs (path, content_hash, kind, encoding, bytes, chars, units, shingle_count, signature)
+      insertDoc: () =>
+        db.prepare(
+          `INSERT INTO docs (path, content_hash, kind, encoding, bytes, chars, units, shingle_count, signature)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+        ),
       insertShingles: () => db.prepare('INSERT INTO shingles (doc, data) VALUES (?, ?)'),
       deleteShingles: () => db.prepare('DELETE FROM shingles WHERE doc = ?'),
       insertBand: () => db.prepare('INSERT INTO lsh (bk, doc) VALUES (?, ?)'),
@@ -461,16 +463,16 @@ export class SqliteStore implements IndexStore {
   /** Inserts a document; returns its id (its band keys are inserted by the caller, sorted). */
   private insert(e: NewEntry): number {
     const { lastInsertRowid } = this.stmt.insertDoc.run(
-        e.key,
-        e.contentHash,
-        e.kind,
-        e.encoding,
-        e.bytes,
-        e.chars,
-        e.units,
-        e.shingleCount,
-        encodeU32LE(e.signature),
-      );
+      e.key,
+      e.contentHash,
+      e.kind,
+      e.encoding,
+      e.bytes,
+      e.chars,
+      e.units,
+      e.shingleCount,
+      encodeU32LE(e.signature),
+    );
     const id = Number(lastInsertRowid);
     if (e.shingles) this.stmt.insertShingles.run(id, encodeSet(e.shingles));
     return id;
@@ -614,7 +616,8 @@ export class SqliteStore implements IndexStore {
     const bytes = new Uint8Array(signatures.buffer);
     for (let c = 0; c < n; c++) {
       const [id, key, count, signature] = rows[c]!;
-      if (signature.length !== width) throw indexError(`index ${this.location} is damaged: the signatures of its documents differ in length (run neardup index verify)`);
+      if (signature.length !== width)
+        throw indexError(`index ${this.location} is damaged: the signatures of its documents differ in length (run neardup index verify)`);
       ids[c] = id;
       paths[c] = key;
       shingleCounts[c] = count;

@@ -8,9 +8,9 @@
  * candidates by band keys, applies each batch atomically, and records the settings the index
  * was built with. It never sketches, verifies or reports: that is src/index-db/.
  */
-import type { DocumentKind } from '../../model/types.js';
-import type { Encoding } from '../../model/types.js';
+
 import type { IndexSettings } from '../../model/settings.js';
+import type { DocumentKind, Encoding } from '../../model/types.js';
 
 /** The index format this neardup reads and writes. Bumped on any incompatible change. */
 export const SCHEMA_VERSION = 1;
