@@ -23,8 +23,6 @@ export interface MemberKey {
   contentHash: string;
 }
 
-/** A member's line in its group's fingerprint: `path NUL contentHash`, and `NUL id` for a record with one. */
-
 /** 32 hex digits (SHA-256, truncated) of the sorted member lines of a group. */
 export function groupFingerprint(members: readonly MemberKey[]): string {
   const lines = members.map(keyLine).sort();
@@ -97,6 +95,7 @@ function lineKeysOf(result: ScanResult, g: Group, key: PathKey): MemberKey[] | u
   return g.members.map((m) => ({ path: key(result.documents[m]!.path), contentHash: result.documents[m]!.contentHash }));
 }
 
+/** A member's line in its group's fingerprint: `path NUL contentHash`, and `NUL id` for a record with one. */
 const keyLine = (m: MemberKey) => `${m.path}\u0000${m.contentHash}${m.id === undefined ? '' : `\u0000${m.id}`}`;
 
 export function buildBaseline(result: ScanResult, key: PathKey): Baseline {

@@ -8,6 +8,7 @@ import { describeError, NearDupError } from '../model/errors.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
 import { buildProgram } from './program.js';
+import { handleSignals } from './signals.js';
 
 function handleStdoutErrors(): void {
   // `neardup ... | head`: a closed pipe ends the run quietly.
@@ -21,6 +22,7 @@ function handleStdoutErrors(): void {
 let indexUsed = false;
 
 export async function main(argv: string[]): Promise<void> {
+  handleSignals();
   handleStdoutErrors();
   const program = buildProgram(
     {

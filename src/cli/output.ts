@@ -21,6 +21,7 @@ import {
 import path from 'node:path';
 import { describeError, NearDupError } from '../model/errors.js';
 import type { Writer } from '../report/context.js';
+import { onInterrupt } from './signals.js';
 
 export interface OutputSink extends Writer {
   /** The report is complete: make it visible. */
@@ -114,28 +115,19 @@ function throughLinks(file: string): string {
   }
 }
 
-/** Temporary files being written: removed if a signal stops the run. */
-const temps = new Set<string>();
-let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+/** Temporary files being written: removed if a signal stops the run (see signals.ts). */
+const temps = new Map<string, () => void>();
 
 function track(temp: string): void {
-  temps.add(temp);
-  if (onSignal) return;
-  onSignal = (signal) => {
-    for (const t of temps) rmSync(t, { force: true });
-    warn(`interrupted (${signal}): the output was not completed; temporary files removed`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  temps.set(
+    temp,
+    onInterrupt(() => rmSync(temp, { force: true })),
+  );
 }
 
 function untrack(temp: string): void {
+  temps.get(temp)?.();
   temps.delete(temp);
-  if (temps.size > 0 || !onSignal) return;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  onSignal = undefined;
 }
 
 /**

@@ -3,12 +3,12 @@
  * standard input); and standard input as a document (`-`), copied to a temporary file so that
  * it can be read again (to verify). Shared by scan, scan --db, index query and dedup.
  */
-import { createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, NearDupError } from '../model/errors.js';
 import type { FsPath } from '../model/types.js';
 import { parsePathList } from './inputs.js';
+import { makeTempDir } from './temp.js';
 
 /** How standard input is named in reports. */
 export const STDIN_NAME = '<stdin>';
@@ -49,9 +49,9 @@ export async function inputRoots(paths: readonly FsPath[], settings: PathListSet
   return roots;
 }
 
-/** Standard input copied to a file in a new temporary folder (the caller removes `dir`). */
+/** Standard input copied to a file in a new temporary folder (the caller removes `dir` with removeTempDir). */
 export async function spoolStdin(stream: NodeJS.ReadableStream): Promise<{ dir: string; file: string; size: number }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-stdin-'));
+  const dir = makeTempDir('stdin');
   const file = path.join(dir, 'stdin');
   // node:stream/promises is loaded only to read standard input
   const { pipeline } = await import('node:stream/promises');

@@ -12,7 +12,8 @@ import { type SharedSets, setBytes } from '../kernels/intersect.js';
 import type { ResolvedOptions } from '../model/settings.js';
 import type { ScanResult, ScoredPair } from '../model/types.js';
 import { DEFAULTS } from '../options/scan.js';
-import { type Doc, type FileTask, fileTask, MOVED, recordOptions, records, textTask } from './documents.js';
+import { type Doc, fileLoadTask, MOVED, recordOptions, records, textLoadTask } from './documents.js';
+import type { InputFile } from './inputs.js';
 import type { LoadTask } from './load.js';
 import type { WorkPool } from './pool.js';
 import type { PrescreenTask, ScreenTask, VerifyTask } from './verify.js';
@@ -23,7 +24,7 @@ import type { PrescreenTask, ScreenTask, VerifyTask } from './verify.js';
  * in the file, other records by reading their file again (once per file) for the records wanted.
  * A document whose content changed since it was first read gets no set (its pairs are dropped).
  */
-async function reloadSets(need: readonly number[], docs: Doc[], files: readonly FileTask[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
+async function reloadSets(need: readonly number[], docs: Doc[], files: readonly InputFile[], settings: ResolvedOptions, pool: WorkPool): Promise<void> {
   const tasks: LoadTask[] = [];
   const wanted = new Map<number, Map<number, number>>();
   // sets written when they were first made: one read each, in all the threads
@@ -34,11 +35,11 @@ async function reloadSets(need: readonly number[], docs: Doc[], files: readonly 
     const doc = docs[d]!;
     const f = files[doc.file]!;
     if (doc.set) continue;
-    if (doc.record === undefined) tasks.push(fileTask(f, d, settings));
+    if (doc.record === undefined) tasks.push(fileLoadTask(f, d, settings));
     else if (doc.record.at) {
       // a JSONL line: read from its place in the file
       const item = readRecordAt(f.absPath, doc.record.at, doc.record.line, recordOptions(settings, f));
-      if (item) tasks.push(textTask(item, d));
+      if (item) tasks.push(textLoadTask(item, d));
     } else {
       let ofFile = wanted.get(doc.file);
       if (!ofFile) wanted.set(doc.file, (ofFile = new Map()));
@@ -51,7 +52,7 @@ async function reloadSets(need: readonly number[], docs: Doc[], files: readonly 
       if (item.kind !== 'record') continue;
       const d = ofFile.get(item.ordinal);
       if (d === undefined) continue;
-      tasks.push(textTask(item, d));
+      tasks.push(textLoadTask(item, d));
       if (--left === 0) break;
     }
   }
@@ -70,7 +71,7 @@ interface Matched {
 
 export async function matchDocuments(
   docs: Doc[],
-  files: readonly FileTask[],
+  files: readonly InputFile[],
   settings: ResolvedOptions,
   pool: WorkPool,
   timings: NonNullable<ScanResult['timings']>,
@@ -359,7 +360,7 @@ export async function inBudgetedChunks(
  */
 async function inChunksWithSets(
   docs: Doc[],
-  files: readonly FileTask[],
+  files: readonly InputFile[],
   pairs: Uint32Array,
   settings: ResolvedOptions,
   pool: WorkPool,

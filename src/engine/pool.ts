@@ -4,10 +4,11 @@
  * in submission order, whatever the thread count, so everything downstream (events, reports) is
  * deterministic.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { makeTempDir, removeTempDir } from '../corpus/temp.js';
 import { type SetPlace, SharedSets } from '../kernels/intersect.js';
 import { type LoadResult, type LoadTask, loadBatch, loadDocument, spillIfOutside } from './load.js';
 import { SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted, WORKER_URL, workersAvailable } from './prestart.js';
@@ -52,7 +53,7 @@ export class WorkPool {
    */
   constructor(settings: SketchSettings, threads: number, setBytes: number) {
     this.sets = SharedSets.create(setBytes);
-    this.spillDir = mkdtempSync(path.join(tmpdir(), 'neardup-sets-'));
+    this.spillDir = makeTempDir('sets');
     const sets = this.sets;
     this.here = new Sketcher(settings, (n) => sets.alloc(n) ?? new Uint32Array(n));
     this.hereSpill = new SpillWriter(path.join(this.spillDir, 'main.bin'));
@@ -351,6 +352,6 @@ export class WorkPool {
     );
     this.hereSpill.close();
     this.spillReader.close();
-    rmSync(this.spillDir, { recursive: true, force: true });
+    removeTempDir(this.spillDir);
   }
 }

@@ -14,37 +14,25 @@ import { inputKind } from '../corpus/inputs.js';
 import { readTextFile } from '../corpus/read.js';
 import { walk } from '../corpus/walk.js';
 import type { RecordsMode, ResolvedOptions } from '../model/settings.js';
-import type {
-  DocumentInfo,
-  DocumentKind,
-  Encoding,
-  ErrorRecord,
-  FsPath,
-  Group,
-  ScanEvent,
-  ScanResult,
-  ScoredPair,
-  SkipRecord,
-  WarningRecord,
-} from '../model/types.js';
+import type { DocumentInfo, DocumentKind, Encoding, Failure, FsPath, Group, ScanEvent, ScanResult, ScoredPair, Skip, Warning } from '../model/types.js';
 import { type FileLoadTask, type LoadResult, loadDocument } from './load.js';
 import type { Sketcher } from './sketch.js';
 
 /** Skips, errors and warnings of one run, kept in order and passed on as events. */
 export class RunRecords {
-  readonly skipped: SkipRecord[] = [];
-  readonly errors: ErrorRecord[] = [];
-  readonly warnings: WarningRecord[] = [];
+  readonly skipped: Skip[] = [];
+  readonly errors: Failure[] = [];
+  readonly warnings: Warning[] = [];
   constructor(readonly emit: (event: ScanEvent) => void = () => {}) {}
-  skip(skip: SkipRecord): void {
+  skip(skip: Skip): void {
     this.skipped.push(skip);
     this.emit({ type: 'skip', skip });
   }
-  error(error: ErrorRecord): void {
+  error(error: Failure): void {
     this.errors.push(error);
     this.emit({ type: 'error', error });
   }
-  warning(warning: WarningRecord): void {
+  warning(warning: Warning): void {
     this.warnings.push(warning);
     this.emit({ type: 'warning', warning });
   }

@@ -12,7 +12,7 @@ import { Sketcher } from '../engine/sketch.js';
 import { collectFiles, type FileToRead, fileLoadTask, type LoadedDocument, loadedFile, RunRecords, readDocument, sketchDocument } from '../engine/steps.js';
 import { NearDupError } from '../model/errors.js';
 import type { ResolvedIndexOptions } from '../model/settings.js';
-import type { ErrorRecord, SkipRecord, WarningRecord } from '../model/types.js';
+import type { Failure, Skip, Warning } from '../model/types.js';
 import { type IndexOptionsInput, indexSettingsOf, resolveIndexOptions } from '../options/index-db.js';
 import { type IndexHooks, type IndexPaths, openIndex } from './open.js';
 import type { BatchOutcome, NewEntry } from './store/store.js';
@@ -38,9 +38,9 @@ export interface IndexAddResult {
   added: string[];
   updated: string[];
   removed: string[];
-  skipped: SkipRecord[];
-  errors: ErrorRecord[];
-  warnings: WarningRecord[];
+  skipped: Skip[];
+  errors: Failure[];
+  warnings: Warning[];
   elapsedMs: number;
 }
 

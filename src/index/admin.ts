@@ -7,7 +7,7 @@ import { minhashSignature } from '../core/minhash.js';
 import { RunRecords } from '../engine/steps.js';
 import { describeError } from '../model/errors.js';
 import type { IndexSettings } from '../model/settings.js';
-import type { ErrorRecord } from '../model/types.js';
+import type { Failure } from '../model/types.js';
 import type { IndexOptionsInput } from '../options/index-db.js';
 import { type IndexHooks, openIndex } from './open.js';
 import { SCHEMA_VERSION, type StoreInfo } from './store/store.js';
@@ -19,7 +19,7 @@ export interface IndexRemoveResult {
   /** Documents in the index afterwards. */
   documents: number;
   /** Paths given that match no entry: then nothing is removed. */
-  errors: ErrorRecord[];
+  errors: Failure[];
   elapsedMs: number;
 }
 

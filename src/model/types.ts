@@ -25,16 +25,16 @@ export interface Place {
   pathBytes?: string;
 }
 
-export interface SkipRecord extends Place {
+export interface Skip extends Place {
   reason: SkipReason;
   detail: string;
 }
 
-export interface ErrorRecord extends Place {
+export interface Failure extends Place {
   message: string;
 }
 
-export interface WarningRecord extends Place {
+export interface Warning extends Place {
   message: string;
 }
 
@@ -98,9 +98,9 @@ export interface ScanResult {
   groups: Group[];
   /** Every verified pair, ordered by (a, b). */
   pairs: ScoredPair[];
-  skipped: SkipRecord[];
-  errors: ErrorRecord[];
-  warnings: WarningRecord[];
+  skipped: Skip[];
+  errors: Failure[];
+  warnings: Warning[];
   stats: ScanStats;
   /** Wall time of the scan; not part of machine output (which must be reproducible). */
   elapsedMs: number;
@@ -114,7 +114,7 @@ export interface ScanResult {
 }
 
 export type ScanEvent =
-  | { type: 'skip'; skip: SkipRecord }
-  | { type: 'error'; error: ErrorRecord }
-  | { type: 'warning'; warning: WarningRecord }
+  | { type: 'skip'; skip: Skip }
+  | { type: 'error'; error: Failure }
+  | { type: 'warning'; warning: Warning }
   | { type: 'progress'; done: number; total: number };

@@ -20,6 +20,7 @@ import { repositoryRoot, warn } from '../output.js';
 import type { DedupCommand, Given } from '../program.js';
 import { ProgressBar, showProgress } from '../progress.js';
 import { type Merged, mergeSettings } from '../settings.js';
+import { onInterrupt } from '../signals.js';
 
 /** Config file keys about scan's report and gating: they do not apply to dedup. */
 const SCAN_REPORT_KEYS = ['format', 'output', 'exitZero', 'baseline', 'updateBaseline', 'maxGroups', 'explain', 'passages', 'context'];
@@ -69,19 +70,11 @@ function printedConfig(merged: Merged<DedupCommand>, input: DedupInput): string 
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-/** A signal stops the run: what was written under temporary names is removed, exit 130/143. */
+/** A signal stops the run: what was written under temporary names is removed (see signals.ts). */
 function onSignals(targets: readonly string[]): () => void {
-  const handler = (signal: NodeJS.Signals) => {
+  return onInterrupt(() => {
     for (const t of targets) removeTemps(path.resolve(bytesOf(process.cwd()), bytesOf(t)));
-    warn(`interrupted (${signal}): the output was not completed; temporary files removed`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+  });
 }
 
 export async function runDedup(given: DedupCommand, flags: Given): Promise<number> {
