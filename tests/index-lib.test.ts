@@ -18,7 +18,7 @@ import {
   scanWithIndex,
   verifyIndex,
 } from '../src/api.js';
-import { mayMatch, signaturesMayMatch } from '../src/engine/steps.js';
+import { mayMatch, signaturesMayMatch } from '../src/core/similarity.js';
 import { IndexPaths } from '../src/index/open.js';
 import { ROOT } from './helpers.js';
 import { MemoryStore } from './memory-store.js';

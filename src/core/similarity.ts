@@ -84,3 +84,32 @@ export function meetsThreshold(metric: Metric, threshold: number, s: Scores): bo
 export function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
+
+type MatchSettings = { metric: Metric; threshold: number };
+
+/**
+ * The cheap tests before exact verification: can documents of these sizes reach the threshold,
+ * and is the signatures' estimate not far below what it needs?
+ */
+export function mayMatch(settings: MatchSettings, sizeA: number, sizeB: number, sigA: Uint32Array, sigB: Uint32Array): boolean {
+  const { metric, threshold } = settings;
+  if (!sizesCanMatch(metric, threshold, sizeA, sizeB)) return false;
+  return estimateCanMatch(sigA, sigB, jaccardFloor(metric, threshold, sizeA, sizeB));
+}
+
+/**
+ * mayMatch for signatures compared elsewhere (many at once): a pair of these sizes whose
+ * signatures, of `k` values, agree in `agreeing` positions.
+ */
+export function signaturesMayMatch(settings: MatchSettings, sizeA: number, sizeB: number, agreeing: number, k: number): boolean {
+  const { metric, threshold } = settings;
+  if (!sizesCanMatch(metric, threshold, sizeA, sizeB)) return false;
+  return estimateKeeps(agreeing / k, k, jaccardFloor(metric, threshold, sizeA, sizeB));
+}
+
+/** Exact scores of a pair, or undefined when it is below the threshold. */
+export function scorePair(settings: MatchSettings, a: Uint32Array, b: Uint32Array): Scores | undefined {
+  const { metric, threshold } = settings;
+  const s = exactScores(a, b, sharedNeeded(metric, threshold, a.length, b.length));
+  return meetsThreshold(metric, threshold, s) ? s : undefined;
+}

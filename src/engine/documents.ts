@@ -29,7 +29,7 @@ export interface Doc {
   spill?: SpillPlace;
 }
 
-export function fileLoadTask(f: InputFile, index: number, settings: ResolvedOptions): FileLoadTask {
+export function fileLoadTask(f: InputFile, index: number, settings: Pick<ResolvedOptions, 'maxFileSize'>): FileLoadTask {
   const document = f.kind.document ?? 'text';
   return { index, path: f.path, absPath: f.absPath, size: f.size, kind: document, gzip: f.kind.gzip, maxFileSize: settings.maxFileSize, wantSet: true };
 }
@@ -90,7 +90,7 @@ const RECORD_BATCH = 4096;
 const RECORD_BATCH_CHARS = 8 << 20;
 
 /** What names a file, or a place in it. */
-function placeOf(f: InputFile, at?: Partial<RecordPlace>): Place {
+export function placeOf(f: InputFile, at?: Partial<RecordPlace>): Place {
   const p: Place = { path: f.path };
   if (at?.line !== undefined) {
     p.path = `${f.path}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
@@ -120,6 +120,7 @@ export async function loadDocuments(files: readonly InputFile[], settings: Resol
     if (r.status !== 'error' && r.warning) log.warning({ ...place, message: r.warning });
     if (r.status === 'error') return log.error({ ...place, message: r.message });
     if (r.status === 'skip') return log.skip({ ...place, reason: r.reason, detail: r.detail });
+    if (r.status === 'unchanged') throw new Error('a scan loads every file: none is unchanged');
     let set = r.set;
     if (set && kept + set.byteLength > settings.memoryBudget) set = null;
     if (set) kept += set.byteLength;

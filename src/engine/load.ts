@@ -26,6 +26,11 @@ export interface FileLoadTask {
   wantSet: boolean;
   /** A set made outside the shared memory is returned as it is, not spilled (see WorkPool.loadAhead). */
   apart?: boolean;
+  /**
+   * The content hash the file had (the index's entry): when its extracted text still has it,
+   * the result is `unchanged` and nothing is sketched.
+   */
+  unlessHash?: string;
 }
 
 /** Text already read (a record of a JSONL, JSON or CSV file) to sketch. */
@@ -60,7 +65,9 @@ export type LoadResult =
       warning?: string;
     }
   | { index: number; status: 'skip'; reason: SkipReason; detail: string; warning?: string }
-  | { index: number; status: 'error'; message: string };
+  | { index: number; status: 'error'; message: string }
+  /** The file's text still has the task's `unlessHash`: not sketched. */
+  | { index: number; status: 'unchanged'; warning?: string };
 
 export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   if ('text' in task) {
@@ -69,6 +76,7 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   }
   // a Buffer path arrives from another thread as a plain Uint8Array
   const file = typeof task.absPath === 'string' ? task.absPath : Buffer.from(task.absPath);
+  if (task.unlessHash !== undefined) return loadUnlessUnchanged(task, file, task.unlessHash, sketcher);
   if (task.kind === 'text' && !task.gzip && task.size <= ASCII_FILE_BYTES && task.size <= task.maxFileSize && sketcher.readsAscii) {
     const fast = loadAscii(task, file, sketcher);
     if (fast) return fast;
@@ -149,6 +157,16 @@ function loadAscii(task: FileLoadTask, file: FsPath, sketcher: Sketcher): LoadRe
   if (!wide) return null;
   const r = read.warning ? { encoding: read.encoding, bytes: n, warning: read.warning } : { encoding: read.encoding, bytes: n };
   return loaded(task, r, wide, read.text.length, contentHash(read.text), 'empty file');
+}
+
+/** A file read whole and hashed first: sketched only when its text changed. */
+function loadUnlessUnchanged(task: FileLoadTask, file: FsPath, known: string, sketcher: Sketcher): LoadResult {
+  const r = readTextFile(file, task.size, task.maxFileSize, task.gzip);
+  if (!r.ok) return notLoaded(task.index, r);
+  const text = extractText(r.text, task.kind);
+  const hash = contentHash(text);
+  if (hash === known) return r.warning ? { index: task.index, status: 'unchanged', warning: r.warning } : { index: task.index, status: 'unchanged' };
+  return loaded(task, r, sketcher.sketch(text), text.length, hash, 'empty file');
 }
 
 function notLoaded(index: number, r: Exclude<ReadOutcome, { ok: true }>): LoadResult {

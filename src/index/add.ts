@@ -6,15 +6,16 @@
  */
 import { lstatSync } from 'node:fs';
 import { bandKeys } from '../core/lsh.js';
+import { fileLoadTask, placeOf } from '../engine/documents.js';
+import { collectInputs, type InputFile, type Inputs } from '../engine/inputs.js';
 import type { LoadResult } from '../engine/load.js';
+import { RunLog } from '../engine/log.js';
 import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
-import { Sketcher } from '../engine/sketch.js';
-import { collectFiles, type FileToRead, fileLoadTask, type LoadedDocument, loadedFile, RunRecords, readDocument, sketchDocument } from '../engine/steps.js';
 import { NearDupError } from '../model/errors.js';
 import type { ResolvedIndexOptions } from '../model/settings.js';
 import type { Failure, Skip, Warning } from '../model/types.js';
 import { type IndexOptionsInput, indexSettingsOf, resolveIndexOptions } from '../options/index-db.js';
-import { type IndexHooks, type IndexPaths, openIndex } from './open.js';
+import { type IndexHooks, type IndexPaths, openIndex, RECORDS_NOT_INDEXED } from './open.js';
 import type { BatchOutcome, NewEntry } from './store/store.js';
 
 export interface IndexAddResult {
@@ -44,21 +45,22 @@ export interface IndexAddResult {
   elapsedMs: number;
 }
 
-function entryOf(key: string, d: LoadedDocument, o: ResolvedIndexOptions): NewEntry {
-  const { contentHash, kind, encoding, bytes, chars, units } = d.info;
+/** The entry of a file loaded (read and sketched) under `key`. */
+function entryOf(key: string, file: InputFile, r: Extract<LoadResult, { status: 'ok' }>, o: ResolvedIndexOptions): NewEntry {
+  const { contentHash, encoding, bytes, chars, units, shingles } = r.meta;
   const entry: NewEntry = {
     key,
     contentHash,
-    kind,
+    kind: file.kind.document ?? 'text',
     encoding,
     bytes,
     chars,
     units,
-    shingleCount: d.shingles.length,
-    signature: d.signature,
-    bandKeys: bandKeys(d.signature, o.bands, o.rows),
+    shingleCount: shingles,
+    signature: r.signature,
+    bandKeys: bandKeys(r.signature, o.bands, o.rows),
   };
-  if (o.storeShingles) entry.shingles = d.shingles;
+  if (o.storeShingles && r.set) entry.shingles = r.set;
   return entry;
 }
 
@@ -76,18 +78,20 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
   if (paths.includes('-')) {
     throw new NearDupError('EUSAGE', "index add cannot read standard input ('-'): the index keeps files by their path; save the input to a file and add that");
   }
-  const records = new RunRecords(hooks.onEvent);
+  const log = new RunLog(hooks.onEvent);
   const index = await openIndex(input, 'create', hooks);
   let pool: WorkPool | undefined;
+  let inputs: Inputs | undefined;
   try {
     const { store } = index;
     // A new index records this run's settings; if another writer created it first, its settings win.
     const recorded = await store.initSettings(indexSettingsOf(index.options));
     const options = resolveIndexOptions(input, recorded);
-    const { files, found } = collectFiles(paths.length ? paths : ['.'], options, records);
-    const sketcher = new Sketcher(options);
-    // new files are read and sketched in worker threads, a batch ahead: the next batch loads
-    // while this thread writes one (sets in memory of their own, let go once written)
+    inputs = await collectInputs(paths, options, log, { follow: options.follow, documentsOnly: RECORDS_NOT_INDEXED, stdin: input.stdin });
+    const { files } = inputs;
+    // files are read and sketched in worker threads, a batch ahead: the next batch loads while
+    // this thread writes one (sets in memory of their own, let go once written); a file the
+    // index holds is sketched only if its text changed
     const bytes = files.reduce((n, f) => n + f.size, 0);
     const threads = options.threads || (smallScan(files.length, bytes) ? 1 : defaultThreads());
     pool = new WorkPool(options, threads, 0);
@@ -95,65 +99,64 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     const merge = (o: BatchOutcome) => {
       for (const k of ['added', 'replaced', 'unchanged', 'removed'] as const) outcome[k].push(...o[k]);
     };
-    const batches: { batch: FileToRead[]; keys: string[]; known: Map<string, string> }[] = [];
+    const batches: { batch: InputFile[]; keys: string[]; known: Map<string, string> }[] = [];
     for (let start = 0; start < files.length; start += options.batchSize) {
       const batch = files.slice(start, start + options.batchSize);
       batches.push({ batch, keys: batch.map((f) => index.paths.keyOf(String(f.absPath))), known: new Map() });
     }
-    // looks the batch's files up and sends the new ones to the workers (they go on while this
-    // thread writes the batch before)
+    // looks the batch's files up and sends them to the workers (they go on while this thread
+    // writes the batch before)
     const startBatch = async (b: number): Promise<{ loads: Promise<LoadResult[]> }> => {
       const { batch, keys } = batches[b]!;
       const known = await store.lookup(keys);
       batches[b]!.known = known;
-      const loads = pool!.loadAhead(batch.flatMap((f, i) => (known.has(keys[i]!) ? [] : [fileLoadTask(f, options.maxFileSize, i)])));
+      const tasks = batch.map((f, i) => {
+        const task = fileLoadTask(f, i, options);
+        const hash = known.get(keys[i]!);
+        if (hash !== undefined) task.unlessHash = hash;
+        return task;
+      });
+      const loads = pool!.loadAhead(tasks);
       // (a failure is seen when the results are awaited)
       loads.catch(() => {});
       return { loads };
     };
     let next = batches.length ? await startBatch(0) : undefined;
     for (let b = 0; b < batches.length; b++) {
-      const loads = new Map<number, LoadResult>();
-      for (const r of await next!.loads) loads.set(r.index, r);
+      const loads = await next!.loads;
       next = b + 1 < batches.length ? await startBatch(b + 1) : undefined;
       const { batch, keys, known } = batches[b]!;
       const start = b * options.batchSize;
       const put: NewEntry[] = [];
       const remove: string[] = [];
       for (let i = 0; i < batch.length; i++) {
-        records.emit({ type: 'progress', done: start + i, total: files.length });
+        log.emit({ type: 'progress', done: start + i, total: files.length });
         const key = keys[i]!;
-        if (!known.has(key)) {
-          // new to the index: read and sketched in one step (plain ASCII from its bytes)
-          const loaded = loadedFile(loads.get(i)!, batch[i]!, records);
-          if (loaded) put.push(entryOf(key, loaded, options));
-          continue;
+        const file = batch[i]!;
+        const r = loads[i]!;
+        const place = placeOf(file);
+        if (r.status !== 'error' && r.warning) log.warning({ ...place, message: r.warning });
+        if (r.status === 'unchanged') outcome.unchanged.push(key);
+        else if (r.status === 'ok') put.push(entryOf(key, file, r, options));
+        else if (r.status === 'error')
+          log.error({ ...place, message: r.message }); // unreadable: its entry stays
+        else {
+          log.skip({ ...place, reason: r.reason, detail: r.detail });
+          // skipped now (binary, too large, empty): its entry goes
+          if (known.has(key)) remove.push(key);
         }
-        const skippedBefore = records.skipped.length;
-        const doc = readDocument(batch[i]!, options.maxFileSize, records);
-        if (!doc) {
-          // skipped now (binary, too large): its entry goes; unreadable: its entry stays
-          if (records.skipped.length > skippedBefore && known.has(key)) remove.push(key);
-          continue;
-        }
-        if (known.get(key) === doc.contentHash) {
-          outcome.unchanged.push(key);
-          continue;
-        }
-        const loaded = sketchDocument(doc, sketcher, 0, records);
-        if (loaded) put.push(entryOf(key, loaded, options));
-        else if (known.has(key)) remove.push(key); // now empty
       }
       merge(await store.write({ put, remove }));
     }
-    records.emit({ type: 'progress', done: files.length, total: files.length });
+    log.emit({ type: 'progress', done: files.length, total: files.length });
     if (options.prune) {
       const gone = (await store.keys()).filter((k) => !exists(index.paths.absOf(k)));
       merge(await store.write({ put: [], remove: gone }));
     }
-    return summarize(index.paths, options, outcome, found, records, await store.count(), started);
+    return summarize(index.paths, options, outcome, inputs.found, log, await store.count(), started);
   } finally {
     await pool?.close();
+    inputs?.close();
     await index.close();
   }
 }
@@ -163,7 +166,7 @@ function summarize(
   settings: ResolvedIndexOptions,
   outcome: BatchOutcome,
   files: number,
-  records: RunRecords,
+  log: RunLog,
   documents: number,
   started: number,
 ): IndexAddResult {
@@ -177,16 +180,16 @@ function summarize(
       updated: outcome.replaced.length,
       unchanged: outcome.unchanged.length,
       removed: outcome.removed.length,
-      skipped: records.skipped.length,
-      failed: records.errors.length,
+      skipped: log.skipped.length,
+      failed: log.errors.length,
       documents,
     },
     added: shown(outcome.added),
     updated: shown(outcome.replaced),
     removed: shown(outcome.removed),
-    skipped: records.skipped,
-    errors: records.errors,
-    warnings: records.warnings,
+    skipped: log.skipped,
+    errors: log.errors,
+    warnings: log.warnings,
     elapsedMs: performance.now() - started,
   };
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { bandKeys } from '../core/lsh.js';
 import { minhashSignature } from '../core/minhash.js';
-import { RunRecords } from '../engine/steps.js';
+import { RunLog } from '../engine/log.js';
 import { describeError } from '../model/errors.js';
 import type { IndexSettings } from '../model/settings.js';
 import type { Failure } from '../model/types.js';
@@ -29,7 +29,7 @@ export interface IndexRemoveResult {
  */
 export async function removeFromIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexRemoveResult> {
   const started = performance.now();
-  const records = new RunRecords(hooks.onEvent);
+  const log = new RunLog(hooks.onEvent);
   const index = await openIndex(input, 'write', hooks);
   try {
     const keys = await index.store.keys();
@@ -38,15 +38,15 @@ export async function removeFromIndex(paths: readonly string[], input: IndexOpti
       const prefix = index.paths.keyOf(path.resolve(p));
       const under = (k: string) => prefix === '' || k === prefix || k.startsWith(`${prefix}/`);
       const matched = keys.filter(under);
-      if (matched.length === 0) records.error({ path: p, message: `not in index ${index.options.db}` });
+      if (matched.length === 0) log.error({ path: p, message: `not in index ${index.options.db}` });
       for (const k of matched) remove.add(k);
     }
-    const removed = records.errors.length ? [] : (await index.store.write({ put: [], remove: [...remove] })).removed;
+    const removed = log.errors.length ? [] : (await index.store.write({ put: [], remove: [...remove] })).removed;
     return {
       db: index.options.db,
       removed: removed.map((k) => index.paths.displayOf(k)).sort(),
       documents: await index.store.count(),
-      errors: records.errors,
+      errors: log.errors,
       elapsedMs: performance.now() - started,
     };
   } finally {

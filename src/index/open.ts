@@ -11,6 +11,10 @@ import { INDEX_DEFAULTS, type IndexOptionsInput, resolveIndexOptions } from '../
 import { openIndexStore } from './store/open.js';
 import type { IndexStore, OpenMode } from './store/store.js';
 
+/** Why the index (index add, index query, scan --db) passes over a JSONL, JSON or CSV file. */
+export const RECORDS_NOT_INDEXED =
+  'a record file (.jsonl, .json, .csv): the index takes documents, not records; neardup scan (without --db) compares its records';
+
 export interface IndexHooks {
   /** Skips, errors, warnings and progress, as they happen. */
   onEvent?: (event: ScanEvent) => void;

@@ -8,32 +8,23 @@
  * An indexed entry for the same file as a given document is left out: the file is compared in
  * its current form, not with its own past.
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { bandKeys, LSH_RECALL, lshRecall } from '../core/lsh.js';
-import { meetsThreshold, type Scores, scoresOf, sharedNeeded } from '../core/similarity.js';
-import { inputRoots, STDIN_NAME, spoolStdin } from '../corpus/roots.js';
+import { meetsThreshold, type Scores, scorePair, scoresOf, sharedNeeded, signaturesMayMatch } from '../core/similarity.js';
+import { type Doc, loadDocuments } from '../engine/documents.js';
+import { assembleResult } from '../engine/group.js';
+import { collectInputs, type Inputs, STDIN_NAME } from '../engine/inputs.js';
+import { loadDocument } from '../engine/load.js';
+import { RunLog } from '../engine/log.js';
+import { matchDocuments } from '../engine/match.js';
+import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
 import { Sketcher } from '../engine/sketch.js';
-import {
-  assembleResult,
-  byPath,
-  collectFiles,
-  type FileToRead,
-  type LoadedDocument,
-  mayMatch,
-  RunRecords,
-  readDocument,
-  scorePair,
-  signaturesMayMatch,
-  sketchDocument,
-  type WalkSettings,
-} from '../engine/steps.js';
-import { candidatePairs, unpackPair } from '../kernels/candidates.js';
 import { QueryKernel } from '../kernels/store.js';
 import { describeError, NearDupError } from '../model/errors.js';
 import type { ResolvedOptions } from '../model/settings.js';
-import type { DocumentInfo, FsPath, Group, ScanResult, ScoredPair } from '../model/types.js';
+import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../model/types.js';
 import type { IndexOptionsInput } from '../options/index-db.js';
-import { type IndexHooks, type IndexPaths, openIndex } from './open.js';
+import { type IndexHooks, type IndexPaths, openIndex, RECORDS_NOT_INDEXED } from './open.js';
 import type { StoredEntry } from './store/store.js';
 
 /** What a match with an indexed document was verified on. */
@@ -108,15 +99,16 @@ interface IndexHit {
 
 async function searchIndex(paths: readonly string[], input: IndexOptionsInput, hooks: IndexHooks, withinInput: boolean): Promise<IndexScanResult> {
   const started = performance.now();
-  const records = new RunRecords(hooks.onEvent);
+  const log = new RunLog(hooks.onEvent);
   const index = await openIndex(input, 'read', hooks);
-  const spool: Spool = {};
+  let inputs: Inputs | undefined;
+  let pool: WorkPool | undefined;
   try {
     const { store, options } = index;
     if (!index.recorded) throw new NearDupError('EINDEX', `index ${options.db} is empty: nothing has been added to it yet`);
     const recall = lshRecall(options);
     if (recall < LSH_RECALL) {
-      records.warning({
+      log.warning({
         path: options.db,
         message:
           `its ${options.bands}×${options.rows} bands make a pair at ${options.metric} ${options.threshold} a candidate with ` +
@@ -124,50 +116,29 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       });
     }
 
-    const roots = await inputRoots(paths, options, () => input.stdin ?? process.stdin);
-    const { files, found } = await filesOf(roots, options, records, spool, () => input.stdin ?? process.stdin);
-    const sketcher = new Sketcher(options);
-    const docs: LoadedDocument[] = [];
+    inputs = await collectInputs(paths, options, log, { follow: options.follow, stdin: input.stdin, documentsOnly: RECORDS_NOT_INDEXED });
+    const { files } = inputs;
+    // every set is kept in memory: the index's candidates are verified on them
+    const settings: ResolvedOptions = { ...options, memoryBudget: Infinity };
+    const bytes = files.reduce((n, f) => n + f.size, 0);
+    pool = new WorkPool(settings, options.threads || (smallScan(files.length, bytes) ? 1 : defaultThreads()), Infinity);
+    const docs = await loadDocuments(files, settings, pool, log);
     // the index keys of the given files: their own entries are left out
-    const given = new Set<string>();
-    files.forEach((file, i) => {
-      records.emit({ type: 'progress', done: i, total: files.length });
-      const read = readDocument(file, options.maxFileSize, records);
-      const loaded = read && sketchDocument(read, sketcher, docs.length, records);
-      if (loaded) docs.push(loaded);
-      given.add(index.paths.keyOf(String(file.absPath)));
-    });
-    records.emit({ type: 'progress', done: files.length, total: files.length });
-
-    const keys = docs.map((d) => bandKeys(d.signature, options.bands, options.rows));
-    const inputPairs: ScoredPair[] = [];
-    let candidates = 0;
-    if (withinInput) {
-      const flat = new Uint32Array(docs.length * options.bands);
-      keys.forEach((k, d) => flat.set(k, d * options.bands));
-      const { pairs: packed } = candidatePairs(flat, docs.length, options.bands, () => true);
-      candidates += packed.length;
-      for (const code of packed) {
-        const [i, j] = unpackPair(code);
-        const a = docs[i]!;
-        const b = docs[j]!;
-        if (!mayMatch(options, a.shingles.length, b.shingles.length, a.signature, b.signature)) continue;
-        const s = scorePair(options, a.shingles, b.shingles);
-        if (s) inputPairs.push({ a: i, b: j, jaccard: s.jaccard, containment: s.containment });
-      }
-    }
+    const given = new Set(files.map((file) => index.paths.keyOf(String(file.absPath))));
+    const sketcher = new Sketcher(options);
 
     // Candidates in the index, by document: the cheap tests (sizes, signatures) on all of them
     // at once, then exact verification of what is left, on stored shingles as they decode.
+    let candidates = 0;
     const storeShingles = index.recorded.storeShingles;
     const kernel = new QueryKernel();
-    const reread = new Rereader(index.paths, sketcher, records);
+    const reread = new Rereader(index.paths, sketcher, log);
     const verified: { doc: number; id: number; jaccard: number; containment: number }[] = [];
     for (let d = 0; d < docs.length; d++) {
       const doc = docs[d]!;
-      const own = doc.shingles;
+      const own = doc.set!;
       const k = doc.signature.length;
-      const sketches = await store.candidateSketches(keys[d]!);
+      const sketches = await store.candidateSketches(bandKeys(doc.signature, options.bands, options.rows));
       if (sketches.signatures.length !== sketches.ids.length * k) {
         throw new NearDupError('EINDEX', `index ${options.db} is damaged: its signatures are not of ${k} values (run neardup index verify)`);
       }
@@ -199,7 +170,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
           if (bytes) present.push({ id, size, bytes, needed: sharedNeeded(options.metric, options.threshold, own.length, size) });
           else {
             const [entry] = await store.entries([id]);
-            records.error({
+            log.error({
               path: index.paths.displayOf(entry!.key),
               message: 'indexed document cannot be verified: its shingles are missing (run neardup index verify)',
             });
@@ -225,16 +196,22 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
         }
       }
     }
+    // the given documents with each other, as scan compares them (after the index: the signatures move)
+    let inputPairs: ScoredPair[] = [];
+    if (withinInput) {
+      const timings = { walk: 0, load: 0, candidates: 0, verify: 0, group: 0 };
+      const matched = await matchDocuments(docs, files, settings, pool, timings);
+      inputPairs = matched.scored;
+      candidates += matched.candidates;
+    }
     // the matched documents' metadata, once each
     const matched = [...new Set(verified.map((f) => f.id))].sort((x, y) => x - y);
     const entries = new Map((await store.entries(matched)).map((e) => [e.id, e]));
     const source: VerificationSource = storeShingles ? 'index' : 'file';
     const hits: IndexHit[] = verified.map((f) => ({ doc: f.doc, entry: entries.get(f.id)!, jaccard: f.jaccard, containment: f.containment, source }));
 
-    return {
-      ...combine(docs, inputPairs, hits, index.paths, options, found, candidates, records, started),
-      // what standard input gave, for --explain (its file is removed below)
-      ...(spool.file && docs.some((d) => d.info.path === STDIN_NAME) ? { stdin: readFileSync(spool.file) } : {}),
+    const result: IndexScanResult = {
+      ...combine(docs, inputPairs, hits, index.paths, options, inputs.found, candidates, log, started),
       index: {
         db: options.db,
         documents: await store.count(),
@@ -242,55 +219,15 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
         verifiedWith: { index: hits.filter((h) => h.source === 'index').length, file: hits.filter((h) => h.source === 'file').length },
       },
     };
+    // what standard input gave, for --explain (its file is removed below)
+    const stdin = inputs.stdin();
+    if (stdin && docs.some((d) => d.info.path === STDIN_NAME)) result.stdin = stdin;
+    return result;
   } finally {
+    await pool?.close();
+    inputs?.close();
     await index.close();
-    if (spool.dir) rmSync(spool.dir, { recursive: true, force: true });
   }
-}
-
-/** Standard input copied to a file (`file`) in a temporary folder (`dir`, removed at the end). */
-interface Spool {
-  dir?: string;
-  file?: string;
-}
-
-/**
- * The files to compare: those the walk finds from `roots`, and standard input (`-`) as one
- * document, copied to a file in a temporary folder (`spool.dir`, for the caller to remove), in
- * path order as scan has them.
- */
-async function filesOf(
-  roots: readonly FsPath[],
-  options: ResolvedOptions & WalkSettings,
-  records: RunRecords,
-  spool: Spool,
-  stdin: () => NodeJS.ReadableStream,
-): Promise<{ files: FileToRead[]; found: number }> {
-  const walked = collectFiles(
-    roots.filter((r) => r !== '-'),
-    options,
-    records,
-  );
-  const dashes = roots.filter((r) => r === '-').length;
-  if (dashes === 0) return walked;
-  const { files } = walked;
-  if (options.stdinFormat === 'jsonl') {
-    records.error({
-      path: STDIN_NAME,
-      message: `--stdin-format jsonl: the index takes documents, not records; neardup scan (without --db) compares the records`,
-    });
-  } else {
-    const { dir, file, size } = await spoolStdin(stdin());
-    spool.dir = dir;
-    spool.file = file;
-    files.push({ path: STDIN_NAME, absPath: file, size, kind: 'text', gzip: false });
-    files.sort(byPath);
-  }
-  // standard input is read once: a second `-` is a path given twice
-  for (let extra = dashes - 1; extra > 0; extra--) {
-    records.skip({ path: STDIN_NAME, reason: 'duplicate-path', detail: "standard input ('-') given more than once: read once" });
-  }
-  return { files, found: walked.found + dashes };
 }
 
 /**
@@ -298,14 +235,14 @@ async function filesOf(
  * indexed ones marked, pairs renumbered and ordered by (a, b).
  */
 function combine(
-  docs: LoadedDocument[],
+  docs: Doc[],
   inputPairs: ScoredPair[],
   hits: IndexHit[],
   paths: IndexPaths,
   options: ResolvedOptions,
   found: number,
   candidates: number,
-  records: RunRecords,
+  log: RunLog,
   started: number,
 ) {
   const matched = new Map<number, StoredEntry>();
@@ -326,7 +263,7 @@ function combine(
     ...inputPairs.map((p) => pair(position.get(`d${p.a}`)!, position.get(`d${p.b}`)!, p)),
     ...hits.map((h) => pair(position.get(`d${h.doc}`)!, position.get(`e${h.entry.id}`)!, h, h.source)),
   ].sort((x, y) => x.a - y.a || x.b - y.b);
-  return assembleResult({ settings: options, documents, pairs, compared: docs.map((d) => d.info), found, candidates, records, started });
+  return assembleResult({ settings: options, documents, pairs, compared: docs.map((d) => d.info), found, candidates, verified: pairs.length, log, started });
 }
 
 function entryInfo(e: StoredEntry, paths: IndexPaths): DocumentInfo {
@@ -353,7 +290,7 @@ class Rereader {
   constructor(
     private readonly paths: IndexPaths,
     private readonly sketcher: Sketcher,
-    private readonly records: RunRecords,
+    private readonly log: RunLog,
   ) {}
 
   shingles(entry: StoredEntry): Uint32Array | undefined {
@@ -365,7 +302,7 @@ class Rereader {
     const path = this.paths.displayOf(entry.key);
     const absPath = this.paths.absOf(entry.key);
     const fail = (why: string) => {
-      this.records.error({ path, message: `indexed document cannot be verified: ${why}` });
+      this.log.error({ path, message: `indexed document cannot be verified: ${why}` });
       return undefined;
     };
     let size: number;
@@ -374,10 +311,12 @@ class Rereader {
     } catch (err) {
       return fail(`${describeError(err)} (neardup index add --prune removes entries whose files are gone)`);
     }
-    const scratch = new RunRecords();
-    const doc = readDocument({ path, absPath, size, kind: entry.kind, gzip: /\.gz$/i.test(path) }, Infinity, scratch);
-    if (!doc) return fail(scratch.errors[0]?.message ?? scratch.skipped[0]?.detail ?? 'cannot read');
-    if (doc.contentHash !== entry.contentHash) return fail('the file changed since it was indexed (run neardup index add on it)');
-    return this.sketcher.shingles(doc.text).shingles;
+    // read and sketched as when it was indexed (any size: it was indexed)
+    const r = loadDocument({ index: 0, path, absPath, size, kind: entry.kind, gzip: /\.gz$/i.test(path), maxFileSize: Infinity, wantSet: true }, this.sketcher);
+    if (r.status === 'error') return fail(r.message);
+    if (r.status === 'skip' && r.reason !== 'empty') return fail(r.detail);
+    if (r.status !== 'ok' || !r.set || r.meta.contentHash !== entry.contentHash)
+      return fail('the file changed since it was indexed (run neardup index add on it)');
+    return r.set;
   }
 }
