@@ -21,7 +21,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { ensureSpamAssassin, listFiles, ROOT } from './corpus.mjs';
 
-const { addToIndex, findNearDuplicates, indexStats, queryIndex } = await import(path.join(ROOT, 'dist', 'index.js'));
+const { addToIndex, findNearDuplicates, indexStats, queryIndex } = await import(path.join(ROOT, 'dist', 'api.js'));
 
 const write = !process.argv.includes('--no-write');
 // the machine may be shared: its load when the run starts and ends goes with the figures
@@ -99,7 +99,7 @@ for (const { name, options } of SETTINGS) {
   // runs one query (timed: open, sketch, candidates, verification, close). Each near-copy in 3
   // such processes: the machine is shared, so a single process's figure is partly the scheduler's.
   const firstCall = (file) => {
-    const script = `const m = await import(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
+    const script = `const m = await import(${JSON.stringify(path.join(ROOT, 'dist', 'api.js'))});
 const t = performance.now(); await m.queryIndex([${JSON.stringify(file)}], { db: ${JSON.stringify(db)} });
 console.log(performance.now() - t);`;
     return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));

@@ -9,7 +9,7 @@
 //
 // Scoring is bench/score.mjs (pair precision / recall / F1, adjusted Rand index of the groups).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,8 @@ const docs = process.env.NEARDUP_QUALITY_DOCS ?? path.join(here, 'quality-dev', 
 const labels = process.env.NEARDUP_QUALITY_LABELS ?? path.join(here, 'quality-dev', 'labels.jsonl');
 const bin = path.join(root, 'bin', 'neardup.js');
 const tmp = mkdtempSync(path.join(tmpdir(), 'neardup-quality-'));
+// removed however the benchmark ends
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 function score(reportPath) {
   return JSON.parse(execFileSync(process.execPath, [path.join(here, 'score.mjs'), labels, reportPath, '--json'], { encoding: 'utf8' }));
@@ -50,8 +52,8 @@ if (!args.includes('--sweep')) {
 }
 
 // --sweep: exact similarities for every pair of documents, for several shingle modes.
-const { Sketcher } = await import(path.join(root, 'dist', 'sketch', 'sketch.js'));
-const { exactScores } = await import(path.join(root, 'dist', 'match', 'verify.js'));
+const { Sketcher } = await import(path.join(root, 'dist', 'engine', 'sketch.js'));
+const { exactScores } = await import(path.join(root, 'dist', 'core', 'similarity.js'));
 const { extractText, kindFromPath } = await import(path.join(root, 'dist', 'corpus', 'extract.js'));
 const { readTextFile } = await import(path.join(root, 'dist', 'corpus', 'read.js'));
 
