@@ -15,18 +15,10 @@ export { type DedupCounts, type DedupHooks, type DedupInput, type DedupResult, d
 export { type GroupPlan, type Plan, planDedup, type Removal, survivor } from './dedup/plan.js';
 export { findNearDuplicates, type ScanHooks, type ScanInput, STDIN_NAME } from './engine/scan.js';
 export { type Sketch, Sketcher } from './engine/sketch.js';
-export { addToIndex, type IndexAddResult } from './index/add.js';
-export { type IndexRemoveResult, type IndexStatsResult, type IndexVerifyResult, indexStats, removeFromIndex, verifyIndex } from './index/admin.js';
+export { addToIndex } from './index/add.js';
+export { indexStats, removeFromIndex, verifyIndex } from './index/admin.js';
 export type { IndexHooks } from './index/open.js';
-export {
-  type IndexMatchInfo,
-  type IndexPair,
-  type IndexScanResult,
-  isIndexScanResult,
-  queryIndex,
-  scanWithIndex,
-  type VerificationSource,
-} from './index/search.js';
+export { queryIndex, scanWithIndex } from './index/search.js';
 export { openIndexStore } from './index/store/open.js';
 export {
   type Batch,
@@ -36,9 +28,20 @@ export {
   type NewEntry,
   SCHEMA_VERSION as INDEX_SCHEMA_VERSION,
   type StoredEntry,
-  type StoreInfo,
 } from './index/store/store.js';
 export { type ErrorCode, NearDupError } from './model/errors.js';
+export {
+  type IndexAddResult,
+  type IndexMatchInfo,
+  type IndexPair,
+  type IndexRemoveResult,
+  type IndexScanResult,
+  type IndexStatsResult,
+  type IndexVerifyResult,
+  isIndexScanResult,
+  type StoreInfo,
+  type VerificationSource,
+} from './model/index-results.js';
 export type { IndexSettings, KeepPolicy, Metric, ResolvedDedupOptions, ResolvedIndexOptions, ResolvedOptions, ShingleSpec } from './model/settings.js';
 export type * from './model/types.js';
 export type { FsPath } from './model/types.js';

@@ -3,7 +3,8 @@
  * but the interface (a shared server backend would stand where this one does).
  */
 
-import type { Batch, BatchOutcome, IndexStore, NewEntry, StoredEntry, StoreInfo } from '../src/index/store/store.js';
+import type { Batch, BatchOutcome, IndexStore, NewEntry, StoredEntry } from '../src/index/store/store.js';
+import type { StoreInfo } from '../src/model/index-results.js';
 import { SCHEMA_VERSION } from '../src/index/store/store.js';
 import { encodeSortedU32 } from '../src/kernels/codec.js';
 import type { IndexSettings } from '../src/model/settings.js';

@@ -12,38 +12,11 @@ import type { LoadResult } from '../engine/load.js';
 import { RunLog } from '../engine/log.js';
 import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
 import { NearDupError } from '../model/errors.js';
+import type { IndexAddResult } from '../model/index-results.js';
 import type { ResolvedIndexOptions } from '../model/settings.js';
-import type { Failure, Skip, Warning } from '../model/types.js';
 import { type IndexOptionsInput, indexSettingsOf, resolveIndexOptions } from '../options/index-db.js';
 import { type IndexHooks, type IndexPaths, openIndex, RECORDS_NOT_INDEXED } from './open.js';
 import type { BatchOutcome, NewEntry } from './store/store.js';
-
-export interface IndexAddResult {
-  /** The index, as named. */
-  db: string;
-  settings: ResolvedIndexOptions;
-  counts: {
-    /** Files found by the walk (read, skipped or failed). */
-    files: number;
-    added: number;
-    updated: number;
-    unchanged: number;
-    /** Entries removed: files now skipped, and with prune, files gone. */
-    removed: number;
-    skipped: number;
-    failed: number;
-    /** Documents in the index afterwards. */
-    documents: number;
-  };
-  /** Paths (relative to the working folder), sorted. */
-  added: string[];
-  updated: string[];
-  removed: string[];
-  skipped: Skip[];
-  errors: Failure[];
-  warnings: Warning[];
-  elapsedMs: number;
-}
 
 /** The entry of a file loaded (read and sketched) under `key`. */
 function entryOf(key: string, file: InputFile, r: Extract<LoadResult, { status: 'ok' }>, o: ResolvedIndexOptions): NewEntry {

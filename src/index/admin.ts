@@ -6,22 +6,10 @@ import { bandKeys } from '../core/lsh.js';
 import { minhashSignature } from '../core/minhash.js';
 import { RunLog } from '../engine/log.js';
 import { describeError } from '../model/errors.js';
-import type { IndexSettings } from '../model/settings.js';
-import type { Failure } from '../model/types.js';
+import type { IndexRemoveResult, IndexStatsResult, IndexVerifyResult } from '../model/index-results.js';
 import type { IndexOptionsInput } from '../options/index-db.js';
 import { type IndexHooks, openIndex } from './open.js';
-import { SCHEMA_VERSION, type StoreInfo } from './store/store.js';
-
-export interface IndexRemoveResult {
-  db: string;
-  /** Paths removed (relative to the working folder), sorted. */
-  removed: string[];
-  /** Documents in the index afterwards. */
-  documents: number;
-  /** Paths given that match no entry: then nothing is removed. */
-  errors: Failure[];
-  elapsedMs: number;
-}
+import { SCHEMA_VERSION } from './store/store.js';
 
 /**
  * Removes the entries of the given files, and of every file under the given folders (the files
@@ -54,13 +42,6 @@ export async function removeFromIndex(paths: readonly string[], input: IndexOpti
   }
 }
 
-export interface IndexStatsResult {
-  db: string;
-  /** Undefined for an index nothing has been added to. */
-  settings: IndexSettings | undefined;
-  info: StoreInfo;
-}
-
 export async function indexStats(input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexStatsResult> {
   const index = await openIndex(input, 'read', hooks);
   try {
@@ -68,16 +49,6 @@ export async function indexStats(input: IndexOptionsInput = {}, hooks: IndexHook
   } finally {
     await index.close();
   }
-}
-
-export interface IndexVerifyResult {
-  db: string;
-  ok: boolean;
-  documents: number;
-  schemaVersion: number;
-  /** One line each: what is wrong, and where. */
-  problems: string[];
-  elapsedMs: number;
 }
 
 /**

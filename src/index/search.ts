@@ -21,40 +21,12 @@ import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
 import { Sketcher } from '../engine/sketch.js';
 import { QueryKernel } from '../kernels/store.js';
 import { describeError, NearDupError } from '../model/errors.js';
+import type { IndexPair, IndexScanResult, VerificationSource } from '../model/index-results.js';
 import type { ResolvedOptions } from '../model/settings.js';
-import type { DocumentInfo, Group, ScanResult, ScoredPair } from '../model/types.js';
+import type { DocumentInfo, ScoredPair } from '../model/types.js';
 import type { IndexOptionsInput } from '../options/index-db.js';
 import { type IndexHooks, type IndexPaths, openIndex, RECORDS_NOT_INDEXED } from './open.js';
 import type { StoredEntry } from './store/store.js';
-
-/** What a match with an indexed document was verified on. */
-export type VerificationSource = 'index' | 'file';
-
-export interface IndexPair extends ScoredPair {
-  /** Set on pairs with an indexed document: `index` (stored shingles) or `file` (the file read again). */
-  verifiedWith?: VerificationSource;
-}
-
-export interface IndexMatchInfo {
-  /** The index, as named. */
-  db: string;
-  /** Documents in the index. */
-  documents: number;
-  /** Indexed documents in the report. */
-  matched: number;
-  /** Pairs verified on stored shingles, and on files read again. */
-  verifiedWith: Record<VerificationSource, number>;
-}
-
-export interface IndexScanResult extends ScanResult {
-  pairs: IndexPair[];
-  groups: (Group & { pairs: IndexPair[] })[];
-  index: IndexMatchInfo;
-}
-
-export function isIndexScanResult(r: ScanResult): r is IndexScanResult {
-  return 'index' in r && (r as { index?: unknown }).index !== undefined;
-}
 
 /** For each given document, the indexed documents it near-duplicates. */
 export function queryIndex(paths: readonly string[], input: IndexOptionsInput = {}, hooks: IndexHooks = {}): Promise<IndexScanResult> {

@@ -6,9 +6,15 @@
  * (`"verifiedWith": "index"` for stored shingles, `"file"` for the indexed file read again),
  * and adds an `index` object. add, remove, stats and verify have their own small reports.
  */
-import type { IndexAddResult } from '../index/add.js';
-import type { IndexRemoveResult, IndexStatsResult, IndexVerifyResult } from '../index/admin.js';
-import { type IndexPair, type IndexScanResult, isIndexScanResult } from '../index/search.js';
+import {
+  type IndexAddResult,
+  type IndexPair,
+  type IndexRemoveResult,
+  type IndexScanResult,
+  type IndexStatsResult,
+  type IndexVerifyResult,
+  isIndexScanResult,
+} from '../model/index-results.js';
 import type { IndexSettings } from '../model/settings.js';
 import type { ScanResult } from '../model/types.js';
 import { VERSION } from '../model/version.js';

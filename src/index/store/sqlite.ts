@@ -22,6 +22,7 @@ import { bandKeys } from '../../core/lsh.js';
 import { decodeSortedU32, decodeU32LE, encodeU32LE, LITTLE_ENDIAN } from '../../kernels/codec.js';
 import { encodeSet } from '../../kernels/store.js';
 import { describeError, NearDupError } from '../../model/errors.js';
+import type { StoreInfo } from '../../model/index-results.js';
 import type { IndexSettings } from '../../model/settings.js';
 import { VERSION } from '../../model/version.js';
 import {
@@ -33,7 +34,6 @@ import {
   type OpenMode,
   SCHEMA_VERSION,
   type StoredEntry,
-  type StoreInfo,
 } from './store.js';
 
 /** Rows of the band table inserted by one statement. */

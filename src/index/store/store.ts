@@ -9,6 +9,7 @@
  * was built with. It never sketches, verifies or reports: that is src/index-db/.
  */
 
+import type { StoreInfo } from '../../model/index-results.js';
 import type { IndexSettings } from '../../model/settings.js';
 import type { DocumentKind, Encoding } from '../../model/types.js';
 
@@ -74,26 +75,6 @@ export interface BatchOutcome {
   replaced: string[];
   unchanged: string[];
   removed: string[];
-}
-
-export interface StoreInfo {
-  /** `sqlite`, or the name of another backend. */
-  backend: string;
-  /** Where the index lives, as the user named it. */
-  location: string;
-  schemaVersion: number;
-  documents: number;
-  /** Band entries (documents × bands when the index is sound). */
-  bandEntries: number;
-  /** Total distinct shingles over the documents. */
-  shingles: number;
-  /** Bytes of stored shingle sets (delta + varint) and of signatures. */
-  shingleBytes: number;
-  signatureBytes: number;
-  /** Bytes the index takes on disk, everything included (for SQLite: the file and its WAL). */
-  bytesOnDisk: number;
-  /** The neardup version that created the index. */
-  createdBy: string;
 }
 
 export type OpenMode = 'read' | 'write';
