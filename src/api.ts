@@ -44,7 +44,6 @@ export {
 } from './model/index-results.js';
 export type { IndexSettings, KeepPolicy, Metric, ResolvedDedupOptions, ResolvedIndexOptions, ResolvedOptions, ShingleSpec } from './model/settings.js';
 export type * from './model/types.js';
-export type { FsPath } from './model/types.js';
 export { VERSION } from './model/version.js';
 export { DEDUP_DEFAULTS, type DedupOptionsInput, KEEP_POLICIES, resolveDedupOptions } from './options/dedup.js';
 export { INDEX_DEFAULTS, type IndexOptionsInput, resolveIndexOptions } from './options/index-db.js';
