@@ -4,9 +4,9 @@
  */
 
 import type { Batch, BatchOutcome, IndexStore, NewEntry, StoredEntry } from '../src/index/store/store.js';
-import type { StoreInfo } from '../src/model/index-results.js';
 import { SCHEMA_VERSION } from '../src/index/store/store.js';
 import { encodeSortedU32 } from '../src/kernels/codec.js';
+import type { StoreInfo } from '../src/model/index-results.js';
 import type { IndexSettings } from '../src/model/settings.js';
 
 export class MemoryStore implements IndexStore {
