@@ -471,7 +471,7 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
     const place = { line: recordLine };
     const got = fields;
     const [bytes, wasQuoted, problem] = [size, quoted, bad];
-    [fields, size, quoted, bad] = [[], 0, false, undefined];
+    [fields, field, size, quoted, bad] = [[], [], 0, false, undefined];
     state = C.FieldStart;
     if (problem !== undefined) {
       yield { kind: 'error', ...place, message: problem };
