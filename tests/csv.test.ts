@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_AFTER_QUOTE, CSV_NOT_CLOSED, type CsvRow, csvParser } from '../src/corpus/csv.js';
+import { csvHeader } from '../src/corpus/raw-records.js';
 import { type RecordItem, readRecords } from '../src/corpus/records.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neardup-csv-'));
@@ -149,5 +150,12 @@ describe('CSV records', () => {
       [4, 'skip', 'too-large'],
       [6, 'b'],
     ]);
+  });
+
+  it("dedup's header is the row the scan takes for the header", async () => {
+    const file = put('\r\n"id"x,text\r\nid,text\r\n1,a\r\n');
+    expect((await csvHeader(file, false, Infinity))?.toString()).toBe('id,text\r\n');
+    const big = put('id,text,a long column name\nid,text\n1,a\n');
+    expect((await csvHeader(big, false, 10))?.toString()).toBe('id,text\n');
   });
 });

@@ -81,10 +81,13 @@ export function rawRecords(file: FsPath, format: Exclude<RecordFormat, 'json'>, 
   return format === 'jsonl' ? jsonlLines(bytes, wanted) : csvRecords(bytes, wanted);
 }
 
-/** A CSV file's header row (its first row that is not an empty line), line end included. */
-export async function csvHeader(file: FsPath, gzip: boolean): Promise<Buffer | undefined> {
+/**
+ * A CSV file's header row, line end included: the row the scan takes for the header (corpus/records.ts),
+ * the first that has no error, is not an empty line and is within the size limit.
+ */
+export async function csvHeader(file: FsPath, gzip: boolean, maxRecordBytes: number): Promise<Buffer | undefined> {
   const parser = csvParser({ raw: () => true });
-  const header = (rows: CsvRow[]) => rows.find((r) => !r.empty)?.raw;
+  const header = (rows: CsvRow[]) => rows.find((r) => r.error === undefined && !r.empty && r.size <= maxRecordBytes)?.raw;
   for await (const chunk of recordBytes(file, gzip, { skipped: 0, converted: false })) {
     const h = header(parser.feed(chunk));
     if (h) return h;
