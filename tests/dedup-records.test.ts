@@ -62,16 +62,10 @@ describe('raw CSV records', () => {
         const raw = await all(csvRecords(chunked(bytes, sizes)));
         expect(Buffer.concat(raw.map((r) => r.bytes)).equals(bytes)).toBe(true);
         const starts = new Set(raw.map((r) => r.line));
-        const errors = new Set<number>();
-        for await (const item of readRecords(file, 'csv', false, OPTS)) if (item.kind === 'error' && item.line !== undefined) errors.add(item.line);
         for (const rec of await parsed(file, 'csv')) {
           expect(starts.has(rec.line)).toBe(true);
-          // the raw record alone, under the header, parses to the same text (not checked after
-          // a record with an error: the parser then carries that record's last field over into
-          // the next one, a bug of corpus/records.ts left for its owner)
-          const at = raw.findIndex((x) => x.line === rec.line);
-          const r = raw[at]!;
-          if (at > 0 && errors.has(raw[at - 1]!.line)) continue;
+          // the raw record alone, under the header, parses to the same text
+          const r = raw.find((x) => x.line === rec.line)!;
           const alone = path.join(dir, `alone${n}.csv`);
           writeFileSync(alone, Buffer.concat([Buffer.from('text,b\n'), r.bytes]));
           const again = await parsed(alone, 'csv');
@@ -100,7 +94,7 @@ describe('raw CSV records', () => {
   it('finds the header: the first record that is not an empty line', async () => {
     const file = path.join(dir, 'header.csv');
     writeFileSync(file, '\n\r\nid,text\r\n1,a\r\n');
-    expect((await csvHeader(file, false))?.toString()).toBe('id,text\r\n');
+    expect((await csvHeader(file, false, Infinity))?.toString()).toBe('id,text\r\n');
   });
 });
 

@@ -6,7 +6,7 @@
  * The bytes are those the record parsers read (corpus/records.ts recordBytes: decompressed, a
  * UTF-8 byte-order mark dropped, UTF-16 converted to UTF-8); a record's bytes run from its first
  * byte to its line end included. JSONL: one line. CSV: a record may span lines (line breaks
- * inside quotes); its end is found the way the CSV parser finds it (same states, same line count).
+ * inside quotes); its rows are read by the one CSV parser (corpus/csv.ts), the scan's.
  *
  * Each kept record is checked against the parser's own reading of the file (readRecords, run
  * alongside): a record must start at that line and its text must have the content hash the scan
@@ -14,6 +14,7 @@
  */
 
 import type { FsPath } from '../model/types.js';
+import { type CsvRow, csvParser } from './csv.js';
 import type { RecordFormat } from './inputs.js';
 import { type RecordItem, type RecordOptions, readRecords, recordBytes } from './records.js';
 
@@ -61,93 +62,17 @@ export async function* jsonlLines(chunks: AsyncIterable<Buffer>, wanted: (line: 
   if (want && !pieces.empty) yield { line, bytes: pieces.take() };
 }
 
-const enum C {
-  FieldStart,
-  Unquoted,
-  Quoted,
-  QuoteInQuoted,
-  SkipLine,
-}
-
 /**
- * CSV (RFC 4180, as corpus/records.ts parses it): every record, or only those `wanted` says yes
- * to (by their first line), each with its line end (CR, LF or CRLF). Empty lines come out as
- * records of a line end alone.
+ * CSV: every row, or only those `wanted` says yes to (by their first line), each with its line
+ * end (CR, LF or CRLF), as the one CSV parser (corpus/csv.ts) reads them for the scan. Empty
+ * lines come out as records of a line end alone.
  */
 export async function* csvRecords(chunks: AsyncIterable<Buffer>, wanted: (line: number) => boolean = () => true): AsyncGenerator<RawRecord> {
-  const pieces = new Pieces();
-  let state = C.FieldStart;
-  let line = 1;
-  let afterCR = false;
-  let fields = 0;
-  let recordLine = 1;
-  let inRecord = false;
-  let want = false;
-  /** A record that ended at a CR: its LF, if one follows, is part of it. */
-  let pending: RawRecord | undefined;
+  const parser = csvParser({ raw: wanted });
   for await (const chunk of chunks) {
-    let start = -1;
-    if (inRecord && want) start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      const crlf = c === 10 && afterCR;
-      afterCR = c === 13;
-      if (crlf && state !== C.Quoted) {
-        if (pending) {
-          pending.bytes = Buffer.concat([pending.bytes, chunk.subarray(i, i + 1)]);
-          yield pending;
-          pending = undefined;
-        }
-        continue;
-      }
-      if (pending) {
-        yield pending;
-        pending = undefined;
-      }
-      const eol = c === 10 || c === 13;
-      if (state === C.FieldStart && fields === 0 && !inRecord) {
-        recordLine = line;
-        inRecord = true;
-        want = wanted(recordLine);
-        if (want) start = i;
-      }
-      let ends = false;
-      switch (state) {
-        case C.FieldStart:
-        case C.Unquoted:
-          if (c === 34 && state === C.FieldStart) state = C.Quoted;
-          else if (c === 44) [fields, state] = [fields + 1, C.FieldStart];
-          else if (eol) ends = true;
-          else state = C.Unquoted;
-          break;
-        case C.Quoted:
-          if (c === 34) state = C.QuoteInQuoted;
-          break;
-        case C.QuoteInQuoted:
-          if (c === 34) state = C.Quoted;
-          else if (c === 44) [fields, state] = [fields + 1, C.FieldStart];
-          else if (eol) ends = true;
-          else state = C.SkipLine;
-          break;
-        case C.SkipLine:
-          if (eol) ends = true;
-          break;
-      }
-      if (ends) {
-        if (want) {
-          pieces.add(chunk, start, i + 1);
-          const r = { line: recordLine, bytes: pieces.take() };
-          if (c === 13) pending = r;
-          else yield r;
-        }
-        [state, fields, inRecord, want, start] = [C.FieldStart, 0, false, false, -1];
-      }
-      if (c === 13 || (c === 10 && !crlf)) line++;
-    }
-    if (want && start >= 0) pieces.add(chunk, start, chunk.length);
+    for (const row of parser.feed(chunk)) if (row.raw) yield { line: row.line, bytes: row.raw };
   }
-  if (pending) yield pending;
-  if (inRecord && want && !pieces.empty) yield { line: recordLine, bytes: pieces.take() };
+  for (const row of parser.end()) if (row.raw) yield { line: row.line, bytes: row.raw };
 }
 
 /** The raw records of a file (JSONL lines, CSV records) that `wanted` says yes to. */
@@ -156,16 +81,18 @@ export function rawRecords(file: FsPath, format: Exclude<RecordFormat, 'json'>, 
   return format === 'jsonl' ? jsonlLines(bytes, wanted) : csvRecords(bytes, wanted);
 }
 
-/** A CSV file's header row (its first record that is not an empty line), line end included. */
-export async function csvHeader(file: FsPath, gzip: boolean): Promise<Buffer | undefined> {
-  for await (const r of csvRecords(recordBytes(file, gzip, { skipped: 0, converted: false }))) {
-    if (!isLineEnd(r.bytes)) return r.bytes;
+/**
+ * A CSV file's header row, line end included: the row the scan takes for the header (corpus/records.ts),
+ * the first that has no error, is not an empty line and is within the size limit.
+ */
+export async function csvHeader(file: FsPath, gzip: boolean, maxRecordBytes: number): Promise<Buffer | undefined> {
+  const parser = csvParser({ raw: () => true });
+  const header = (rows: CsvRow[]) => rows.find((r) => r.error === undefined && !r.empty && r.size <= maxRecordBytes)?.raw;
+  for await (const chunk of recordBytes(file, gzip, { skipped: 0, converted: false })) {
+    const h = header(parser.feed(chunk));
+    if (h) return h;
   }
-  return undefined;
-}
-
-function isLineEnd(b: Buffer): boolean {
-  return b.length === 0 || (b.length <= 2 && (b[0] === 10 || b[0] === 13));
+  return header(parser.end());
 }
 
 /** The line end a record has (empty when it has none: the last line of a file). */

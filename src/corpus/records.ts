@@ -5,8 +5,8 @@
  * - JSONL (`.jsonl`, `.ndjson`): one JSON object per line; blank lines are passed over.
  * - JSON (`.json`): one array of objects, split into its elements as the bytes arrive (each
  *   element is parsed alone, so a broken element costs only itself).
- * - CSV (`.csv`, RFC 4180): a header row names the columns; quoted fields, doubled quotes,
- *   quoted line breaks, CRLF, LF or lone CR line ends.
+ * - CSV (`.csv`, RFC 4180, read by corpus/csv.ts): a header row names the columns; quoted fields,
+ *   doubled quotes, quoted line breaks, CRLF, LF or lone CR line ends.
  * - `.gz` files are decompressed as they are read; a UTF-8 BOM is dropped, UTF-16 with a BOM
  *   is converted; bytes that are not UTF-8 are read as windows-1252 (per record, with a warning).
  *
@@ -21,6 +21,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { describeError } from '../model/errors.js';
 import type { Encoding, FsPath } from '../model/types.js';
+import { type CsvRow, csvParser } from './csv.js';
 import type { RecordFormat } from './inputs.js';
 import { gzipProblem, looksBinary, zlib } from './read.js';
 
@@ -435,54 +436,27 @@ async function* jsonRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions):
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV (RFC 4180)
-
-const enum C {
-  FieldStart,
-  Unquoted,
-  Quoted,
-  /** A quote inside a quoted field: the end of the field, or the first of a doubled quote. */
-  QuoteInQuoted,
-  /** After an error: the rest of the line is dropped. */
-  SkipLine,
-}
+// CSV (RFC 4180, read by corpus/csv.ts)
 
 async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): AsyncGenerator<ParsedItem> {
   const max = opts.maxRecordBytes;
+  const parser = csvParser({ fieldsUpTo: max });
   let header: string[] | undefined;
   let textColumn = -1;
   let idColumn = -1;
-  let state = C.FieldStart;
-  let line = 1;
-  let afterCR = false;
-  // the record being read
-  let recordLine = 1;
-  let fields: Buffer[] = [];
-  let field: number[] = [];
-  let size = 0;
-  let quoted = false;
-  let bad: string | undefined;
 
-  const endField = () => {
-    fields.push(Buffer.from(field));
-    field = [];
-  };
-  const endRecord = function* (): Generator<ParsedItem> {
-    const place = { line: recordLine };
-    const got = fields;
-    const [bytes, wasQuoted, problem] = [size, quoted, bad];
-    [fields, size, quoted, bad] = [[], 0, false, undefined];
-    state = C.FieldStart;
-    if (problem !== undefined) {
-      yield { kind: 'error', ...place, message: problem };
+  const fromRow = function* (row: CsvRow): Generator<ParsedItem> {
+    const place = { line: row.line };
+    if (row.error !== undefined) {
+      yield { kind: 'error', ...place, message: row.error };
       return;
     }
-    if (got.length === 1 && got[0]!.length === 0 && !wasQuoted) return; // an empty line
-    if (bytes > max) {
-      yield { kind: 'skip', ...place, reason: 'too-large', detail: `record of ${bytes} bytes is over --max-filesize ${max}` };
+    if (row.empty) return;
+    if (row.size > max || row.fields === undefined) {
+      yield { kind: 'skip', ...place, reason: 'too-large', detail: `record of ${row.size} bytes is over --max-filesize ${max}` };
       return;
     }
-    const decoded = got.map(decode);
+    const decoded = row.fields.map(decode);
     if (decoded.some((d) => d.encoding !== 'utf-8')) yield { kind: 'warning', ...place, message: NOT_UTF8 };
     const values = decoded.map((d) => d.text);
     if (!header) {
@@ -500,64 +474,18 @@ async function* csvRecords(chunks: AsyncIterable<Buffer>, opts: RecordOptions): 
       return;
     }
     const id = idColumn >= 0 ? values[idColumn] : undefined;
-    yield { kind: 'record', ...place, text: values[textColumn]!, ...(id === undefined ? {} : { id }), bytes, encoding: decoded[textColumn]!.encoding };
+    yield {
+      kind: 'record',
+      ...place,
+      text: values[textColumn]!,
+      ...(id === undefined ? {} : { id }),
+      bytes: row.size,
+      encoding: decoded[textColumn]!.encoding,
+    };
   };
 
-  /** A comma ends the field; a line end the field and the record. */
-  const separator = function* (eol: boolean): Generator<ParsedItem> {
-    endField();
-    if (eol) yield* endRecord();
-    else state = C.FieldStart;
-  };
-
-  for await (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      const crlf = c === 10 && afterCR;
-      afterCR = c === 13;
-      // the LF of a CRLF outside quotes: the line and the record ended at the CR
-      if (crlf && state !== C.Quoted) continue;
-      const eol = c === 10 || c === 13;
-      if (state === C.FieldStart && fields.length === 0) recordLine = line;
-      const keep = ++size <= max; // an oversized record is read to its end, not kept
-      switch (state) {
-        case C.FieldStart:
-        case C.Unquoted:
-          if (c === 34 && state === C.FieldStart) {
-            state = C.Quoted;
-            quoted = true;
-          } else if (c === 44 || eol) yield* separator(eol);
-          else {
-            if (keep) field.push(c);
-            state = C.Unquoted;
-          }
-          break;
-        case C.Quoted:
-          if (c === 34) state = C.QuoteInQuoted;
-          else if (keep) field.push(c);
-          break;
-        case C.QuoteInQuoted:
-          if (c === 34) {
-            if (keep) field.push(34);
-            state = C.Quoted;
-          } else if (c === 44 || eol) yield* separator(eol);
-          else {
-            bad = 'invalid CSV: a character after the closing quote of a field (a quote inside a field must be doubled)';
-            state = C.SkipLine;
-          }
-          break;
-        case C.SkipLine:
-          if (eol) yield* endRecord();
-          break;
-      }
-      if (c === 13 || (c === 10 && !crlf)) line++;
-    }
-  }
-  if (state === C.Quoted) yield { kind: 'error', line: recordLine, message: 'invalid CSV: a quoted field is not closed before the end of the file' };
-  else if (fields.length > 0 || state !== C.FieldStart) {
-    if (state !== C.SkipLine) endField();
-    yield* endRecord();
-  }
+  for await (const chunk of chunks) for (const row of parser.feed(chunk)) yield* fromRow(row);
+  for (const row of parser.end()) yield* fromRow(row);
   if (!header) throw new NoData();
 }
 

@@ -234,7 +234,7 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
       let header: { bytes: Buffer; from: string } | undefined;
       if (settings.outputKind === 'csv') {
         for (const s of sources) {
-          const h = await readHeader(s);
+          const h = await readHeader(s, settings.maxFileSize);
           if (!header) header = { bytes: h, from: s.shown };
           else if (!withoutLineEnd(h).equals(withoutLineEnd(header.bytes))) {
             refuse(`${s.shown}: its CSV header differs from the header of ${header.from}: the records cannot go under one header`);
@@ -303,10 +303,10 @@ function withoutLineEnd(b: Buffer): Buffer {
   return b.subarray(0, b.length - lineEndOf(b).length);
 }
 
-async function readHeader(s: RecordSource): Promise<Buffer> {
+async function readHeader(s: RecordSource, maxRecordBytes: number): Promise<Buffer> {
   let h: Buffer | undefined;
   try {
-    h = await csvHeader(s.file, s.gzip);
+    h = await csvHeader(s.file, s.gzip, maxRecordBytes);
   } catch (err) {
     throw new NearDupError('EINPUT', `${s.shown}: cannot read: ${describeError(err)}`, { cause: err });
   }
