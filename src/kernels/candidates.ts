@@ -4,7 +4,7 @@
  * and made distinct by counting sorts. Each pair is returned packed into one double
  * (i * 2^26 + j, i < j), or (candidatePairsOfSignatures) as its two ends side by side.
  */
-import { CANDIDATES_WASM } from './candidates-wasm.js';
+import { loadKernel } from './loader.js';
 
 export const MAX_DOCUMENTS = 1 << 26;
 /** Signatures are copied into the kernel this many bytes at a time to make band keys. */
@@ -147,8 +147,6 @@ function pairsOf(
   return { ends, stats };
 }
 
-let compiled: WebAssembly.Module | undefined;
-
 interface CandidateExports {
   memory: WebAssembly.Memory;
   band(keys: number, bands: number, b: number, ids: number, m: number, a: number, t: number, counts: number, maxBucket: number, window: number): number;
@@ -164,8 +162,7 @@ interface CandidateExports {
 class CandidateKernel {
   readonly exports: CandidateExports;
   constructor() {
-    compiled ??= new WebAssembly.Module(Buffer.from(CANDIDATES_WASM, 'base64'));
-    this.exports = new WebAssembly.Instance(compiled).exports as unknown as CandidateExports;
+    this.exports = loadKernel<CandidateExports>('candidates');
   }
   u32(): Uint32Array {
     return new Uint32Array(this.exports.memory.buffer);

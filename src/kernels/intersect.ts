@@ -17,7 +17,7 @@
  * are exact.
  */
 import { NearDupError } from '../model/errors.js';
-import { INTERSECT_WASM } from './intersect-wasm.js';
+import { ensureKernel, loadKernel } from './loader.js';
 
 /** The chance, at each look, that a pair meeting the threshold is given up (see above). */
 export const STOP_CHANCE = 1e-7;
@@ -39,8 +39,6 @@ const UNIT = 16;
 /** Grow in steps of this many pages (4 MiB), not a page at a time. */
 const GROW_STEP = 64;
 
-let compiled: WebAssembly.Module | undefined;
-
 /** The bytes a set of `n` shingles takes in the shared memory. */
 export function setBytes(n: number): number {
   return (Math.ceil((n * 4) / UNIT) || 1) * UNIT;
@@ -60,24 +58,20 @@ export class SharedSets {
   private readonly checkedCount: { value: number };
 
   private constructor(readonly memory: WebAssembly.Memory) {
-    try {
-      compiled ??= new WebAssembly.Module(Buffer.from(INTERSECT_WASM, 'base64'));
-      const instance = new WebAssembly.Instance(compiled, { neardup: { memory } });
-      this.count = instance.exports.count as SharedSets['count'];
-      this.agreeing = instance.exports.agree as SharedSets['agreeing'];
-      this.verifying = instance.exports.verify as SharedSets['verifying'];
-      this.screening = instance.exports.screen as SharedSets['screening'];
-      this.prescreening = instance.exports.prescreen as SharedSets['prescreening'];
-      this.checkedCount = instance.exports.checked as unknown as { value: number };
-    } catch (err) {
-      throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
-    }
+    const exports = loadKernel<Record<string, unknown>>('intersect', { neardup: { memory } });
+    this.count = exports.count as SharedSets['count'];
+    this.agreeing = exports.agree as SharedSets['agreeing'];
+    this.verifying = exports.verify as SharedSets['verifying'];
+    this.screening = exports.screen as SharedSets['screening'];
+    this.prescreening = exports.prescreen as SharedSets['prescreening'];
+    this.checkedCount = exports.checked as { value: number };
     this.header = new Int32Array(memory.buffer, 0, 3);
     this.view = new Uint32Array(memory.buffer);
   }
 
   /** A memory whose allocations may take `bytes` (the limit can be moved later). */
   static create(bytes: number): SharedSets {
+    ensureKernel('intersect');
     // the maximum only reserves address space; pages are committed as they are used
     const maximum = MAX_PAGES;
     const memory = new WebAssembly.Memory({ initial: GROW_STEP, maximum, shared: true });

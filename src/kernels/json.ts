@@ -11,8 +11,7 @@
  * same bytes in JavaScript.
  */
 
-import { JSON_WASM } from './json-wasm.js';
-import { optionalKernel } from './loader.js';
+import { tryLoadKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -36,7 +35,7 @@ const OUT = 1 << 18;
 const SCORE_BYTES = 6;
 const INT_BYTES = 10;
 
-const instantiate = optionalKernel<Exports>(JSON_WASM);
+const instantiate = () => tryLoadKernel<Exports>('json');
 
 interface Program {
   at: number;

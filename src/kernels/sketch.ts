@@ -10,7 +10,7 @@
  */
 import { fmix32 } from '../core/hash.js';
 import type { MinHashAccumulator } from '../core/minhash.js';
-import { SKETCH_WASM } from './sketch-wasm.js';
+import { loadKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -53,7 +53,7 @@ export class SketchKernel {
   private wideMade: { seed: number; letters: readonly (readonly number[])[] } | undefined;
 
   constructor() {
-    this.k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(SKETCH_WASM, 'base64'))).exports as unknown as Exports;
+    this.k = loadKernel<Exports>('sketch');
     this.u8 = new Uint8Array(this.k.memory.buffer);
     this.u32 = new Uint32Array(this.k.memory.buffer);
   }

@@ -13,8 +13,7 @@
  */
 
 import { encodeSortedU32, sharedWithEncoded } from './codec.js';
-import { optionalKernel } from './loader.js';
-import { KERNEL_WASM } from './store-wasm.js';
+import { tryLoadKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -30,7 +29,7 @@ const SLACK = 8;
 /** Bytes [0, DECODED) are the kernel's own: the values of a chunk as it decodes them. */
 const DECODED = 256;
 
-const instantiate = optionalKernel<Exports>(KERNEL_WASM);
+const instantiate = () => tryLoadKernel<Exports>('store');
 
 export class QueryKernel {
   private readonly wasm: Exports | null;
