@@ -32,7 +32,7 @@ export interface BucketCap {
 /**
  * `bandKeys` holds `bands` keys per document, document-major (doc d's band b at d*bands+b).
  * `eligible(d)` excludes documents (e.g. empty ones). Returns distinct packed pairs, sorted.
- * The work is done by a WebAssembly kernel (src/match/candidates.wat): it runs once per scan,
+ * The work is done by a WebAssembly kernel (assembly/candidates.ts): it runs once per scan,
  * on the main thread while the workers wait, where JavaScript would still be warming up.
  */
 export function candidatePairs(
@@ -50,7 +50,7 @@ export function candidatePairs(
 
 /**
  * candidatePairs for `count` documents whose MinHash signatures (numPerm values each) are side
- * by side in `signatures`: their band keys (bandKeys in src/sketch/lsh.ts) are made by the
+ * by side in `signatures`: their band keys (bandKeys in src/core/lsh.ts) are made by the
  * kernel too. The pairs come as their ends, pair p's at 2p and 2p + 1 (i < j), in the same
  * order (by i, then j).
  */

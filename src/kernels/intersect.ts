@@ -4,7 +4,7 @@
  * Loading workers allocate each document's sorted shingle set in a shared WebAssembly memory
  * (an atomic bump allocator, up to a limit the scan sets from its memory budget), so a
  * verification task names sets by their place instead of carrying them, and each pair is
- * counted in place by a SIMD kernel (src/match/intersect.wat), about three times faster than a
+ * counted in place by a SIMD kernel (assembly/intersect.ts), about three times faster than a
  * merge in JavaScript.
  *
  * Verification can stop a pair early. Shingle sets are sorted by hash value, and the hash is
@@ -58,7 +58,7 @@ export class SharedSets {
   private readonly checkedCount: { value: number };
 
   private constructor(readonly memory: WebAssembly.Memory) {
-    const exports = loadKernel<Record<string, unknown>>('intersect', { neardup: { memory } });
+    const exports = loadKernel<Record<string, unknown>>('intersect', { env: { memory } });
     this.count = exports.count as SharedSets['count'];
     this.agreeing = exports.agree as SharedSets['agreeing'];
     this.verifying = exports.verify as SharedSets['verifying'];
@@ -147,7 +147,7 @@ export class SharedSets {
 
   /**
    * Scores the `n` pairs at element offset `pairs` (two document numbers each) in the kernel,
-   * by the rule of verifyPairs (src/match/verify.ts) with shared() below: sets are found through
+   * by the rule of verifyPairs (src/engine/verify.ts) with shared() below: sets are found through
    * the table at element offset `places` (document d's set's offset and length at 2d, 2d+1),
    * signatures (when given) at `signatures.at` + d·k. Each pair that has the shingles it needs
    * is written over the pairs, in order, as (its index among them, its shared count). Returns

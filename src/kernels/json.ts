@@ -1,6 +1,6 @@
 /**
  * The JSON report's rows, group members and pairs (most of a large report's bytes), written by
- * a WebAssembly kernel (json.wat) from programs of byte templates, paths, scores and integers:
+ * a WebAssembly kernel (assembly/json.ts) from programs of byte templates, paths, scores and integers:
  * json.ts hands it rows of uint32 columns and takes back UTF-8 bytes.
  *
  * Why: a report is written once, at the end of a run, by loops V8 has not optimised yet; there

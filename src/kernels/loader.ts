@@ -15,7 +15,7 @@ import { CANDIDATES_WASM } from './candidates-wasm.js';
 import { INTERSECT_WASM } from './intersect-wasm.js';
 import { JSON_WASM } from './json-wasm.js';
 import { SKETCH_WASM } from './sketch-wasm.js';
-import { KERNEL_WASM as STORE_WASM } from './store-wasm.js';
+import { STORE_WASM } from './store-wasm.js';
 
 /** Whether this platform stores numbers little-endian. */
 export const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -82,11 +82,11 @@ function cannotStart(name: KernelName, err: unknown): NearDupError {
 }
 
 /**
- * For tests and benchmarks: kernel `name`'s module, in this thread, from now on built from
- * `bytes` (another build of it), or none (null: as where it cannot run), or its own again
- * (undefined). Instances made before keep the module they have.
+ * For tests and benchmarks: kernel `name`'s module, in this thread, from now on another build
+ * of it (its bytes, or the module compiled from them), or none (null: as where it cannot run),
+ * or its own again (undefined). Instances made before keep the module they have.
  */
-export function replaceKernel(name: KernelName, bytes: Uint8Array | null | undefined): void {
-  if (bytes === undefined) compiled.delete(name);
-  else compiled.set(name, bytes === null ? new Error('no module (replaced)') : compile(bytes));
+export function replaceKernel(name: KernelName, module: Uint8Array | WebAssembly.Module | null | undefined): void {
+  if (module === undefined) compiled.delete(name);
+  else compiled.set(name, module === null ? new Error('no module (replaced)') : module instanceof Uint8Array ? compile(module) : module);
 }

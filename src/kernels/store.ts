@@ -6,7 +6,7 @@
  * - how many shingles the query shares with stored shingle sets, merged as their bytes decode
  *   (exact verification, stopped once the threshold is out of reach), a batch of sets at once.
  *
- * In WebAssembly (kernel.wat): a query is often the only work of its process, and there these
+ * In WebAssembly (assembly/store.ts): a query is often the only work of its process, and there these
  * loops would run in the interpreter (boxing uint32 values) before the optimizing compiler
  * has them; the module is compiled before its first call. Where WebAssembly is not available
  * (node --jitless, a big-endian machine), the same in JavaScript.
