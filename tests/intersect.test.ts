@@ -6,6 +6,9 @@ import { prescreenPairs, verifyPairs } from '../src/engine/verify.js';
 import { HEAD_CUT, type SetPlace, SharedSets, STOP_CHANCE, setBytes } from '../src/kernels/intersect.js';
 import { sortUnique } from '../src/text/shingle.js';
 
+/** fast-check's seed: every run tries the same cases (a failure names its own seed and path to replay). */
+const SEED = 20_240_601;
+
 const sorted = (xs: number[]) => sortUnique(Uint32Array.from(xs)).slice();
 
 /** A set of `n` distinct uniform 32-bit values from a small deterministic generator. */
@@ -52,7 +55,7 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 
@@ -74,7 +77,7 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
         if (shared >= needed) expect(got).toBe(shared);
         else expect(got).toBeLessThan(needed);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: SEED },
     );
   });
 
@@ -181,7 +184,7 @@ describe('SharedSets (WebAssembly SIMD intersection in shared memory)', () => {
         expect(out.checked).toBe(checked);
         expect([...input.list.subarray(0, 2 * out.kept)]).toEqual(want);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 
@@ -221,7 +224,7 @@ describe('signature agreement in the shared memory', () => {
         expect(same).toBe(k - differ);
         expect(estimateKeeps(same / k, k, floor)).toBe(estimateCanMatch(a, b, floor));
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: SEED },
     );
   });
 });
@@ -264,7 +267,7 @@ describe('screening candidate pairs in the kernel', () => {
           expect(got).toEqual(want);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 });
@@ -334,7 +337,7 @@ describe('prescreening pairs on the heads of their sets', () => {
         }
         expect(onWhole).toEqual(want);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 });
@@ -347,7 +350,7 @@ describe('sortUnique (WebAssembly bucket sort)', () => {
         const expected = [...new Set(xs)].sort((x, y) => x - y);
         expect([...sortUnique(Uint32Array.from(xs))]).toEqual(expected);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
   it('sorts a large array (the kernel memory grows)', () => {
