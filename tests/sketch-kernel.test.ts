@@ -1,7 +1,7 @@
 /**
- * The sketch kernel (src/sketch/sketch.wat) against the JavaScript reference: shingle hashes,
- * MinHash bins and sets must be exactly those of shingleStream + minhashSignature + a sort, and
- * a plain-ASCII file sketched from its bytes exactly what reading it as text gives.
+ * The sketch kernel (src/kernels/assembly/sketch.ts) against the JavaScript reference: shingle
+ * hashes, MinHash bins and sets must be exactly those of shingleStream + minhashSignature + a
+ * sort, and a plain-ASCII file sketched from its bytes exactly what reading it as text gives.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,9 @@ import { sketchKernel } from '../src/kernels/sketch.js';
 import { resolveOptions } from '../src/options/scan.js';
 import { prepareText } from '../src/text/normalize.js';
 import { shingleStream } from '../src/text/shingle.js';
+
+/** fast-check's seed: every run tries the same cases (a failure names its own seed and path to replay). */
+const SEED = 20_240_601;
 
 /** The JavaScript reference: units, the sorted distinct hashes, and the signature. */
 function reference(sk: Sketcher, text: string) {
@@ -70,7 +73,7 @@ describe('sketch kernel', () => {
           expect([...general.shingles]).toEqual([...want.shingles]);
           expect([...general.signature]).toEqual([...want.signature]);
         }),
-        { numRuns: 150 },
+        { numRuns: 150, seed: SEED },
       );
     });
   }
@@ -82,7 +85,7 @@ describe('sketch kernel', () => {
         const refused = /[\r\0\x80-\xff]/.test(text);
         expect(fromBytes(sk, text) === null).toBe(refused);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
     for (let b = 1; b < 128; b++) if (b !== 13) expect(fromBytes(sk, `ab${String.fromCharCode(b)}cd`)).not.toBeNull();
   });
@@ -192,7 +195,7 @@ describe('loading a text file', () => {
         expect([...r.set!]).toEqual([...want.shingles]);
         expect([...r.signature]).toEqual([...want.signature]);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 

@@ -4,7 +4,7 @@
  * and made distinct by counting sorts. Each pair is returned packed into one double
  * (i * 2^26 + j, i < j), or (candidatePairsOfSignatures) as its two ends side by side.
  */
-import { CANDIDATES_WASM } from './candidates-wasm.js';
+import { loadKernel } from './loader.js';
 
 export const MAX_DOCUMENTS = 1 << 26;
 /** Signatures are copied into the kernel this many bytes at a time to make band keys. */
@@ -32,7 +32,7 @@ export interface BucketCap {
 /**
  * `bandKeys` holds `bands` keys per document, document-major (doc d's band b at d*bands+b).
  * `eligible(d)` excludes documents (e.g. empty ones). Returns distinct packed pairs, sorted.
- * The work is done by a WebAssembly kernel (src/match/candidates.wat): it runs once per scan,
+ * The work is done by a WebAssembly kernel (assembly/candidates.ts): it runs once per scan,
  * on the main thread while the workers wait, where JavaScript would still be warming up.
  */
 export function candidatePairs(
@@ -50,7 +50,7 @@ export function candidatePairs(
 
 /**
  * candidatePairs for `count` documents whose MinHash signatures (numPerm values each) are side
- * by side in `signatures`: their band keys (bandKeys in src/sketch/lsh.ts) are made by the
+ * by side in `signatures`: their band keys (bandKeys in src/core/lsh.ts) are made by the
  * kernel too. The pairs come as their ends, pair p's at 2p and 2p + 1 (i < j), in the same
  * order (by i, then j).
  */
@@ -147,8 +147,6 @@ function pairsOf(
   return { ends, stats };
 }
 
-let compiled: WebAssembly.Module | undefined;
-
 interface CandidateExports {
   memory: WebAssembly.Memory;
   band(keys: number, bands: number, b: number, ids: number, m: number, a: number, t: number, counts: number, maxBucket: number, window: number): number;
@@ -164,8 +162,7 @@ interface CandidateExports {
 class CandidateKernel {
   readonly exports: CandidateExports;
   constructor() {
-    compiled ??= new WebAssembly.Module(Buffer.from(CANDIDATES_WASM, 'base64'));
-    this.exports = new WebAssembly.Instance(compiled).exports as unknown as CandidateExports;
+    this.exports = loadKernel<CandidateExports>('candidates');
   }
   u32(): Uint32Array {
     return new Uint32Array(this.exports.memory.buffer);

@@ -94,7 +94,7 @@ export function decodeU32LE(bytes: Uint8Array): Uint32Array {
  * early, under `needed`, once what is left of either set can no longer bring it up to
  * `needed` (most candidates of a query fail well before the end of their bytes), and at the
  * end of `a` (nothing after it can be shared). -1 when the bytes do not hold `sizeB` ascending
- * values. The query kernel (kernel.wat) answers to the same contract (its counts under
+ * values. The query kernel (assembly/store.ts) answers to the same contract (its counts under
  * `needed` may stop elsewhere); this is its stand-in where WebAssembly is not available.
  */
 export function sharedWithEncoded(a: Uint32Array, encoded: Uint8Array, sizeB: number, needed: number): number {

@@ -4,7 +4,7 @@
  * Loading workers allocate each document's sorted shingle set in a shared WebAssembly memory
  * (an atomic bump allocator, up to a limit the scan sets from its memory budget), so a
  * verification task names sets by their place instead of carrying them, and each pair is
- * counted in place by a SIMD kernel (src/match/intersect.wat), about three times faster than a
+ * counted in place by a SIMD kernel (assembly/intersect.ts), about three times faster than a
  * merge in JavaScript.
  *
  * Verification can stop a pair early. Shingle sets are sorted by hash value, and the hash is
@@ -17,7 +17,7 @@
  * are exact.
  */
 import { NearDupError } from '../model/errors.js';
-import { INTERSECT_WASM } from './intersect-wasm.js';
+import { ensureKernel, loadKernel } from './loader.js';
 
 /** The chance, at each look, that a pair meeting the threshold is given up (see above). */
 export const STOP_CHANCE = 1e-7;
@@ -39,8 +39,6 @@ const UNIT = 16;
 /** Grow in steps of this many pages (4 MiB), not a page at a time. */
 const GROW_STEP = 64;
 
-let compiled: WebAssembly.Module | undefined;
-
 /** The bytes a set of `n` shingles takes in the shared memory. */
 export function setBytes(n: number): number {
   return (Math.ceil((n * 4) / UNIT) || 1) * UNIT;
@@ -60,24 +58,20 @@ export class SharedSets {
   private readonly checkedCount: { value: number };
 
   private constructor(readonly memory: WebAssembly.Memory) {
-    try {
-      compiled ??= new WebAssembly.Module(Buffer.from(INTERSECT_WASM, 'base64'));
-      const instance = new WebAssembly.Instance(compiled, { neardup: { memory } });
-      this.count = instance.exports.count as SharedSets['count'];
-      this.agreeing = instance.exports.agree as SharedSets['agreeing'];
-      this.verifying = instance.exports.verify as SharedSets['verifying'];
-      this.screening = instance.exports.screen as SharedSets['screening'];
-      this.prescreening = instance.exports.prescreen as SharedSets['prescreening'];
-      this.checkedCount = instance.exports.checked as unknown as { value: number };
-    } catch (err) {
-      throw new NearDupError('EINTERNAL', `cannot start the verification kernel (WebAssembly SIMD and threads are needed): ${(err as Error).message}`);
-    }
+    const exports = loadKernel<Record<string, unknown>>('intersect', { env: { memory } });
+    this.count = exports.count as SharedSets['count'];
+    this.agreeing = exports.agree as SharedSets['agreeing'];
+    this.verifying = exports.verify as SharedSets['verifying'];
+    this.screening = exports.screen as SharedSets['screening'];
+    this.prescreening = exports.prescreen as SharedSets['prescreening'];
+    this.checkedCount = exports.checked as { value: number };
     this.header = new Int32Array(memory.buffer, 0, 3);
     this.view = new Uint32Array(memory.buffer);
   }
 
   /** A memory whose allocations may take `bytes` (the limit can be moved later). */
   static create(bytes: number): SharedSets {
+    ensureKernel('intersect');
     // the maximum only reserves address space; pages are committed as they are used
     const maximum = MAX_PAGES;
     const memory = new WebAssembly.Memory({ initial: GROW_STEP, maximum, shared: true });
@@ -153,7 +147,7 @@ export class SharedSets {
 
   /**
    * Scores the `n` pairs at element offset `pairs` (two document numbers each) in the kernel,
-   * by the rule of verifyPairs (src/match/verify.ts) with shared() below: sets are found through
+   * by the rule of verifyPairs (src/engine/verify.ts) with shared() below: sets are found through
    * the table at element offset `places` (document d's set's offset and length at 2d, 2d+1),
    * signatures (when given) at `signatures.at` + d·k. Each pair that has the shingles it needs
    * is written over the pairs, in order, as (its index among them, its shared count). Returns

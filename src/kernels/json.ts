@@ -1,6 +1,6 @@
 /**
  * The JSON report's rows, group members and pairs (most of a large report's bytes), written by
- * a WebAssembly kernel (json.wat) from programs of byte templates, paths, scores and integers:
+ * a WebAssembly kernel (assembly/json.ts) from programs of byte templates, paths, scores and integers:
  * json.ts hands it rows of uint32 columns and takes back UTF-8 bytes.
  *
  * Why: a report is written once, at the end of a run, by loops V8 has not optimised yet; there
@@ -11,8 +11,7 @@
  * same bytes in JavaScript.
  */
 
-import { JSON_WASM } from './json-wasm.js';
-import { optionalKernel } from './loader.js';
+import { tryLoadKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -36,7 +35,7 @@ const OUT = 1 << 18;
 const SCORE_BYTES = 6;
 const INT_BYTES = 10;
 
-const instantiate = optionalKernel<Exports>(JSON_WASM);
+const instantiate = () => tryLoadKernel<Exports>('json');
 
 interface Program {
   at: number;

@@ -1,16 +1,16 @@
 /**
- * The sketch stage's inner loops in WebAssembly (src/sketch/sketch.wat): units -> mixed units ->
+ * The sketch stage's inner loops in WebAssembly (assembly/sketch.ts): units -> mixed units ->
  * shingle hashes -> sorted distinct set -> its MinHash bins, in one memory per thread, with no
  * JavaScript loop over the text and nothing allocated per document. For plain ASCII files in
  * char mode the kernel starts from the file's bytes, read straight into its memory.
  *
  * Every result is exactly what the JavaScript reference gives (src/text/shingle.ts's
- * shingleStream and sortUnique, src/sketch/minhash.ts's MinHashAccumulator); tests compare them.
+ * shingleStream and sortUnique, src/core/minhash.ts's MinHashAccumulator); tests compare them.
  * Results are views of the kernel's memory, which the next call overwrites: copy them to keep them.
  */
 import { fmix32 } from '../core/hash.js';
 import type { MinHashAccumulator } from '../core/minhash.js';
-import { SKETCH_WASM } from './sketch-wasm.js';
+import { loadKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -53,7 +53,7 @@ export class SketchKernel {
   private wideMade: { seed: number; letters: readonly (readonly number[])[] } | undefined;
 
   constructor() {
-    this.k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(SKETCH_WASM, 'base64'))).exports as unknown as Exports;
+    this.k = loadKernel<Exports>('sketch');
     this.u8 = new Uint8Array(this.k.memory.buffer);
     this.u32 = new Uint32Array(this.k.memory.buffer);
   }

@@ -6,15 +6,14 @@
  * - how many shingles the query shares with stored shingle sets, merged as their bytes decode
  *   (exact verification, stopped once the threshold is out of reach), a batch of sets at once.
  *
- * In WebAssembly (kernel.wat): a query is often the only work of its process, and there these
+ * In WebAssembly (assembly/store.ts): a query is often the only work of its process, and there these
  * loops would run in the interpreter (boxing uint32 values) before the optimizing compiler
  * has them; the module is compiled before its first call. Where WebAssembly is not available
  * (node --jitless, a big-endian machine), the same in JavaScript.
  */
 
 import { encodeSortedU32, sharedWithEncoded } from './codec.js';
-import { optionalKernel } from './loader.js';
-import { KERNEL_WASM } from './store-wasm.js';
+import { tryLoadKernel } from './loader.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -30,7 +29,7 @@ const SLACK = 8;
 /** Bytes [0, DECODED) are the kernel's own: the values of a chunk as it decodes them. */
 const DECODED = 256;
 
-const instantiate = optionalKernel<Exports>(KERNEL_WASM);
+const instantiate = () => tryLoadKernel<Exports>('store');
 
 export class QueryKernel {
   private readonly wasm: Exports | null;
