@@ -1,6 +1,6 @@
 /**
  * The command line: commander turns argv into one options object, in one step. The one
- * module that imports commander. Defaults shown in --help are read from options.ts.
+ * module that imports commander. Defaults shown in --help are read from src/options.
  */
 import { Command, Option } from 'commander';
 import { NearDupError } from '../model/errors.js';

@@ -39,7 +39,7 @@ export class MinHashAccumulator {
     this.filled = new Uint8Array(numPerm);
   }
 
-  /** Takes the bins that the sketch kernel filled from this accumulator's (see sketch-kernel.ts). */
+  /** Takes the bins that the sketch kernel filled from this accumulator's (see src/kernels/sketch.ts). */
   takeBins(bins: Uint32Array, filled: Uint8Array): void {
     this.bins.set(bins);
     this.filled.set(filled);

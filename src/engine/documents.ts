@@ -54,7 +54,7 @@ export interface Loaded {
 /**
  * Loads documents (not record files: they are read in path order, after the walk) as the walk
  * finds them, with progress as they come in; their results wait for their turn in path order
- * (see loadAll), so that everything reported is in path order as before.
+ * (see loadDocuments), so that everything reported is in path order as before.
  */
 export class EarlyLoads {
   private readonly results = new Map<InputFile, LoadResult>();

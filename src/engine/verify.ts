@@ -75,7 +75,7 @@ export function screenPairs(task: ScreenTask, sets: SharedSets): number {
 
 /**
  * Scores every pair of the task whose signatures do not rule it out, in the WebAssembly kernel
- * (src/kernels/intersect.wat): a pair may be given up before it is fully counted when it cannot
+ * (src/kernels/assembly/intersect.ts): a pair may be given up before it is fully counted when it cannot
  * reach the threshold (see intersect.ts); the counts of pairs kept are exact.
  */
 export function verifyPairs(task: VerifyTask, sets: SharedSets): Verified {

@@ -300,7 +300,7 @@ function pairText(p: ScoredPair, pathOf: (d: number) => string, first: boolean, 
   return (first ? t.first : t.next) + pathOf(p.a) + t.b + pathOf(p.b) + t.jaccard + score(p.jaccard) + t.containment + score(p.containment);
 }
 
-/** Where a report's rows go, and how: the kernel when there is one (json-kernel.ts), else strings. */
+/** Where a report's rows go, and how: the kernel when there is one (src/kernels/json.ts), else strings. */
 interface Rows {
   out: ByteWriter;
   pathOf: (d: number) => string;

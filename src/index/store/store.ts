@@ -6,7 +6,7 @@
  *
  * A backend stores documents keyed by `key` (the path relative to the index's folder), finds
  * candidates by band keys, applies each batch atomically, and records the settings the index
- * was built with. It never sketches, verifies or reports: that is src/index-db/.
+ * was built with. It never sketches, verifies or reports: that is src/index/.
  */
 
 import type { StoreInfo } from '../../model/index-results.js';
