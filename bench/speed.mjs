@@ -6,6 +6,8 @@
 //   npm run bench:speed -- --skip-minhash   leave out the minhash package (about a minute a run)
 //   npm run bench:speed -- --scale          also the scale corpus: 25k, 50k, 100k, 200k documents
 //   npm run bench:speed -- --scale-only
+//   npm run bench:speed -- --against ../other   also another checkout's build (its bin/neardup.js),
+//                                              alternating with this one: a change against its base
 //
 // Every command runs as its own process, timed with /usr/bin/time (wall time and peak RSS), in
 // alternating rounds so that load on this shared machine hits all of them alike; medians and
@@ -62,6 +64,12 @@ if (!flag('--scale-only')) {
       [BIN, 'scan', dir, '--shingle', 'word:5', '--metric', 'jaccard', '--threshold', '0.8', '--format', 'json', '--no-progress'],
     ],
   ];
+  // another build of neardup (a checkout whose dist/ is built), in the same alternating rounds
+  const against = argv.includes('--against') ? path.resolve(argv[argv.indexOf('--against') + 1]) : undefined;
+  if (against) {
+    const other = path.join(against, 'bin', 'neardup.js');
+    for (const [name, , args] of commands.slice(1)) commands.push([`${name} [${path.basename(against)}]`, node, [other, ...args.slice(1)]]);
+  }
   if (!flag('--skip-minhash'))
     commands.push(['minhash npm package (bench/minhash-baseline.cjs)', node, [path.join(ROOT, 'bench', 'minhash-baseline.cjs'), dir]]);
   const times = commands.map(() => []);
@@ -83,6 +91,16 @@ if (!flag('--scale-only')) {
     const t = median(times[i]);
     console.log(`| ${name} | ${t.toFixed(2)} | ${(t / floor).toFixed(2)} | ${rss[i].toFixed(0)} | ${median(faults[i]).toFixed(0)} |`);
   });
+  if (against) {
+    // each of this build's scans over the same scan of the other build, round by round
+    console.log(`\nthis build / ${against}, median of the per-round ratios:\n`);
+    const ours = commands.slice(1, 4);
+    ours.forEach(([name], i) => {
+      const j = commands.findIndex(([n]) => n === `${name} [${path.basename(against)}]`);
+      const ratios = times[1 + i].map((t, r) => t / times[j][r]);
+      console.log(`- ${name}: ${median(ratios).toFixed(3)}`);
+    });
+  }
 }
 
 if (flag('--scale') || flag('--scale-only')) {
