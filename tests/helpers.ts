@@ -33,17 +33,22 @@ export function stable(s: string): string {
   return s.replace(/ · \d+\.\d\ds\n/g, ' · <time>\n');
 }
 
+export const GOLDEN_DIR = path.join(ROOT, 'fixtures', 'golden');
+
 /**
  * Compares a run with its golden file (stdout, stderr and exit code, as a reader sees them).
- * UPDATE_GOLDEN=1 rewrites the file instead.
+ * UPDATE_GOLDEN=1 writes the file instead; without it, a missing golden file is a failure.
  */
-export function golden(name: string, args: string[], r: RunResult): { actual: string; expected: string } {
-  const file = path.join(ROOT, 'fixtures', 'golden', `${name}.txt`);
+export function golden(name: string, args: string[], r: RunResult, dir = GOLDEN_DIR): { actual: string; expected: string } {
+  const file = path.join(dir, `${name}.txt`);
   const actual = `$ neardup ${args.join(' ')}\n--- stdout\n${stable(r.stdout)}--- stderr\n${r.stderr}--- exit code: ${r.code}\n`;
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
-    if (!process.env.UPDATE_GOLDEN && process.env.CI) throw new Error(`golden file missing: ${file} (run UPDATE_GOLDEN=1 npm test)`);
+  if (process.env.UPDATE_GOLDEN) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, actual);
+  } else if (!existsSync(file)) {
+    throw new Error(
+      `golden file missing: ${path.relative(ROOT, file)}; record it with UPDATE_GOLDEN=1 npm test, read it, and commit it\n--- this run gave:\n${actual}`,
+    );
   }
   return { actual, expected: readFileSync(file, 'utf8') };
 }
