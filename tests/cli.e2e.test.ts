@@ -1,10 +1,9 @@
 /** End-to-end: spawn the built binary on fixtures; compare golden stdout, stderr and exit code. */
-import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, golden, ROOT, run } from './helpers.js';
+import { BIN, golden, ROOT, run, sh, start } from './helpers.js';
 
 const cases: [string, string[]][] = [
   ['seeds-text', ['scan', 'seeds', '--color', 'never']],
@@ -84,7 +83,7 @@ describe('machine output', () => {
       const text = readFileSync(path.join(ROOT, 'fixtures', 'mixed', 'article.txt'), 'utf8');
       for (let i = 0; i < 150; i++) writeFileSync(path.join(dir, `copy-${String(i).padStart(3, '0')}.txt`), text);
       const script = `"${process.execPath}" "${BIN}" scan "${dir}" --format json | head -c 10; echo "status=\${PIPESTATUS[0]}"`;
-      const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+      const r = sh('bash', ['-c', script]);
       expect(r.stdout).toBe('{\n  "schemstatus=0\n');
       expect(r.stderr).toBe('');
     } finally {
@@ -134,15 +133,14 @@ describe('the end of a run', () => {
     const whole = run(args);
     // more than a pipe holds (64 KiB on Linux), so that the writes wait for the reader
     expect(whole.stdout.length).toBeGreaterThan(1 << 18);
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pause();
+    const running = start(args);
+    const stdout = running.child.stdout!;
+    stdout.pause();
     await new Promise((resolve) => setTimeout(resolve, 700));
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stdout.resume();
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    stdout.resume();
+    const { code, stdout: got } = await running.ended;
     expect(code).toBe(whole.code);
-    expect(Buffer.concat(chunks).toString('utf8')).toBe(whole.stdout);
+    expect(got).toBe(whole.stdout);
   });
 });
 

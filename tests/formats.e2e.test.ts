@@ -1,10 +1,9 @@
 /** End-to-end: every report format, spawned through the built binary, against golden files. */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, golden, goldenCases, ROOT, run } from './helpers.js';
+import { BIN, golden, goldenCases, ROOT, run, sh } from './helpers.js';
 
 const FORMATS = ['jsonl', 'csv', 'sarif', 'github', 'markdown'];
 
@@ -167,7 +166,7 @@ describe('neardup scan fixtures/copies --format F | head -c 10', () => {
   ]) {
     it(`exits 0 with no stack trace (${format})`, () => {
       const script = `"${process.execPath}" "${BIN}" scan fixtures/copies --format ${format} | head -c 10; echo; echo "status=\${PIPESTATUS[0]}"`;
-      const r = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+      const r = sh('bash', ['-c', script]);
       expect(r.stdout).toBe(`${start}\nstatus=0\n`);
       expect(r.stderr).toBe('');
     });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,27 +6,191 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'neardup.js');
 
+/**
+ * The longest a child process may run, in milliseconds, unless the call gives its own: then it
+ * is killed (SIGKILL) and the test fails, saying which command it was.
+ */
+export const CHILD_TIMEOUT = 60_000;
+
 export interface RunResult {
   stdout: string;
   stderr: string;
   code: number;
 }
 
-/** Runs the built binary (as a user would, through bin/neardup.js). */
-export function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; wrap?: string[] } = {}): RunResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: 'true', ...opts.env };
+// ---------------------------------------------------------------------------------------------
+// Running the binary, or another program, with a time limit
+
+export interface RunOptions {
+  cwd?: string;
+  /** Added to the environment (a value of undefined removes the variable). */
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  /** A command the binary is run through (setpriv ...). */
+  wrap?: string[];
+  /** Milliseconds before the process is killed and the test fails; CHILD_TIMEOUT unless given. */
+  timeout?: number;
+}
+
+/** The environment of a child: no colour settings of ours, CI set. */
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    CI: 'true',
+    ...extra,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const [cmd, ...pre] = opts.wrap ?? [process.execPath];
-  const r = spawnSync(cmd!, [...pre, ...(opts.wrap ? [process.execPath] : []), BIN, ...args], {
+  return env;
+}
+
+function spawnFailure(command: string, timeout: number, err: NodeJS.ErrnoException): Error {
+  if (err.code === 'ETIMEDOUT') return new Error(`${command}: still running after ${timeout / 1000} s: killed (a hang, or too slow for its time limit)`);
+  return new Error(`${command}: could not be run: ${err.message}`);
+}
+
+function syncRun(command: string, file: string, argv: string[], opts: RunOptions): RunResult {
+  const timeout = opts.timeout ?? CHILD_TIMEOUT;
+  const r = spawnSync(file, argv, {
     cwd: opts.cwd ?? ROOT,
-    env,
+    env: childEnv(opts.env),
     input: opts.input,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
+    timeout,
+    killSignal: 'SIGKILL',
   });
-  if (r.error) throw r.error;
+  if (r.error) throw spawnFailure(command, timeout, r.error);
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
+
+/** Runs the built binary (as a user would, through bin/neardup.js) and waits for it to end. */
+export function run(args: string[], opts: RunOptions = {}): RunResult {
+  const [cmd, ...pre] = opts.wrap ?? [process.execPath];
+  return syncRun(`neardup ${args.join(' ')}`, cmd!, [...pre, ...(opts.wrap ? [process.execPath] : []), BIN, ...args], opts);
+}
+
+/** Runs another program (a shell, mkfifo) and waits for it to end: with a time limit, in the runs' environment. */
+export function sh(file: string, args: string[], opts: Omit<RunOptions, 'wrap'> = {}): RunResult {
+  return syncRun(`${file} ${args.join(' ')}`, file, args, opts);
+}
+
+/** Makes a FIFO (named pipe) at `at`. */
+export function mkfifo(at: string): void {
+  const r = sh('mkfifo', [at]);
+  if (r.code !== 0) throw new Error(`mkfifo ${at}: ${r.stderr.trim()}`);
+}
+
+export interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs not yet ended: stopped after each test (tests/setup.ts), so none outlives its test. */
+const live = new Set<Running>();
+
+/**
+ * The built binary, started and not waited for: a test that stops it first waits for a sign
+ * that it reached the point to stop it at (waitFor), rather than for some time.
+ */
+export class Running {
+  readonly child: ChildProcess;
+  readonly command: string;
+  stdout = '';
+  stderr = '';
+  /** Resolves when the process has ended; rejects if it was still running after its time limit. */
+  readonly ended: Promise<Ended>;
+  private done = false;
+
+  constructor(args: string[], opts: Omit<RunOptions, 'input' | 'wrap'> & { stdin?: 'pipe' | 'ignore' } = {}) {
+    this.command = `neardup ${args.join(' ')}`;
+    const timeout = opts.timeout ?? CHILD_TIMEOUT;
+    this.child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(opts.env), stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    live.add(this);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.child.kill('SIGKILL');
+    }, timeout);
+    this.ended = new Promise<Ended>((resolve, reject) => {
+      this.child.on('error', (err) => {
+        clearTimeout(timer);
+        live.delete(this);
+        this.done = true;
+        reject(new Error(`${this.command}: could not be run: ${err.message}`));
+      });
+      this.child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        live.delete(this);
+        this.done = true;
+        if (timedOut) reject(new Error(`${this.command}: still running after ${timeout / 1000} s: killed (a hang, or too slow for its time limit)`));
+        else resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+    // a test that fails before it waits for the end must not also leave an unhandled rejection
+    this.ended.catch(() => {});
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /**
+   * Waits until `check` gives a value (the sign that the run reached a point), looking every few
+   * milliseconds, and returns it. With `freeze`, the process is stopped (SIGSTOP) the moment the
+   * sign is seen, so that it is still at that point when the test looks at it and signals it.
+   * Fails if the run ends before the sign, or if the sign has not come within `timeout` ms.
+   */
+  async waitFor<T>(what: string, check: () => T | undefined | false, opts: { timeout?: number; freeze?: boolean } = {}): Promise<T> {
+    const timeout = opts.timeout ?? CHILD_TIMEOUT;
+    const started = Date.now();
+    for (;;) {
+      const exited = this.done || this.child.exitCode !== null || this.child.signalCode !== null;
+      const seen = check();
+      if (seen) {
+        if (opts.freeze) this.child.kill('SIGSTOP');
+        return seen;
+      }
+      if (exited) {
+        throw new Error(
+          `${this.command}: ended (${this.child.signalCode ?? `exit ${this.child.exitCode}`}) before ${what}; stderr:\n${this.stderr.slice(-2000)}`,
+        );
+      }
+      if (Date.now() - started > timeout)
+        throw new Error(`${this.command}: no sign of ${what} after ${timeout / 1000} s; stderr:\n${this.stderr.slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /** Sends `signal`; a frozen process is let go on at once, so that it handles the signal. */
+  stop(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+    if (signal !== 'SIGKILL') this.child.kill('SIGCONT');
+  }
+}
+
+/** Starts the built binary without waiting for it (see Running). */
+export function start(args: string[], opts: ConstructorParameters<typeof Running>[1] = {}): Running {
+  return new Running(args, opts);
+}
+
+/** Kills the runs still going (a test that failed before it waited for them); returns their commands. */
+export async function stopStrays(): Promise<string[]> {
+  const strays = [...live];
+  for (const r of strays) {
+    r.child.kill('SIGKILL');
+    await r.ended.catch(() => {});
+  }
+  return strays.map((r) => r.command);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Golden files
 
 /** Masks what legitimately changes between runs (the elapsed time in the text summary). */
 export function stable(s: string): string {
