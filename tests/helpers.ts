@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -187,6 +188,86 @@ export async function stopStrays(): Promise<string[]> {
     await r.ended.catch(() => {});
   }
   return strays.map((r) => r.command);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A step run as an unprivileged user
+
+/** The user a step runs as when the tests run as root (root reads anything): nobody. */
+export const NOBODY = { name: 'nobody', uid: 65534, gid: 65534 };
+
+/** The first folder above (or at) `p` that others may not enter (execute bit off for others), if any. */
+function closedFolderAbove(p: string): string | undefined {
+  const parts = path.resolve(p).split(path.sep);
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = parts.slice(0, i).join(path.sep) || path.sep;
+    try {
+      const st = statSync(dir);
+      if (st.isDirectory() && (st.mode & 0o001) === 0 && st.uid !== NOBODY.uid) return dir;
+    } catch {
+      return dir;
+    }
+  }
+  return undefined;
+}
+
+let unprivilegedCache: { wrap?: string[]; skip?: string } | undefined;
+
+/**
+ * How to run a step as a user who lacks our rights: as root, through setpriv as nobody; as any
+ * other user, as ourselves (a mode-bit test then applies to us). `skip` says why it cannot be
+ * done here: no setpriv, or the clone, node, or the temporary directory closed to nobody
+ * (a clone inside a folder other users cannot enter).
+ */
+export function unprivileged(): { wrap?: string[]; skip?: string } {
+  if (unprivilegedCache) return unprivilegedCache;
+  const found = (): { wrap?: string[]; skip?: string } => {
+    if (process.getuid?.() !== 0) return {};
+    const wrap = ['setpriv', `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups'];
+    const who = `user ${NOBODY.name} (uid ${NOBODY.uid})`;
+    for (const [p, what] of [
+      [ROOT, 'the clone'],
+      [process.execPath, 'node'],
+      [tmpdir(), 'the temporary directory'],
+    ] as const) {
+      const closed = closedFolderAbove(p);
+      if (closed) return { skip: `${who} cannot enter ${closed}, which holds ${what} (${p})` };
+    }
+    const probe = mkdtempSync(path.join(tmpdir(), 'neardup-probe-'));
+    try {
+      chmodSync(probe, 0o755);
+      const version = spawnSync(wrap[0]!, [...wrap.slice(1), process.execPath, BIN, '--version'], {
+        cwd: probe,
+        env: childEnv(),
+        encoding: 'utf8',
+        timeout: CHILD_TIMEOUT,
+      });
+      if (version.error) return { skip: `${who}: ${wrap[0]} could not be run: ${version.error.message}` };
+      if (version.status !== 0) return { skip: `${who} cannot run neardup from ${ROOT}: ${version.stderr.trim().split('\n')[0]}` };
+      const write = spawnSync(
+        wrap[0]!,
+        [
+          ...wrap.slice(1),
+          process.execPath,
+          '-e',
+          "const fs = require('node:fs'); fs.rmdirSync(fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'probe-')))",
+        ],
+        { cwd: probe, env: childEnv(), encoding: 'utf8', timeout: CHILD_TIMEOUT },
+      );
+      if (write.status !== 0) return { skip: `${who} cannot write to the temporary directory ${tmpdir()}` };
+      return { wrap };
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
+  };
+  unprivilegedCache = found();
+  if (unprivilegedCache.skip) console.warn(`neardup tests: the steps run as an unprivileged user are skipped: ${unprivilegedCache.skip}`);
+  return unprivilegedCache;
+}
+
+/** A test title, with the reason when the test is skipped. */
+export function titled(title: string, skip: string | undefined): string {
+  return skip ? `${title} (skipped: ${skip})` : title;
 }
 
 // ---------------------------------------------------------------------------------------------
