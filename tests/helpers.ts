@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,79 @@ export interface RunResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The temporary directory of the processes the tests start
+
+/**
+ * TMPDIR of every neardup process a test starts: a folder of its own for each test file (made
+ * and removed by tests/setup.ts), so that what the runs leave in it is theirs alone.
+ */
+let runsTmpdir: string | undefined;
+
+export function setRunsTmpdir(dir: string | undefined): void {
+  runsTmpdir = dir;
+}
+
+/** What a run left in its TMPDIR. */
+export interface Leftover {
+  command: string;
+  /** How the run ended: `exit N`, or the signal that ended it. */
+  ended: string;
+  /** The run was stopped by a signal the test sent. */
+  signalled: boolean;
+  entries: string[];
+}
+
+const leftovers: Leftover[] = [];
+
+function tmpEntries(): Set<string> {
+  if (!runsTmpdir) return new Set();
+  try {
+    return new Set(readdirSync(runsTmpdir));
+  } catch {
+    return new Set();
+  }
+}
+
+function noteLeftovers(command: string, before: Set<string>, ended: string, signalled: boolean): void {
+  const entries = [...tmpEntries()].filter((e) => !before.has(e)).sort();
+  if (entries.length > 0) leftovers.push({ command, ended, signalled, entries });
+}
+
+/**
+ * What the runs since the last call left in their TMPDIR, and is still there (the entries are
+ * removed). An entry that appeared while runs overlapped is named by each of them that ended
+ * after it appeared: one of them made it.
+ */
+export function takeLeftovers(): Leftover[] {
+  const taken: Leftover[] = [];
+  for (const l of leftovers.splice(0)) {
+    const entries = l.entries.filter((e) => existsSync(path.join(runsTmpdir!, e)));
+    if (entries.length > 0) taken.push({ ...l, entries });
+  }
+  for (const l of taken) for (const e of l.entries) removeTree(path.join(runsTmpdir!, e));
+  return taken;
+}
+
+/** Removes a file or folder, whatever the modes a test gave what is inside. */
+export function removeTree(p: string): void {
+  try {
+    rmSync(p, { recursive: true, force: true });
+  } catch {
+    const open = (q: string) => {
+      try {
+        if (!lstatSync(q).isDirectory()) return;
+        chmodSync(q, 0o700);
+        for (const e of readdirSync(q)) open(path.join(q, e));
+      } catch {
+        // gone already
+      }
+    };
+    open(p);
+    rmSync(p, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Running the binary, or another program, with a time limit
 
 export interface RunOptions {
@@ -33,13 +106,14 @@ export interface RunOptions {
   timeout?: number;
 }
 
-/** The environment of a child: no colour settings of ours, CI set. */
+/** The environment of a child: no colour settings of ours, CI set, TMPDIR the runs' own. */
 function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NO_COLOR: undefined,
     FORCE_COLOR: undefined,
     CI: 'true',
+    ...(runsTmpdir ? { TMPDIR: runsTmpdir } : {}),
     ...extra,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -53,6 +127,7 @@ function spawnFailure(command: string, timeout: number, err: NodeJS.ErrnoExcepti
 
 function syncRun(command: string, file: string, argv: string[], opts: RunOptions): RunResult {
   const timeout = opts.timeout ?? CHILD_TIMEOUT;
+  const before = tmpEntries();
   const r = spawnSync(file, argv, {
     cwd: opts.cwd ?? ROOT,
     env: childEnv(opts.env),
@@ -62,6 +137,7 @@ function syncRun(command: string, file: string, argv: string[], opts: RunOptions
     timeout,
     killSignal: 'SIGKILL',
   });
+  noteLeftovers(command, before, r.signal ? r.signal : `exit ${r.status}`, r.error !== undefined);
   if (r.error) throw spawnFailure(command, timeout, r.error);
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
@@ -105,10 +181,12 @@ export class Running {
   /** Resolves when the process has ended; rejects if it was still running after its time limit. */
   readonly ended: Promise<Ended>;
   private done = false;
+  private signalled = false;
 
   constructor(args: string[], opts: Omit<RunOptions, 'input' | 'wrap'> & { stdin?: 'pipe' | 'ignore' } = {}) {
     this.command = `neardup ${args.join(' ')}`;
     const timeout = opts.timeout ?? CHILD_TIMEOUT;
+    const before = tmpEntries();
     this.child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(opts.env), stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -129,6 +207,7 @@ export class Running {
         clearTimeout(timer);
         live.delete(this);
         this.done = true;
+        noteLeftovers(this.command, before, signal ?? `exit ${code}`, this.signalled || timedOut);
         if (timedOut) reject(new Error(`${this.command}: still running after ${timeout / 1000} s: killed (a hang, or too slow for its time limit)`));
         else resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
       });
@@ -170,6 +249,7 @@ export class Running {
 
   /** Sends `signal`; a frozen process is let go on at once, so that it handles the signal. */
   stop(signal: NodeJS.Signals): void {
+    this.signalled = true;
     this.child.kill(signal);
     if (signal !== 'SIGKILL') this.child.kill('SIGCONT');
   }
@@ -229,6 +309,7 @@ export function unprivileged(): { wrap?: string[]; skip?: string } {
       [ROOT, 'the clone'],
       [process.execPath, 'node'],
       [tmpdir(), 'the temporary directory'],
+      ...(runsTmpdir ? [[runsTmpdir, 'the temporary directory'] as const] : []),
     ] as const) {
       const closed = closedFolderAbove(p);
       if (closed) return { skip: `${who} cannot enter ${closed}, which holds ${what} (${p})` };
@@ -254,10 +335,10 @@ export function unprivileged(): { wrap?: string[]; skip?: string } {
         ],
         { cwd: probe, env: childEnv(), encoding: 'utf8', timeout: CHILD_TIMEOUT },
       );
-      if (write.status !== 0) return { skip: `${who} cannot write to the temporary directory ${tmpdir()}` };
+      if (write.status !== 0) return { skip: `${who} cannot write to the temporary directory ${runsTmpdir ?? tmpdir()}` };
       return { wrap };
     } finally {
-      rmSync(probe, { recursive: true, force: true });
+      removeTree(probe);
     }
   };
   unprivilegedCache = found();
