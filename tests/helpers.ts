@@ -314,12 +314,14 @@ export function unprivileged(): { wrap?: string[]; skip?: string } {
       const closed = closedFolderAbove(p);
       if (closed) return { skip: `${who} cannot enter ${closed}, which holds ${what} (${p})` };
     }
+    // a folder made as the runs' TMPDIR is made (tests/setup.ts): open to all, as /tmp
     const probe = mkdtempSync(path.join(tmpdir(), 'neardup-probe-'));
     try {
-      chmodSync(probe, 0o755);
+      chmodSync(probe, 0o1777);
+      const env = childEnv({ TMPDIR: probe });
       const version = spawnSync(wrap[0]!, [...wrap.slice(1), process.execPath, BIN, '--version'], {
         cwd: probe,
-        env: childEnv(),
+        env,
         encoding: 'utf8',
         timeout: CHILD_TIMEOUT,
       });
@@ -333,9 +335,9 @@ export function unprivileged(): { wrap?: string[]; skip?: string } {
           '-e',
           "const fs = require('node:fs'); fs.rmdirSync(fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'probe-')))",
         ],
-        { cwd: probe, env: childEnv(), encoding: 'utf8', timeout: CHILD_TIMEOUT },
+        { cwd: probe, env, encoding: 'utf8', timeout: CHILD_TIMEOUT },
       );
-      if (write.status !== 0) return { skip: `${who} cannot write to the temporary directory ${runsTmpdir ?? tmpdir()}` };
+      if (write.status !== 0) return { skip: `${who} cannot write to a folder open to all under ${tmpdir()}: ${write.stderr.trim().split('\n')[0]}` };
       return { wrap };
     } finally {
       removeTree(probe);
