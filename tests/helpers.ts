@@ -125,20 +125,48 @@ function spawnFailure(command: string, timeout: number, err: NodeJS.ErrnoExcepti
   return new Error(`${command}: could not be run: ${err.message}`);
 }
 
+/** A variable in the environment of each command run(): its value names the run. */
+const RUN_MARK = 'NEARDUP_TEST_RUN';
+let runs = 0;
+
+/** Kills (SIGKILL) every process whose environment has RUN_MARK=`mark` (Linux: read from /proc). */
+function killMarked(mark: string): void {
+  const wanted = `${RUN_MARK}=${mark}\0`;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(wanted)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+}
+
 function syncRun(command: string, file: string, argv: string[], opts: RunOptions): RunResult {
   const timeout = opts.timeout ?? CHILD_TIMEOUT;
   const before = tmpEntries();
+  const mark = `${process.pid}-${++runs}`;
   const r = spawnSync(file, argv, {
     cwd: opts.cwd ?? ROOT,
-    env: childEnv(opts.env),
     input: opts.input,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     timeout,
     killSignal: 'SIGKILL',
+    env: childEnv({ ...opts.env, [RUN_MARK]: mark }),
   });
+  // the time limit kills the command only: what it started (the program /usr/bin/time runs, a
+  // shell's commands) is found by the mark in its environment
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') killMarked(mark);
   noteLeftovers(command, before, r.signal ? r.signal : `exit ${r.status}`, r.error !== undefined);
   if (r.error) throw spawnFailure(command, timeout, r.error);
+  // nothing in this process runs while it waits: the signal came from elsewhere
+  if (r.signal) throw new Error(`${command}: ended by ${r.signal}, which this test did not send; stderr:\n${r.stderr.slice(-2000)}`);
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
 
