@@ -6,11 +6,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run } from './helpers.js';
 
 const DEV = path.join(ROOT, 'bench', 'quality-dev');
-const dir = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-quality-'));
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-quality-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Label {

@@ -8,11 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvHeader, csvRecords, jsonlLines, lineEndOf, type RawRecord, rawRecords } from '../src/corpus/raw-records.js';
 import { type RecordItem, readRecords } from '../src/corpus/records.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-records-'));
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-records-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const OPTS = { textField: 'text', idField: undefined, maxRecordBytes: Infinity, explicit: true };

@@ -4,13 +4,12 @@
  * byte for byte and in input order; the same run whatever the threads; an interrupted run leaves
  * no output under the final name. (Peak memory against the number of records: bench/dedup.mjs.)
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlantedCorpus, writeRecords } from '../bench/dedup-corpus.mjs';
-import { BIN, run } from './helpers.js';
+import { run, start } from './helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -43,7 +42,7 @@ describe('dedup of a 100,000-record JSONL file', () => {
   it('writes exactly the input lines of the records kept, in input order, and a manifest line for each other', () => {
     const input = path.join(dir, 'in.jsonl');
     const planted: PlantedCorpus = writeRecords(input, 100_000);
-    const r = run(['dedup', 'in.jsonl', '--out', 'out.jsonl', '--id-field', 'id', '--manifest', 'removed.jsonl'], { cwd: dir });
+    const r = run(['dedup', 'in.jsonl', '--out', 'out.jsonl', '--id-field', 'id', '--manifest', 'removed.jsonl'], { cwd: dir, timeout: 280_000 });
     expect(r.code).toBe(0);
     const inputLines = lines(input);
     const removed = manifestOf(path.join(dir, 'removed.jsonl'));
@@ -98,19 +97,19 @@ describe('a smaller record file', () => {
   it('stopped while writing, leaves nothing under the final name (SIGKILL) and removes its temporary file (SIGINT)', async () => {
     for (const signal of ['SIGKILL', 'SIGINT'] as const) {
       const out = `stopped-${signal}.jsonl`;
-      const child = spawn(process.execPath, [BIN, 'dedup', 'small.jsonl', '--out', out], { cwd: dir, env: { ...process.env, CI: 'true' } });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // wait until the output is being written under its temporary name
-      let temp: string | undefined;
-      for (const started = Date.now(); !temp && Date.now() - started < 100_000; ) {
-        temp = readdirSync(dir).find((f) => f.startsWith(`.${out}.neardup-`));
-        if (!temp) await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      expect(temp).toBeDefined();
-      child.kill(signal);
-      const code = await exited;
+      const running = start(['dedup', 'small.jsonl', '--out', out], { cwd: dir, timeout: 120_000 });
+      // the sign: the output under its temporary name (for some 0.4 s of the run); the run is
+      // stopped (SIGSTOP) the moment it is seen, so the signal finds it writing
+      const prefix = `.${out}.neardup-${running.pid}-`;
+      const temp = await running.waitFor('the output under its temporary name', () => readdirSync(dir).find((f) => f.startsWith(prefix)), {
+        timeout: 110_000,
+        freeze: true,
+      });
+      expect(temp).toMatch(/\.tmp$/);
+      // still writing: the final name not there yet
+      expect(existsSync(path.join(dir, out))).toBe(false);
+      running.stop(signal);
+      const { code, stderr } = await running.ended;
       expect(existsSync(path.join(dir, out))).toBe(false);
       const left = readdirSync(dir).filter((f) => f.includes('.neardup-'));
       if (signal === 'SIGINT') {
@@ -123,5 +122,5 @@ describe('a smaller record file', () => {
         rmSync(path.join(dir, temp!), { force: true });
       }
     }
-  }, 200_000);
+  }, 250_000);
 });

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { golden, ROOT, type RunResult, run } from './helpers.js';
+import { golden, ROOT, type RunResult, run, titled } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'fixtures', 'dedup');
 
@@ -45,6 +45,21 @@ beforeAll(() => {
   top = mkdtempSync(path.join(tmpdir(), 'neardup-dedup-'));
 });
 afterAll(() => rmSync(top, { recursive: true, force: true }));
+
+/** A file system other than the temporary directory's, for --link across them. */
+const SHM = '/dev/shm';
+
+/** Why SHM cannot serve as the other file system here, if it cannot. */
+function otherFileSystemMissing(): string | undefined {
+  if (!existsSync(SHM)) return `no ${SHM}`;
+  if (statSync(SHM).dev === statSync(tmpdir()).dev) return `${SHM} is on the file system of ${tmpdir()}`;
+  try {
+    rmSync(mkdtempSync(path.join(SHM, 'neardup-dedup-')), { recursive: true });
+  } catch {
+    return `${SHM} is not writable`;
+  }
+  return undefined;
+}
 
 /** A fresh copy of fixtures/dedup (docs/ and records/) with the modification times above. */
 function setup(): string {
@@ -179,15 +194,9 @@ describe('dedup of a folder: one document per group, and every document in no gr
     expect(b.nlink).toBe(2);
   });
 
-  it('--link across file systems is refused with a clear error, and nothing is written', () => {
-    const shm = '/dev/shm';
-    if (!existsSync(shm) || statSync(shm).dev === statSync(top).dev) return;
-    let other: string;
-    try {
-      other = mkdtempSync(path.join(shm, 'neardup-dedup-'));
-    } catch {
-      return; // not writable here
-    }
+  const noOtherFs = otherFileSystemMissing();
+  it.skipIf(noOtherFs !== undefined)(titled('--link across file systems is refused with a clear error, and nothing is written', noOtherFs), () => {
+    const other = mkdtempSync(path.join(SHM, 'neardup-dedup-'));
     try {
       cpSync(path.join(dir, 'docs'), path.join(other, 'docs'), { recursive: true });
       const r = dedup([path.join(other, 'docs'), '--out', 'clean', '--link']);

@@ -3,7 +3,6 @@
  * files, a process killed part-way through a large batch, two writers at once, and the dev set
  * added in two halves (a query of one half against the other reports what one scan reports).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../src/core/hash.js';
-import { BIN, golden, ROOT, type RunResult, run } from './helpers.js';
+import { golden, ROOT, type RunResult, run, start, titled, unprivileged } from './helpers.js';
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
@@ -143,12 +142,14 @@ describe('bad index files: one-line error, exit 2, the file untouched', () => {
     const q = run(['index', 'query', 'seeds/001_8ed3a1ba6430ba1a.txt', '--db', 'ro.db'], { cwd: dir });
     expect(q.code).toBe(1);
   });
-  it('a file another user owns, for add by an unprivileged user', () => {
+  // as root, the step runs as nobody; as another user the file would be ours, and the mode-bit
+  // case above covers read-only files
+  const other = unprivileged();
+  const skip = other.skip ?? (other.wrap ? undefined : 'not run as root: every file here is our own');
+  it.skipIf(skip !== undefined)(titled('a file another user owns, for add by an unprivileged user', skip), () => {
     copyFileSync(at('idx.db'), at('theirs.db'));
     chmodSync(at('theirs.db'), 0o644);
-    const wrap = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
-    if (!wrap) return; // not root: the owner is us, and the mode-bit case above covers read-only files
-    refused(['index', 'add', 'seeds', '--db', 'theirs.db'], 'theirs.db', /^neardup: index theirs\.db is read-only: cannot write to it/, wrap);
+    refused(['index', 'add', 'seeds', '--db', 'theirs.db'], 'theirs.db', /^neardup: index theirs\.db is read-only: cannot write to it/, other.wrap);
   });
 });
 
@@ -168,16 +169,6 @@ function generateCorpus(dir: string, count: number, words = 350): string[] {
     previous = text;
   }
   return names;
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
-  let stdout = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout })));
-}
-
-function spawnBin(args: string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
 /** Documents committed so far, read from a second connection (0 before the index exists). */
@@ -218,13 +209,22 @@ describe('crash safety and concurrent writers', () => {
     try {
       const files = generateCorpus(path.join(dir, 'docs'), 3000);
       const db = path.join(dir, 'idx.db');
-      const child = spawnBin(['index', 'add', 'docs', '--db', 'idx.db', '--batch-size', '50'], dir);
-      const done = exited(child);
-      const deadline = Date.now() + 50_000;
-      while (committed(db) < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      child.kill('SIGKILL');
-      const { signal, code } = await done;
-      expect({ signal, code }, 'the add finished before it could be killed: raise the file count').toEqual({ signal: 'SIGKILL', code: null });
+      const running = start(['index', 'add', 'docs', '--db', 'idx.db', '--batch-size', '50'], { cwd: dir, timeout: 110_000 });
+      // the sign: 300 documents committed, read from a second connection; the process is stopped
+      // (SIGSTOP) the moment it is seen, with most of its batches still to come
+      const seen = await running.waitFor(
+        '300 documents committed',
+        () => {
+          const n = committed(db);
+          return n >= 300 ? n : undefined;
+        },
+        { timeout: 100_000, freeze: true },
+      );
+      expect(seen).toBeGreaterThanOrEqual(300);
+      expect(committed(db)).toBeLessThan(files.length);
+      running.stop('SIGKILL');
+      const { signal, code } = await running.ended;
+      expect({ signal, code }).toEqual({ signal: 'SIGKILL', code: null });
 
       const verify = run(['index', 'verify', '--db', 'idx.db', '--format', 'json'], { cwd: dir });
       expect(verify.code).toBe(0);
@@ -259,7 +259,7 @@ describe('crash safety and concurrent writers', () => {
         for (let i = from; i < from + 400; i++) copyFileSync(path.join(dir, 'corpus', `${String(i).padStart(5, '0')}.txt`), path.join(dir, sub, `${i}.txt`));
       }
       const args = (paths: string[]) => ['index', 'add', ...paths, '--db', 'idx.db', '--batch-size', '20', '--format', 'json'];
-      const [one, two] = await Promise.all([exited(spawnBin(args(['a', 'shared']), dir)), exited(spawnBin(args(['b', 'shared']), dir))]);
+      const [one, two] = await Promise.all([start(args(['a', 'shared']), { cwd: dir }).ended, start(args(['b', 'shared']), { cwd: dir }).ended]);
       expect([one.code, two.code]).toEqual([0, 0]);
       const c1 = JSON.parse(one.stdout).counts;
       const c2 = JSON.parse(two.stdout).counts;

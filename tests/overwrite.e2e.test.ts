@@ -1,10 +1,9 @@
 /** A report or baseline is never written over a file the run read (README: nothing among the inputs is written to). */
-import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, run } from './helpers.js';
+import { BIN, mkfifo, ROOT, run, sh, start } from './helpers.js';
 
 const A = '000_241594d10820ed7f.txt';
 const B = '001_8ed3a1ba6430ba1a.txt';
@@ -105,12 +104,9 @@ describe('--output through links, into FIFOs and devices, over a private file, a
     expect(JSON.parse(readFileSync(at('private.json'), 'utf8')).counts.groups).toBe(1);
   });
   it('a FIFO is written to, not replaced by a file; /dev/null stays a device', () => {
-    spawnSync('mkfifo', [at('pipe')]);
+    mkfifo(at('pipe'));
     // the reader: a shell that starts the scan writing into the FIFO and reads it at once
-    const r = spawnSync('bash', ['-c', `cat pipe > got.txt & "${process.execPath}" "${BIN}" scan seeds -o pipe --no-config; echo "status=$?"; wait`], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    const r = sh('bash', ['-c', `cat pipe > got.txt & "${process.execPath}" "${BIN}" scan seeds -o pipe --no-config; echo "status=$?"; wait`], { cwd: dir });
     expect(r.stdout).toBe('status=1\n');
     expect(statSync(at('pipe')).isFIFO()).toBe(true);
     expect(readFileSync(at('got.txt'), 'utf8')).toMatch(/^Group 1 · 2 documents/);
@@ -128,15 +124,17 @@ describe('--output through links, into FIFOs and devices, over a private file, a
   });
   it('a signal during the scan removes the temporary report; the old one stays', async () => {
     writeFileSync(at('report.json'), 'old\n');
-    // a folder big enough to take a while
-    for (let i = 0; i < 3000; i++) writeFileSync(at(`seeds/n${i}.txt`), `note ${i} ${'about the weather and the river and the hills '.repeat(40)}`);
-    const child = spawn(process.execPath, [BIN, 'scan', 'seeds', '-o', 'report.json', '--no-config'], { cwd: dir });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    // once its temporary file exists, interrupt it
-    for (let i = 0; i < 400 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGINT');
-    const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
+    // standard input among the inputs, left open: the scan waits for it, so it is still
+    // scanning when the signal comes, however slow the machine. The sign: its copy of standard
+    // input in TMPDIR, made once the scan has begun, after the temporary report (the report
+    // file is opened, and the signals taken, before anything is read)
+    const tmp = mkdtempSync(path.join(dir, 'tmp-'));
+    const running = start(['scan', 'seeds', '-', '-o', 'report.json', '--no-config'], { cwd: dir, env: { TMPDIR: tmp }, stdin: 'pipe' });
+    await running.waitFor('the copy of standard input', () => readdirSync(tmp).some((e) => e.startsWith('neardup-stdin-')));
+    const temp = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    expect(temp).toEqual([expect.stringMatching(new RegExp(`^\\.report\\.json\\.${running.pid}\\.[0-9a-z]+\\.tmp$`))]);
+    running.stop('SIGINT');
+    const { code, stderr } = await running.ended;
     expect(code).toBe(130);
     expect(stderr).toContain('neardup: interrupted (SIGINT): the output was not completed; temporary files removed\n');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

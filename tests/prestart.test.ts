@@ -2,13 +2,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanPathsAtAGlance } from '../src/cli/glance.js';
 import { discardPrestarted, looksLarge, prestartWorker, SMALL_SCAN_BYTES, SMALL_SCAN_FILES, takePrestarted } from '../src/engine/prestart.js';
 import { ROOT } from './helpers.js';
 
 describe('looksLarge', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-prestart-'));
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-prestart-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a few files, or a folder of a few, is not; a folder of folders, a folder of many files or a big file is', () => {

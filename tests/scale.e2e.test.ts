@@ -16,8 +16,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
-/** Runs a JSON scan under /usr/bin/time (when there is one): the report, exit code and peak RSS in MB. */
-function measured(args: string[]): {
+/** Runs a JSON scan under /usr/bin/time (when there is one), killed after `timeout` ms: the report, exit code and peak RSS in MB. */
+function measured(
+  args: string[],
+  timeout: number,
+): {
   report: { counts: Record<string, number>; skipped: { reason: string }[] };
   code: number;
   stderr: string;
@@ -26,11 +29,12 @@ function measured(args: string[]): {
 } {
   const timed = existsSync(TIME);
   const started = performance.now();
-  const r = run(['scan', '--format', 'json', ...args], timed ? { wrap: [TIME, '-f', 'peak-rss-kb %M'] } : {});
+  const r = run(['scan', '--format', 'json', ...args], { timeout, ...(timed ? { wrap: [TIME, '-f', 'peak-rss-kb %M'] } : {}) });
   const seconds = (performance.now() - started) / 1000;
   const m = /peak-rss-kb (\d+)\n$/.exec(r.stderr);
   // GNU time also says when the exit code is not 0
   const stderr = (m ? r.stderr.slice(0, m.index) : r.stderr).replace(/Command exited with non-zero status \d+\n$/, '');
+  if (!r.stdout.startsWith('{')) throw new Error(`neardup scan ${args.join(' ')}: no report (exit ${r.code}); stderr:\n${r.stderr.slice(-2000)}`);
   return { report: JSON.parse(r.stdout), code: r.code, stderr, peakMB: m ? Number(m[1]) / 1024 : undefined, seconds };
 }
 
@@ -49,7 +53,7 @@ describe('scale', () => {
     }
     // and one pair of copies among them
     writeFileSync(path.join(root, 'd7', 'copy.txt'), readFileSync(path.join(root, 'd3', 'f3.txt')));
-    const m = measured([root]);
+    const m = measured([root], 100_000);
     expect(m.stderr).toBe('');
     expect(m.report.counts).toMatchObject({ files: 100_001, documents: 100_001, groups: 1, failed: 0 });
     expect(m.code).toBe(1);
@@ -78,10 +82,10 @@ describe('scale', () => {
     closeSync(fd);
     writeFileSync(path.join(dir, 'small.txt'), sentences.slice(0, 50).join(' '));
 
-    const skipped = measured([file]);
+    const skipped = measured([file], 100_000);
     expect(skipped.report.skipped).toEqual([expect.objectContaining({ reason: 'too-large' })]);
 
-    const m = measured([file, path.join(dir, 'small.txt'), '--max-filesize', '300M']);
+    const m = measured([file, path.join(dir, 'small.txt'), '--max-filesize', '300M'], 180_000);
     expect(m.stderr).toBe('');
     expect(m.report.counts).toMatchObject({ documents: 2, failed: 0, skipped: 0 });
     if (m.peakMB !== undefined) expect(m.peakMB).toBeLessThan(1024);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../src/core/hash.js';
 import { minhashSignature } from '../src/core/minhash.js';
 import { bytesAsText, decodeBuffer, decodeBytesOneToOne } from '../src/corpus/read.js';
@@ -121,7 +121,10 @@ describe('sketch kernel', () => {
 });
 
 describe('loading a text file', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'neardup-kernel-'));
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'neardup-kernel-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const sk = new Sketcher(resolveOptions({}));
   const task = (name: string, content: string | Buffer): FileLoadTask => {

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../src/engine/load.js';
 import { spillIfOutside } from '../src/engine/load.js';
 import { readSpilledInto, SpillReader, SpillWriter } from '../src/engine/spill.js';
 import { HEAD_CUT, SharedSets } from '../src/kernels/intersect.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'neardup-spill-test-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sorted = (xs: number[]) => Uint32Array.from(new Set(xs)).sort();
