@@ -52,6 +52,27 @@ describe('outputs that would replace an input', () => {
     }
   });
 
+  it('index query and scan --db: the index itself is never replaced by the report or the baseline', () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'neardup-overwrite-db-')), 'index.db');
+    try {
+      expect(run(['index', 'add', '.', '--db', db], { cwd: dir }).code).toBe(0);
+      const indexBytes = readFileSync(db);
+      for (const args of [
+        ['index', 'query', A, '--db', db, '-o', db],
+        ['scan', '.', '--db', db, '--format', 'json', '-o', db],
+        ['index', 'query', A, '--db', db, '--update-baseline', '--baseline', db],
+      ]) {
+        const r = run([...args, '--no-config'], { cwd: dir });
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toBe(`neardup: ${db}: ${args.includes('--update-baseline') ? 'baseline' : 'report'} not written: it would replace an input file\n`);
+        expect(readFileSync(db).equals(indexBytes)).toBe(true);
+      }
+      expect(run(['index', 'stats', '--db', db], { cwd: dir }).code).toBe(0);
+    } finally {
+      rmSync(path.dirname(db), { recursive: true, force: true });
+    }
+  });
+
   it('a hard link to an input, under another name, is the input', () => {
     const other = mkdtempSync(path.join(tmpdir(), 'neardup-overwrite-link-'));
     try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline/baseline.js';
 import { findNearDuplicates } from '../../engine/scan.js';
 import { NearDupError } from '../../model/errors.js';
+import { isIndexScanResult } from '../../model/index-results.js';
 import type { ScanEvent, ScanResult } from '../../model/types.js';
 import { resolveRunOptions } from '../../options/report.js';
 import { resolveOptions } from '../../options/scan.js';
@@ -18,8 +19,12 @@ import { mergeSettings, printedConfig } from '../settings.js';
 /** Warnings printed one by one before the rest are summed up in one line. */
 const MAX_WARNINGS_SHOWN = 5;
 
-/** The files a scan read or skipped: a record's file, not its `file:line`; exact bytes when a name is not UTF-8. */
+/**
+ * The files a scan read or skipped: a record's file, not its `file:line`; exact bytes when a name
+ * is not UTF-8; and the index it read (scan --db, index query).
+ */
 function* inputFiles(found: ScanResult): Generator<string | Buffer> {
+  if (isIndexScanResult(found)) yield found.index.db;
   for (const places of [found.documents, found.skipped]) {
     for (const p of places) {
       if (p.pathBytes !== undefined) yield Buffer.from(p.pathBytes, 'base64');
