@@ -4,6 +4,7 @@
  * sets V8's flags first.
  */
 import { CommanderError } from 'commander';
+import { letSignalsIn } from '../corpus/temp.js';
 import { describeError, NearDupError } from '../model/errors.js';
 import { EXIT } from './exit.js';
 import { warn } from './output.js';
@@ -80,6 +81,8 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv);
+// a signal that came during the run's last synchronous work is handled (exit 130 or 143), not lost
+await letSignalsIn();
 // All is written (reports wait for their writes; files are written synchronously): the process
 // ends here rather than tear its heaps down first (~25 ms after a large scan), unless output
 // is still queued (stdout or stderr a pipe on Windows) or an index was opened.

@@ -32,3 +32,13 @@ export function removeTempDirs(): void {
     }
   }
 }
+
+/**
+ * Two turns of the event loop, so that a signal that came during synchronous work (writing an
+ * output) is handled before what follows: called before an output is put under its name, and
+ * before the process ends, so that Ctrl-C is never lost at the end of a run.
+ */
+export async function letSignalsIn(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}

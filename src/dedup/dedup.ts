@@ -13,6 +13,7 @@ import { contentHash } from '../core/hash.js';
 import { inputKind, type RecordFormat } from '../corpus/inputs.js';
 import { csvHeader, lineEndOf, ParsedRecords, rawRecords } from '../corpus/raw-records.js';
 import { inputRoots } from '../corpus/roots.js';
+import { letSignalsIn } from '../corpus/temp.js';
 import { findNearDuplicates, type ScanHooks, type ScanInput } from '../engine/scan.js';
 import { describeError, NearDupError } from '../model/errors.js';
 import type { ResolvedDedupOptions } from '../model/settings.js';
@@ -260,8 +261,13 @@ export async function deduplicate(paths: readonly FsPath[], input: DedupInput = 
     if (writing && settings.manifest !== undefined) {
       const manifest = new FileOutput(path.resolve(bytesOf(cwd), bytesOf(settings.manifest)), false, bytesOf(settings.manifest));
       pending.push(manifest);
-      for (let i = 0; i < plan.removals.length; i++) await manifest.write(manifestLine(documents, plan.removals[i]!, scores[i]!));
+      for (let i = 0; i < plan.removals.length; i++) {
+        await manifest.write(manifestLine(documents, plan.removals[i]!, scores[i]!));
+        if (i % 4096 === 4095) await letSignalsIn();
+      }
     }
+    // a signal that came while writing stops the run before its output appears
+    await letSignalsIn();
     for (const p of pending) await p.commit();
     pending.length = 0;
 

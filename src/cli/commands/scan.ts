@@ -1,6 +1,7 @@
 /** `neardup scan`: walk, match, report (in any format, to stdout or a file), gate. */
 import path from 'node:path';
 import { applyBaseline, buildBaseline, checkBaselineSettings, pathsRelativeTo, readBaseline, renderBaseline } from '../../baseline/baseline.js';
+import { letSignalsIn } from '../../corpus/temp.js';
 import { findNearDuplicates } from '../../engine/scan.js';
 import { NearDupError } from '../../model/errors.js';
 import { isIndexScanResult } from '../../model/index-results.js';
@@ -123,6 +124,8 @@ export async function runScan(given: ScanCommand, flags: Given): Promise<number>
       Object.assign(ctx, { explain: explainer(result, cwd, (message) => warn(message), records), passages: run.passages, context: run.context });
     }
     await report.end(result, ctx);
+    // a signal that came while the report was written stops the run before the report appears
+    if (run.output) await letSignalsIn();
     sink.commit();
     return exitCode(
       {
