@@ -104,6 +104,24 @@ describe('scan --explain', () => {
 });
 
 describe('scan --explain of records and .gz files (it said `cannot read` for every record, `binary` for .gz)', () => {
+  it('records whose text holds a carriage return (JSONL \\r\\n, CRLF in a quoted CSV field) are aligned, not said to have changed', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neardup-explain-cr-'));
+    try {
+      const text = 'one two three four five six\r\nseven eight nine ten eleven twelve';
+      writeFileSync(path.join(dir, 'a.jsonl'), `${JSON.stringify({ text })}\n${JSON.stringify({ text })}\n`);
+      writeFileSync(path.join(dir, 'b.csv'), `id,text\r\n1,"${text}"\r\n2,"${text}"\r\n`);
+      for (const file of ['a.jsonl', 'b.csv']) {
+        const r = run(['scan', file, '--explain', '--format', 'json'], { cwd: dir });
+        expect(r.stderr, file).toBe('');
+        expect(r.code).toBe(1);
+        const pair = JSON.parse(r.stdout).groups[0].pairs[0];
+        expect(pair.alignment.coverage, file).toEqual({ a: 1, b: 1 });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('JSONL, CSV and JSON-array records, and a .gz document, are aligned like files', () => {
     // every pair of the records fixture (JSONL and CSV), aligned, none with an error
     const recs = run(['scan', 'fixtures/dedup/records', '--explain', '--format', 'json']);

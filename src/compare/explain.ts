@@ -82,13 +82,16 @@ export function explainer(
         // a record: its text, read by recordTexts; standard input has no file to read again: the scan kept its bytes
         const record = d.source === undefined ? undefined : records.get(d.index);
         if (d.source !== undefined && record === undefined) throw new NearDupError('EINPUT', `${d.path}: no record there now`);
-        const src =
-          record !== undefined
-            ? { raw: record }
-            : d.path === STDIN_NAME && result.stdin
-              ? stdinSource(result.stdin)
-              : readSource(path.resolve(cwd, d.path), result.settings.maxFileSize, d.path);
-        const { shown, extracted } = documentTexts({ raw: src.raw, kind: d.kind });
+        let shown: string;
+        let extracted: string;
+        if (record !== undefined) {
+          // a record's text is compared as the scan read it (a carriage return in a field is text)
+          shown = extracted = record;
+        } else {
+          const src =
+            d.path === STDIN_NAME && result.stdin ? stdinSource(result.stdin) : readSource(path.resolve(cwd, d.path), result.settings.maxFileSize, d.path);
+          ({ shown, extracted } = documentTexts({ raw: src.raw, kind: d.kind }));
+        }
         t = contentHash(extracted) === d.contentHash ? shown : { error: `${d.path}: changed since it was scanned; not explained` };
       } catch (err) {
         t = { error: err instanceof NearDupError ? err.message : `${d.path}: cannot read` };
