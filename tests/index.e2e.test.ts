@@ -373,6 +373,29 @@ describe('record files and the index', () => {
   });
 });
 
+describe('a file whose name is not valid UTF-8', () => {
+  it('is refused by index add, by name (it was kept under a name with its bytes replaced, which --prune then removed as gone)', () => {
+    const dir = tempDir('neardup-index-bytes-');
+    try {
+      const docs = Buffer.from(path.join(dir, 'd'));
+      mkdirSync(docs);
+      copyFileSync(path.join(ROOT, 'seeds', '000_241594d10820ed7f.txt'), Buffer.concat([docs, Buffer.from('/caf\xe9.txt', 'latin1')]));
+      copyFileSync(path.join(ROOT, 'seeds', '001_8ed3a1ba6430ba1a.txt'), path.join(dir, 'd', 'ok.txt'));
+      const message = 'its name is not valid UTF-8: the index keeps documents by their names as text (rename it to index it)';
+      for (const args of [[], ['--prune']]) {
+        const r = run(['index', 'add', 'd', '--db', 'idx.db', '--format', 'json', ...args], { cwd: dir });
+        expect(r.stderr).toBe(`neardup: d/caf\ufffd.txt: ${message}\n`);
+        expect(r.code).toBe(2);
+        const added = JSON.parse(r.stdout) as { counts: Record<string, number>; errors: { path: string; pathBytes?: string }[] };
+        expect(added.counts).toMatchObject({ failed: 1, removed: 0, documents: 1 });
+        expect(Buffer.from(added.errors[0]!.pathBytes!, 'base64').toString('latin1')).toBe('d/caf\xe9.txt');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('what index query and scan --db read: --files-from, standard input, and the options they take', () => {
   let dir: string;
   const SEED_A = '000_241594d10820ed7f.txt';

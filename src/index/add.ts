@@ -61,7 +61,14 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     const recorded = await store.initSettings(indexSettingsOf(index.options));
     const options = resolveIndexOptions(input, recorded);
     inputs = await collectInputs(paths, options, log, { follow: options.follow, documentsOnly: RECORDS_NOT_INDEXED, stdin: input.stdin });
-    const { files } = inputs;
+    // The index keeps documents by their names as text: a name that is not valid UTF-8 would be
+    // kept under another name (its bytes replaced), which two such files could share and which
+    // --prune would find gone. It is refused, by name.
+    const files: InputFile[] = [];
+    for (const file of inputs.files) {
+      if (file.pathBytes) log.error({ ...placeOf(file), message: 'its name is not valid UTF-8: the index keeps documents by their names as text (rename it to index it)' });
+      else files.push(file);
+    }
     // files are read and sketched in worker threads, a batch ahead: the next batch loads while
     // this thread writes one (sets in memory of their own, let go once written); a file the
     // index holds is sketched only if its text changed

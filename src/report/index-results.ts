@@ -16,7 +16,7 @@ import {
   isIndexScanResult,
 } from '../model/index-results.js';
 import type { IndexSettings } from '../model/settings.js';
-import type { ScanResult } from '../model/types.js';
+import type { Place, ScanResult } from '../model/types.js';
 import { VERSION } from '../model/version.js';
 import { indexSettingsOf } from '../options/index-db.js';
 import { formatShingle } from '../options/scan.js';
@@ -101,6 +101,9 @@ export function renderScanJson(result: ScanResult, ctx: JsonContext = {}): strin
 
 // ---- index add
 
+/** A name's exact bytes (base64), when it is not valid UTF-8, as the scan reports give them. */
+const bytesOf = (p: Place): { pathBytes?: string } => (p.pathBytes === undefined ? {} : { pathBytes: p.pathBytes });
+
 export function buildAddJson(r: IndexAddResult) {
   return {
     schema: 'neardup/index-add',
@@ -112,9 +115,9 @@ export function buildAddJson(r: IndexAddResult) {
     added: r.added,
     updated: r.updated,
     removed: r.removed,
-    skipped: r.skipped.map((x) => ({ path: x.path, reason: x.reason, detail: x.detail })),
-    errors: r.errors.map((x) => ({ path: x.path, message: x.message })),
-    warnings: r.warnings.map((x) => ({ path: x.path, message: x.message })),
+    skipped: r.skipped.map((x) => ({ path: x.path, ...bytesOf(x), reason: x.reason, detail: x.detail })),
+    errors: r.errors.map((x) => ({ path: x.path, ...bytesOf(x), message: x.message })),
+    warnings: r.warnings.map((x) => ({ path: x.path, ...bytesOf(x), message: x.message })),
   };
 }
 
