@@ -66,7 +66,8 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     // --prune would find gone. It is refused, by name.
     const files: InputFile[] = [];
     for (const file of inputs.files) {
-      if (file.pathBytes) log.error({ ...placeOf(file), message: 'its name is not valid UTF-8: the index keeps documents by their names as text (rename it to index it)' });
+      if (file.pathBytes)
+        log.error({ ...placeOf(file), message: 'its name is not valid UTF-8: the index keeps documents by their names as text (rename it to index it)' });
       else files.push(file);
     }
     // files are read and sketched in worker threads, a batch ahead: the next batch loads while
