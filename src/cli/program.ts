@@ -430,33 +430,7 @@ Exit codes:
      writes the output without it and exits 0)`;
 
 /** Scan's options that dedup takes as they are (the same Option objects: one help text, one default). */
-const DEDUP_SHARED = [
-  'shingle',
-  'metric',
-  'threshold',
-  'numPerm',
-  'seed',
-  'bands',
-  'rows',
-  'stem',
-  'stopwords',
-  'hidden',
-  'ignore',
-  'glob',
-  'maxFilesize',
-  'follow',
-  'threads',
-  'memory',
-  'textField',
-  'idField',
-  'records',
-  'filesFrom',
-  'null',
-  'progress',
-  'color',
-  'config',
-  'printConfig',
-];
+const DEDUP_SHARED = [...ADD_SHARED, 'threads', 'memory', 'textField', 'idField', 'records', 'filesFrom', 'null', 'progress', 'color', 'config', 'printConfig'];
 
 function addDedupCommand(program: Command, handlers: Handlers): void {
   const scan = program.commands.find((c) => c.name() === 'scan')!;

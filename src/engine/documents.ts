@@ -4,10 +4,10 @@
  * later stages compare (Doc), in path order. Also the load tasks that read a file or a record
  * again (when verification needs a set that was not kept).
  */
-import { type ByteRange, type RecordItem, type RecordOptions, type RecordPlace, readRecords } from '../corpus/records.js';
+import { type ByteRange, type RecordItem, type RecordOptions, readRecords } from '../corpus/records.js';
 import type { ResolvedOptions } from '../model/settings.js';
 import type { DocumentInfo, Place, ScanEvent } from '../model/types.js';
-import type { InputFile } from './inputs.js';
+import { type InputFile, placeOf } from './inputs.js';
 import type { FileLoadTask, LoadResult, TextLoadTask } from './load.js';
 import type { RunLog } from './log.js';
 import type { WorkPool } from './pool.js';
@@ -88,19 +88,6 @@ export class EarlyLoads {
 /** Records are sketched this many at a time (or fewer, when they hold this much text). */
 const RECORD_BATCH = 4096;
 const RECORD_BATCH_CHARS = 8 << 20;
-
-/** What names a file, or a place in it. */
-export function placeOf(f: InputFile, at?: Partial<RecordPlace>): Place {
-  const p: Place = { path: f.path };
-  if (at?.line !== undefined) {
-    p.path = `${f.path}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
-    p.source = f.path;
-    p.line = at.line;
-    if (at.column !== undefined) p.column = at.column;
-  }
-  if (f.pathBytes) p.pathBytes = f.pathBytes.toString('base64');
-  return p;
-}
 
 /**
  * Reads and sketches every file, in path order: documents in batches through the pool, and

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type InputKind, inputKind } from '../corpus/inputs.js';
+import type { RecordPlace } from '../corpus/records.js';
 import { inputRoots, STDIN_NAME, spoolStdin } from '../corpus/roots.js';
 import { removeTempDir } from '../corpus/temp.js';
 import { type WalkEntry, walk } from '../corpus/walk.js';
@@ -51,7 +52,10 @@ export interface Inputs {
   files: InputFile[];
   /** Files the walk found: read, skipped or failed. */
   found: number;
-  /** Standard input's bytes, when it was read as one document (what --explain aligns: its file is gone by then). */
+  /**
+   * Standard input's bytes, when it was copied (what --explain aligns when it was read as one
+   * document, `<stdin>`: its file is gone by then).
+   */
   stdin(): Buffer | undefined;
   /** Removes the temporary copy of standard input. */
   close(): void;
@@ -63,9 +67,17 @@ export function byPath(a: InputFile, b: InputFile): number {
   return Buffer.compare(a.pathBytes ?? Buffer.alloc(0), b.pathBytes ?? Buffer.alloc(0));
 }
 
-/** What names a file in a skip, an error or a warning. */
-export function placeOfEntry(entry: { path: string; pathBytes?: Buffer | undefined }): Place {
-  return entry.pathBytes ? { path: entry.path, pathBytes: entry.pathBytes.toString('base64') } : { path: entry.path };
+/** What names a file, or a place in it. */
+export function placeOf(f: { path: string; pathBytes?: Buffer | undefined }, at?: Partial<RecordPlace>): Place {
+  const p: Place = { path: f.path };
+  if (at?.line !== undefined) {
+    p.path = `${f.path}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
+    p.source = f.path;
+    p.line = at.line;
+    if (at.column !== undefined) p.column = at.column;
+  }
+  if (f.pathBytes) p.pathBytes = f.pathBytes.toString('base64');
+  return p;
 }
 
 export async function collectInputs(paths: readonly FsPath[], settings: InputSettings, log: RunLog, options: InputOptions = {}): Promise<Inputs> {
@@ -103,7 +115,7 @@ export async function collectInputs(paths: readonly FsPath[], settings: InputSet
       }
     }
     const onEntry = (entry: WalkEntry) => {
-      const named = placeOfEntry(entry);
+      const named = placeOf(entry);
       if (entry.kind === 'error') return log.error({ ...named, message: entry.message });
       found++;
       if (entry.kind === 'skip') return log.skip({ ...named, reason: entry.reason, detail: entry.detail });
@@ -131,7 +143,7 @@ export async function collectInputs(paths: readonly FsPath[], settings: InputSet
   return {
     files,
     found,
-    stdin: () => (spooled && files.some((f) => f.path === STDIN_NAME && f.kind.document) ? readFileSync(spooled.file) : undefined),
+    stdin: () => (spooled ? readFileSync(spooled.file) : undefined),
     close,
   };
 }
@@ -144,25 +156,20 @@ function kindOf(
   log: RunLog,
   named: Place,
 ): InputKind | undefined {
-  const records = settings.records === 'auto';
-  const kind = inputKind(entry.path, records);
-  if (documentsOnly !== undefined) {
-    // The index holds documents: a record file would be one document made of all its records,
-    // a silently different answer from scan's (which compares the records). Named, it is an
-    // error; met in a folder, a skip that says why.
-    if (kind?.records) {
-      if (entry.explicit) log.error({ ...named, message: documentsOnly });
-      else log.skip({ ...named, reason: 'unsupported-type', detail: documentsOnly });
-      return undefined;
-    }
-    if (kind) return kind;
-    if (entry.explicit) return { document: 'text', gzip: /\.gz$/i.test(entry.path) };
-    log.skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown or HTML file (or one of them gzip-compressed)' });
+  const kind = inputKind(entry.path, settings.records === 'auto');
+  // The index holds documents: a record file would be one document made of all its records, a
+  // silently different answer from scan's (which compares the records). Named, it is an error;
+  // met in a folder, a skip that says why.
+  if (documentsOnly !== undefined && kind?.records) {
+    if (entry.explicit) log.error({ ...named, message: documentsOnly });
+    else log.skip({ ...named, reason: 'unsupported-type', detail: documentsOnly });
     return undefined;
   }
   if (kind) return kind;
   if (entry.explicit) return { document: 'text', gzip: /\.gz$/i.test(entry.path) };
-  log.skip({ ...named, reason: 'unsupported-type', detail: 'not a text, Markdown, HTML, JSONL, JSON or CSV file' });
+  const detail =
+    documentsOnly !== undefined ? 'not a text, Markdown or HTML file (or one of them gzip-compressed)' : 'not a text, Markdown, HTML, JSONL, JSON or CSV file';
+  log.skip({ ...named, reason: 'unsupported-type', detail });
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { contentHash } from '../core/hash.js';
 import { extractText } from '../corpus/extract.js';
 import { bytesAsText, decodeBytesOneToOne, type ReadOutcome, readFileInto, readTextChunks, readTextFile } from '../corpus/read.js';
 import { sketchKernel } from '../kernels/sketch.js';
-import type { DocumentKind, Encoding, FsPath, SkipReason } from '../model/types.js';
+import type { DocumentInfo, DocumentKind, Encoding, FsPath, SkipReason } from '../model/types.js';
 import type { Sketch, SketchBuilder, Sketcher } from './sketch.js';
 import type { SpillPlace, SpillWriter } from './spill.js';
 
@@ -44,14 +44,8 @@ export interface TextLoadTask {
 
 export type LoadTask = FileLoadTask | TextLoadTask;
 
-export interface LoadedMeta {
-  encoding: Encoding;
-  bytes: number;
-  chars: number;
-  units: number;
-  shingles: number;
-  contentHash: string;
-}
+/** What loading learns of a document (its DocumentInfo's sizes and hash). */
+export type LoadedMeta = Pick<DocumentInfo, 'encoding' | 'bytes' | 'chars' | 'units' | 'shingles' | 'contentHash'>;
 
 export type LoadResult =
   | {
@@ -76,12 +70,13 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   }
   // a Buffer path arrives from another thread as a plain Uint8Array
   const file = typeof task.absPath === 'string' ? task.absPath : Buffer.from(task.absPath);
-  if (task.unlessHash !== undefined) return loadUnlessUnchanged(task, file, task.unlessHash, sketcher);
-  if (task.kind === 'text' && !task.gzip && task.size <= ASCII_FILE_BYTES && task.size <= task.maxFileSize && sketcher.readsAscii) {
+  // a file the index holds is read whole and hashed before it is sketched (below)
+  const known = task.unlessHash;
+  if (known === undefined && task.kind === 'text' && !task.gzip && task.size <= ASCII_FILE_BYTES && task.size <= task.maxFileSize && sketcher.readsAscii) {
     const fast = loadAscii(task, file, sketcher);
     if (fast) return fast;
   }
-  if (task.kind === 'text') {
+  if (known === undefined && task.kind === 'text') {
     // plain text streams through the sketch: a big file never sits whole in memory
     // made by begin(), once per decoding attempt
     let builder: SketchBuilder | undefined;
@@ -105,7 +100,9 @@ export function loadDocument(task: LoadTask, sketcher: Sketcher): LoadResult {
   const r = readTextFile(file, task.size, task.maxFileSize, task.gzip);
   if (!r.ok) return notLoaded(task.index, r);
   const text = extractText(r.text, task.kind);
-  return loaded(task, r, sketcher.sketch(text), text.length, contentHash(text), 'empty file');
+  const hash = contentHash(text);
+  if (hash === known) return r.warning ? { index: task.index, status: 'unchanged', warning: r.warning } : { index: task.index, status: 'unchanged' };
+  return loaded(task, r, sketcher.sketch(text), text.length, hash, 'empty file');
 }
 
 /**
@@ -157,16 +154,6 @@ function loadAscii(task: FileLoadTask, file: FsPath, sketcher: Sketcher): LoadRe
   if (!wide) return null;
   const r = read.warning ? { encoding: read.encoding, bytes: n, warning: read.warning } : { encoding: read.encoding, bytes: n };
   return loaded(task, r, wide, read.text.length, contentHash(read.text), 'empty file');
-}
-
-/** A file read whole and hashed first: sketched only when its text changed. */
-function loadUnlessUnchanged(task: FileLoadTask, file: FsPath, known: string, sketcher: Sketcher): LoadResult {
-  const r = readTextFile(file, task.size, task.maxFileSize, task.gzip);
-  if (!r.ok) return notLoaded(task.index, r);
-  const text = extractText(r.text, task.kind);
-  const hash = contentHash(text);
-  if (hash === known) return r.warning ? { index: task.index, status: 'unchanged', warning: r.warning } : { index: task.index, status: 'unchanged' };
-  return loaded(task, r, sketcher.sketch(text), text.length, hash, 'empty file');
 }
 
 function notLoaded(index: number, r: Exclude<ReadOutcome, { ok: true }>): LoadResult {

@@ -35,6 +35,14 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** The threads to load these files with: those asked for (0: as many as cores), or one for a small batch (starting threads would cost more). */
+export function threadsFor(requested: number, files: readonly { size: number }[]): number {
+  if (requested) return requested;
+  let bytes = 0;
+  for (const f of files) bytes += f.size;
+  return smallScan(files.length, bytes) ? 1 : defaultThreads();
+}
+
 export class WorkPool {
   private readonly workers: Worker[] = [];
   /** This thread's own sketcher: it does all the work alone (one thread), or takes its share. */

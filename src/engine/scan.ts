@@ -15,7 +15,7 @@ import type { FsPath, ScanEvent, ScanResult } from '../model/types.js';
 import { resolveOptions, type ScanOptionsInput } from '../options/scan.js';
 import { EarlyLoads, loadDocuments } from './documents.js';
 import { assembleResult } from './group.js';
-import { collectInputs, type InputFile, STDIN_NAME } from './inputs.js';
+import { collectInputs, type InputFile, type Inputs, STDIN_NAME } from './inputs.js';
 import { RunLog } from './log.js';
 import { matchDocuments } from './match.js';
 import { defaultThreads, smallScan, WorkPool } from './pool.js';
@@ -72,7 +72,7 @@ export async function findNearDuplicates(paths: readonly FsPath[], input: ScanIn
       for (const f of found) early.add(f);
     }
   };
-  let inputs: Awaited<ReturnType<typeof collectInputs>> | undefined;
+  let inputs: Inputs | undefined;
   try {
     inputs = await collectInputs(paths, settings, log, { follow: input.follow ?? false, stdin: input.stdin, onFile, sharing: () => early !== undefined });
     const timings = { walk: performance.now() - started, load: 0, candidates: 0, verify: 0, group: 0 };
@@ -86,11 +86,12 @@ export async function findNearDuplicates(paths: readonly FsPath[], input: ScanIn
     timings.load = performance.now() - t;
     const matched = await matchDocuments(docs, files, settings, pool, timings);
     t = performance.now();
+    const documents = docs.map((d) => d.info);
     const result: ScanResult = assembleResult({
       settings,
-      documents: docs.map((d) => d.info),
+      documents,
       pairs: matched.scored,
-      compared: docs.map((d) => d.info),
+      compared: documents,
       found: inputs.found,
       candidates: matched.candidates,
       verified: matched.checked,
@@ -100,8 +101,7 @@ export async function findNearDuplicates(paths: readonly FsPath[], input: ScanIn
     timings.group = performance.now() - t;
     result.timings = timings;
     // what standard input gave, for --explain (its file is removed below)
-    const stdin = inputs.stdin();
-    if (stdin && result.documents.some((d) => d.path === STDIN_NAME)) result.stdin = stdin;
+    if (documents.some((d) => d.path === STDIN_NAME)) result.stdin = inputs.stdin();
     result.elapsedMs = performance.now() - started;
     return result;
   } finally {

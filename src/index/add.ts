@@ -6,11 +6,11 @@
  */
 import { lstatSync } from 'node:fs';
 import { bandKeys } from '../core/lsh.js';
-import { fileLoadTask, placeOf } from '../engine/documents.js';
-import { collectInputs, type InputFile, type Inputs } from '../engine/inputs.js';
+import { fileLoadTask } from '../engine/documents.js';
+import { collectInputs, type InputFile, type Inputs, placeOf } from '../engine/inputs.js';
 import type { LoadResult } from '../engine/load.js';
 import { RunLog } from '../engine/log.js';
-import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
+import { threadsFor, WorkPool } from '../engine/pool.js';
 import { NearDupError } from '../model/errors.js';
 import type { IndexAddResult } from '../model/index-results.js';
 import type { ResolvedIndexOptions } from '../model/settings.js';
@@ -73,9 +73,7 @@ export async function addToIndex(paths: readonly string[], input: IndexOptionsIn
     // files are read and sketched in worker threads, a batch ahead: the next batch loads while
     // this thread writes one (sets in memory of their own, let go once written); a file the
     // index holds is sketched only if its text changed
-    const bytes = files.reduce((n, f) => n + f.size, 0);
-    const threads = options.threads || (smallScan(files.length, bytes) ? 1 : defaultThreads());
-    pool = new WorkPool(options, threads, 0);
+    pool = new WorkPool(options, threadsFor(options.threads, files), 0);
     const outcome: BatchOutcome = { added: [], replaced: [], unchanged: [], removed: [] };
     const merge = (o: BatchOutcome) => {
       for (const k of ['added', 'replaced', 'unchanged', 'removed'] as const) outcome[k].push(...o[k]);

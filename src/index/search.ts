@@ -17,7 +17,7 @@ import { collectInputs, type Inputs, STDIN_NAME } from '../engine/inputs.js';
 import { loadDocument } from '../engine/load.js';
 import { RunLog } from '../engine/log.js';
 import { matchDocuments } from '../engine/match.js';
-import { defaultThreads, smallScan, WorkPool } from '../engine/pool.js';
+import { threadsFor, WorkPool } from '../engine/pool.js';
 import { Sketcher } from '../engine/sketch.js';
 import { QueryKernel } from '../kernels/store.js';
 import { describeError, NearDupError } from '../model/errors.js';
@@ -92,8 +92,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
     const { files } = inputs;
     // every set is kept in memory: the index's candidates are verified on them
     const settings: ResolvedOptions = { ...options, memoryBudget: Infinity };
-    const bytes = files.reduce((n, f) => n + f.size, 0);
-    pool = new WorkPool(settings, options.threads || (smallScan(files.length, bytes) ? 1 : defaultThreads()), Infinity);
+    pool = new WorkPool(settings, threadsFor(options.threads, files), Infinity);
     const docs = await loadDocuments(files, settings, pool, log);
     // the index keys of the given files: their own entries are left out
     const given = new Set(files.map((file) => index.paths.keyOf(String(file.absPath))));
@@ -192,8 +191,7 @@ async function searchIndex(paths: readonly string[], input: IndexOptionsInput, h
       },
     };
     // what standard input gave, for --explain (its file is removed below)
-    const stdin = inputs.stdin();
-    if (stdin && docs.some((d) => d.info.path === STDIN_NAME)) result.stdin = stdin;
+    if (docs.some((d) => d.info.path === STDIN_NAME)) result.stdin = inputs.stdin();
     return result;
   } finally {
     await pool?.close();
